@@ -1,0 +1,35 @@
+# Live Safe: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := LIVESAFE_ENV=development $(BIN)/flask --app livesafe
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install browser setup-db bench
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@command -v /usr/bin/chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+setup-db: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+
+# Install, migrate, load demo data, build the search index and serve on http://127.0.0.1:5000
+run: setup-db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Install everything (the test browser included) and run the whole suite.
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py

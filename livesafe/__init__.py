@@ -1,0 +1,60 @@
+"""Live Safe: the website of the Violence Reduction Network for Leicester, Leicestershire and Rutland."""
+from pathlib import Path
+
+from flask import Flask
+
+from livesafe import config as settings
+from livesafe.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Feature blueprints, in one place. Each is a folder under livesafe/.
+FEATURES = ("hub", "site", "auth")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    if app.config["LIVESAFE_ENV"] == "testing":
+        app.config["TESTING"] = True
+    settings.check(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+
+    from livesafe import models  # noqa: F401  (every model registered before migrations compare)
+    from livesafe.auth.logic import load_user
+
+    login_manager.user_loader(load_user)
+
+    import importlib
+
+    for feature in FEATURES:
+        module = importlib.import_module(f"livesafe.{feature}")
+        app.register_blueprint(module.bp)
+        init = getattr(module, "init_app", None)
+        if init:
+            init(app)
+
+    from livesafe.site import errors, security, templating
+
+    errors.register(app)
+    templating.register(app)
+    app.after_request(security.add_headers)
+
+    from livesafe import cli
+
+    cli.register(app)
+    return app

@@ -1,0 +1,20 @@
+"""The roles. One role per account."""
+APPLICANT = "applicant"
+PANEL_MEMBER = "panel_member"
+ASSESSOR = "assessor"
+STAFF = "staff"
+ADMIN = "admin"
+
+ALL = (APPLICANT, PANEL_MEMBER, ASSESSOR, STAFF, ADMIN)
+# Roles an admin invites; applicants register themselves.
+INVITED = (PANEL_MEMBER, ASSESSOR, STAFF, ADMIN)
+# Staff-level access: admins can do everything staff can.
+STAFF_ROLES = (STAFF, ADMIN)
+
+LABELS = {
+    APPLICANT: "Community group member",
+    PANEL_MEMBER: "Panel member",
+    ASSESSOR: "Assessor",
+    STAFF: "Staff",
+    ADMIN: "Admin",
+}

@@ -1,0 +1,36 @@
+"""Command-line tasks: `flask --app livesafe <command>`."""
+import importlib
+
+import click
+from flask import current_app
+
+from livesafe import FEATURES
+
+
+def register(app):
+    @app.cli.command("demo")
+    def demo():
+        """Load demo data: one account per role and each feature's examples."""
+        if current_app.config["LIVESAFE_ENV"] == "production":
+            raise click.ClickException("Refusing to load demo data into a production site (LIVESAFE_ENV=production).")
+        for feature in FEATURES:
+            try:
+                module = importlib.import_module(f"livesafe.{feature}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.load()
+        from livesafe.auth.demo import ACCOUNTS, PASSWORD
+
+        click.echo("Demo data loaded. Sign in with any of these (password: %s):" % PASSWORD)
+        for email, role in ACCOUNTS:
+            click.echo(f"  {email:28} {role}")
+
+    @app.cli.command("send-mail")
+    def send_mail():
+        """Deliver queued e-mails from the outbox over SMTP."""
+        from livesafe.mail.logic import send_pending
+
+        sent, failed = send_pending()
+        click.echo(f"Sent {sent} message(s); {failed} failed.")
+        if failed:
+            raise SystemExit(1)

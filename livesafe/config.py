@@ -1,0 +1,72 @@
+"""Settings, read from the environment. Every setting is listed in the README."""
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def from_environment(instance_path: str) -> dict:
+    env = os.environ.get("LIVESAFE_ENV", "production")
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "livesafe.sqlite3")
+    )
+    # postgres:// and postgresql:// both mean "use psycopg 3".
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+    return {
+        "LIVESAFE_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY if env != "production" else ""),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 8 * 3600),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        "SESSION_COOKIE_NAME": "livesafe_session",
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 8 * 3600),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAIL_HOST": os.environ.get("MAIL_HOST", "localhost"),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(os.environ.get("MAIL_USE_TLS"), False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Live Safe <no-reply@livesafe.example.org>"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")),
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(Path(instance_path) / "search-index")),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_THROTTLE_SECONDS": _int("LOGIN_THROTTLE_SECONDS", 15 * 60),
+        "RESET_TOKEN_SECONDS": _int("RESET_TOKEN_SECONDS", 3600),
+        "INVITE_TOKEN_SECONDS": _int("INVITE_TOKEN_SECONDS", 7 * 24 * 3600),
+        "SUPPRESSION_THRESHOLD": _int("SUPPRESSION_THRESHOLD", 10),
+    }
+
+
+def check(config: dict) -> None:
+    """Refuse to start in production with a missing or default secret key."""
+    if config["LIVESAFE_ENV"] in {"development", "testing"}:
+        return
+    key = config.get("SECRET_KEY") or ""
+    if not key or key == DEFAULT_SECRET_KEY or len(key) < 16:
+        raise ConfigError(
+            "SECRET_KEY is missing or is the development default. "
+            "Set SECRET_KEY to a long random value (or LIVESAFE_ENV=development for local work)."
+        )

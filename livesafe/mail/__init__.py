@@ -1,0 +1,1 @@
+"""Mail: messages are queued in the outbox table; `flask send-mail` delivers them."""

@@ -1,0 +1,76 @@
+"""Template globals and filters shared by every page."""
+import json
+
+from flask import current_app, request
+from flask_login import current_user
+
+from livesafe.auth import roles
+from livesafe.timeutil import format_london
+
+HTMX_CONFIG = json.dumps(
+    {
+        "allowEval": False,
+        "allowScriptTags": False,
+        "includeIndicatorStyles": False,
+        "historyCacheSize": 0,
+        "selfRequestsOnly": True,
+        "responseHandling": [
+            {"code": "204", "swap": False},
+            {"code": "[23]..", "swap": True},
+            {"code": "422", "swap": True},
+            {"code": "[45]..", "swap": False, "error": True},
+        ],
+    }
+)
+
+def _collected(name: str, role) -> list:
+    """Each feature package may declare NAVIGATION and DASHBOARD: {role: [entries]}."""
+    import importlib
+
+    from livesafe import FEATURES
+
+    entries = []
+    for feature in FEATURES:
+        declared = getattr(importlib.import_module(f"livesafe.{feature}"), name, {})
+        entries.extend(entry for entry in declared.get(role, []) if entry[0] in current_app.view_functions)
+    return entries
+
+
+def _role():
+    return current_user.role if current_user.is_authenticated else None
+
+
+def navigation():
+    """Header links for the signed-in role (None: signed out): [(endpoint, label)]."""
+    return _collected("NAVIGATION", _role())
+
+
+def dashboard_links():
+    """Cards on the dashboard: [(endpoint, label, description)]."""
+    return _collected("DASHBOARD", _role())
+
+
+# Public parts of the site, where the quick-exit control is always shown.
+PUBLIC_BLUEPRINTS = {"hub", "site", "search", "surveys", None}
+
+
+def show_quick_exit() -> bool:
+    return not current_user.is_authenticated or request.blueprint in PUBLIC_BLUEPRINTS
+
+
+def register(app):
+    app.jinja_env.filters["london"] = format_london
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def chrome():
+        return {
+            "htmx_config": HTMX_CONFIG,
+            "navigation": navigation,
+            "dashboard_links": dashboard_links,
+            "show_quick_exit": show_quick_exit,
+            "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+            "roles": roles,
+            "current_endpoint": request.endpoint,
+        }

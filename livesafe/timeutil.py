@@ -1,0 +1,50 @@
+"""Times are stored in UTC and shown in Europe/London."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_london(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LONDON)
+
+
+def london_to_utc(value: datetime) -> datetime:
+    """A naive local time typed by a person in the UK, as aware UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LONDON)
+    return value.astimezone(timezone.utc)
+
+
+def format_london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:
+    local = to_london(value)
+    return local.strftime(fmt) if local else ""
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Stores naive UTC on every database; always hands back aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)

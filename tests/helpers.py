@@ -1,0 +1,78 @@
+"""Helpers shared by tests: CSRF-aware posting, signing in, the browser wrapper and axe-core."""
+import re
+from pathlib import Path
+
+from livesafe.auth.demo import ACCOUNTS, PASSWORD
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+EMAIL = {role: email for email, role in ACCOUNTS}
+
+
+def csrf_token(client, url="/login"):
+    page = client.get(url)
+    match = TOKEN.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post(client, url, data=None, token_from=None, **kwargs):
+    """POST with a valid CSRF token taken from a page (default: the page being posted to)."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, token_from or url))
+    return client.post(url, data=data, **kwargs)
+
+
+def sign_in(client, role=None, email=None, password=PASSWORD):
+    email = email or EMAIL[role]
+    response = post(client, "/login", {"email": email, "password": password}, token_from="/login")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+class Browser:
+    """A Playwright browser context on the live server, phone-sized by default."""
+
+    def __init__(self, chromium, base_url, javascript=True, viewport=None):
+        self.base_url = base_url
+        # bypass_csp only so the test can inject axe-core; the site's own CSP is checked elsewhere.
+        self.context = chromium.new_context(
+            viewport=viewport or {"width": 390, "height": 844},
+            java_script_enabled=javascript,
+            bypass_csp=True,
+            base_url=base_url,
+        )
+        self.outside_requests = []
+        self.context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), self._outside)
+        self.page = self.context.new_page()
+
+    def _outside(self, route):
+        self.outside_requests.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>Weather</title><h1>Weather</h1>")
+
+    def goto(self, path):
+        return self.page.goto(self.base_url + path)
+
+    def sign_in(self, role=None, email=None, password=PASSWORD):
+        self.goto("/login")
+        self.page.fill("input[name=email]", email or EMAIL[role])
+        self.page.fill("input[name=password]", password)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def axe(self):
+        """Run axe-core with the WCAG 2.0/2.1/2.2 A and AA rules; return the violations."""
+        self.page.add_script_tag(content=AXE.read_text())
+        return self.page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
+                ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22a','wcag22aa']}})).violations
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
+        )
+
+    def assert_accessible(self):
+        violations = self.axe()
+        assert violations == [], f"axe violations on {self.page.url}: {violations}"
+
+    def close(self):
+        self.context.close()

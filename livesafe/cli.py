@@ -13,7 +13,8 @@ def register(app):
         """Load demo data: one account per role and each feature's examples."""
         if current_app.config["LIVESAFE_ENV"] == "production":
             raise click.ClickException("Refusing to load demo data into a production site (LIVESAFE_ENV=production).")
-        for feature in FEATURES:
+        # Accounts first: every feature's demo data refers to the demo accounts.
+        for feature in ("auth",) + tuple(f for f in FEATURES if f != "auth"):
             try:
                 module = importlib.import_module(f"livesafe.{feature}.demo")
             except ModuleNotFoundError:

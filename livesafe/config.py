@@ -20,19 +20,23 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def normalise_database_url(url: str) -> str:
+    """postgres:// and postgresql:// both mean "use psycopg 3"."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def from_environment(instance_path: str) -> dict:
     env = os.environ.get("LIVESAFE_ENV", "production")
     database_url = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "livesafe.sqlite3")
     )
-    # postgres:// and postgresql:// both mean "use psycopg 3".
-    for prefix in ("postgres://", "postgresql://"):
-        if database_url.startswith(prefix):
-            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
     return {
         "LIVESAFE_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY if env != "production" else ""),
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 8 * 3600),
         "SESSION_COOKIE_HTTPONLY": True,

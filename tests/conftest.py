@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from livesafe import create_app
+from livesafe.config import normalise_database_url
 from livesafe.extensions import db
 from tests.helpers import Browser
 
@@ -21,7 +22,7 @@ SECRET = "test-secret-key-that-is-long-enough"
 def database_url(tmp_path_factory):
     url = os.environ.get("DATABASE_URL")
     if url:
-        return url
+        return normalise_database_url(url)
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 

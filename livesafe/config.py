@@ -60,6 +60,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_THROTTLE_SECONDS": _int("LOGIN_THROTTLE_SECONDS", 15 * 60),
         "RESET_TOKEN_SECONDS": _int("RESET_TOKEN_SECONDS", 3600),
         "INVITE_TOKEN_SECONDS": _int("INVITE_TOKEN_SECONDS", 7 * 24 * 3600),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "SUPPRESSION_THRESHOLD": _int("SUPPRESSION_THRESHOLD", 10),
     }
 

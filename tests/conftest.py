@@ -37,6 +37,8 @@ def base_config(database_url, tmp_path_factory):
         "MAIL_HOST": "127.0.0.1",
         "MAIL_PORT": 1,
         "BASE_URL": "http://localhost",
+        # Still scrypt, with lighter parameters so the suite is not spent hashing.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,8 +33,8 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        # scrypt: memory-hard, werkzeug's default KDF.
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        # scrypt: memory-hard, werkzeug's default KDF (cheaper parameters only in tests).
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:

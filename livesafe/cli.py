@@ -35,3 +35,23 @@ def register(app):
         click.echo(f"Sent {sent} message(s); {failed} failed.")
         if failed:
             raise SystemExit(1)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup_command(path):
+        """Write a consistent copy of the database to PATH."""
+        from livesafe.backup import backup
+
+        click.echo(f"Backed up to {backup(path)}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(path, yes):
+        """Replace the database with the copy at PATH."""
+        from livesafe.backup import restore
+
+        if not yes:
+            click.confirm("This replaces everything in the database. Continue?", abort=True)
+        restore(path)
+        click.echo(f"Restored from {path}")

@@ -41,3 +41,25 @@ def walks(demo_app):
         pages, forms = crawl(demo_app, client, start=("/", "/dashboard") if role else ("/",))
         result[role] = (client, pages, forms)
     return result
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_app):
+    """The demo app served on loopback for the real browser, for a whole module."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def html_pages(pages):
+    """The full HTML pages of a walk (no redirects, downloads or fragments)."""
+    return [
+        url for url, page in pages.items()
+        if page.status == 200 and "text/html" in page.headers.get("Content-Type", "") and "<!doctype html>" in page.body
+    ]

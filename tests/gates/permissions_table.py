@@ -1,0 +1,41 @@
+"""The permissions matrix: for every route, which roles may use it.
+
+PUBLIC: anyone, signed in or not. A set of roles: only those roles (signed-out visitors are sent
+to sign in, other roles get 403). A route missing from this table fails the gate.
+"""
+from livesafe.auth.roles import ADMIN, ALL, APPLICANT, ASSESSOR, PANEL_MEMBER, STAFF  # noqa: F401
+
+PUBLIC = "public"
+SIGNED_IN = frozenset(ALL)
+STAFF_ONLY = frozenset({STAFF, ADMIN})
+ADMIN_ONLY = frozenset({ADMIN})
+
+TABLE = {
+    # site and hub
+    "hub.home": PUBLIC,
+    "hub.get_help": PUBLIC,
+    "site.privacy": PUBLIC,
+    "site.accessibility": PUBLIC,
+    # accounts
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.register": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.accept_invite": PUBLIC,
+    "auth.dashboard": SIGNED_IN,
+    "auth.users": ADMIN_ONLY,
+    "auth.invite": ADMIN_ONLY,
+    "auth.user": ADMIN_ONLY,
+    "auth.set_active": ADMIN_ONLY,
+    "auth.resend_invite": ADMIN_ONLY,
+    "auth.audit": ADMIN_ONLY,
+}
+
+# Routes the walk cannot reach (links in e-mails, buttons the demo data does not show): how to try them.
+SAMPLES = {
+    "auth.reset_password": ("GET", "/password/reset/not-a-real-token"),
+    "auth.accept_invite": ("GET", "/invite/not-a-real-token"),
+    "auth.logout": ("POST", "/logout"),
+    "auth.resend_invite": ("POST", "/admin/users/1/resend-invite"),
+}

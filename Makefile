@@ -31,5 +31,7 @@ run: setup-db
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (needs wrk, installed from Debian's packages).
 bench: install
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py

@@ -19,6 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_relative_config=True,
     )
+    from livesafe.site.request import CleanRequest
+
+    app.request_class = CleanRequest
     app.config.from_mapping(settings.from_environment(app.instance_path))
     if config:
         app.config.update(config)

@@ -50,14 +50,6 @@ def dashboard_links():
     return _collected("DASHBOARD", _role())
 
 
-# Public parts of the site, where the quick-exit control is always shown.
-PUBLIC_BLUEPRINTS = {"hub", "site", "search", "surveys", None}
-
-
-def show_quick_exit() -> bool:
-    return not current_user.is_authenticated or request.blueprint in PUBLIC_BLUEPRINTS
-
-
 def register(app):
     app.jinja_env.filters["london"] = format_london
     app.jinja_env.trim_blocks = True
@@ -69,7 +61,6 @@ def register(app):
             "htmx_config": HTMX_CONFIG,
             "navigation": navigation,
             "dashboard_links": dashboard_links,
-            "show_quick_exit": show_quick_exit,
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
             "roles": roles,
             "current_endpoint": request.endpoint,

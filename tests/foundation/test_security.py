@@ -82,3 +82,16 @@ def test_htmx_config_is_safe(client):
     assert "&#34;historyCacheSize&#34;: 0" in page
     assert "&#34;includeIndicatorStyles&#34;: false" in page
     assert "<script>" not in page and " onclick=" not in page
+
+
+def test_nul_characters_are_dropped_from_forms_and_query_strings(app, client):
+    from tests.helpers import post
+
+    response = post(client, "/register", {"name": "Sa\x00m", "email": "nul@example.org",
+                                          "password": "a long\x00 passphrase", "confirm": "a long passphrase"})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "nul@example.org"))
+        assert user.name == "Sam"
+        assert user.check_password("a long passphrase")
+    assert client.get("/privacy?q=a\x00b").status_code == 200

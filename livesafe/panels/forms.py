@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from livesafe.panels import logic
@@ -40,7 +40,7 @@ class FeedbackForm(FlaskForm):
         DataRequired(message="Enter a title"),
         Length(max=150, message="Title must be 150 characters or fewer"),
     ], description="A few words, for example: Youth club closes too early on Fridays")
-    concerns = SelectField("What it concerns", choices=_options(logic.CONCERNS, "Choose one"))
+    concerns = SelectField("What it concerns", choices=_options(logic.CONCERNS, "Choose one"), default="")
     areas = MultiCheckboxField("Areas it affects", choices=_options(logic.AREAS),
                                description="Choose all that apply.")
     what_seen = TextAreaField("What have you seen or heard?", validators=[
@@ -65,7 +65,7 @@ class FeedbackForm(FlaskForm):
 
     def validate_urgency(self, field):
         if field.data and field.data not in logic.URGENCY:
-            raise ValueError("Choose how urgent it is from the list")
+            raise ValidationError("Choose how urgent it is from the list")
 
     def check_complete(self) -> bool:
         """Add an error to each field a submission still needs."""
@@ -256,11 +256,11 @@ class AssetForm(FlaskForm):
     def validate_website(self, field):
         # URL() alone would accept javascript:// links.
         if field.data and not field.data.lower().startswith(("https://", "http://")):
-            raise ValueError("Enter a web address starting with https://")
+            raise ValidationError("Enter a web address starting with https://")
 
     def validate_max_age(self, field):
         if self.min_age.data is not None and field.data is not None and field.data < self.min_age.data:
-            raise ValueError("The oldest age must be the same as or more than the youngest")
+            raise ValidationError("The oldest age must be the same as or more than the youngest")
 
     def fields(self) -> dict:
         return {name: self[name].data if self[name].data is not None else "" for name in (

@@ -21,6 +21,20 @@ from livesafe.panels import logic
 LONG_TEXT = 5000
 
 
+def _without_nul(value):
+    # PostgreSQL text cannot hold NUL characters; drop them rather than fail.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every panels form: NUL characters are removed from whatever is typed."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = (*unbound_field.kwargs.get("filters", ()), _without_nul)
+            return unbound_field.bind(form=form, **options)
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes for a multi-select (rendered by the `choices` macro)."""
 
@@ -32,7 +46,7 @@ def _options(mapping: dict, blank: str | None = None) -> list[tuple[str, str]]:
     return ([("", blank)] if blank is not None else []) + list(mapping.items())
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     """Drafts need only a title; `missing_for_submission` says what submitting needs."""
 
     panel_id = SelectField("Panel", coerce=int)
@@ -89,10 +103,10 @@ class FeedbackForm(FlaskForm):
         }
 
 
-class FeedbackFilterForm(FlaskForm):
+class FeedbackFilterForm(Form):
     """The filters of "You said, we did" (a GET form: no CSRF token needed)."""
 
-    class Meta:
+    class Meta(Form.Meta):
         csrf = False
 
     area = SelectField("Area", choices=_options(logic.AREAS, "All areas"), default="")
@@ -101,10 +115,10 @@ class FeedbackFilterForm(FlaskForm):
                          default="")
 
 
-class AssetFilterForm(FlaskForm):
+class AssetFilterForm(Form):
     """The filters of the public list of local places (GET)."""
 
-    class Meta:
+    class Meta(Form.Meta):
         csrf = False
 
     district = SelectField("District", choices=_options(logic.AREAS, "All districts"), default="")
@@ -114,10 +128,10 @@ class AssetFilterForm(FlaskForm):
     ], description="Only places for this age.")
 
 
-class TriageFilterForm(FlaskForm):
+class TriageFilterForm(Form):
     """Staff's filters of submitted feedback (GET); the panel choices are set by the view."""
 
-    class Meta:
+    class Meta(Form.Meta):
         csrf = False
 
     state = SelectField("State", choices=[("", "Any state")] + [
@@ -125,20 +139,20 @@ class TriageFilterForm(FlaskForm):
     panel = SelectField("Panel", default="")
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     """The support button: `support` is "1" to support, "0" to withdraw."""
 
     support = HiddenField()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField("Add a comment", validators=[
         DataRequired(message="Enter your comment"),
         Length(max=2000, message="Your comment must be 2000 characters or fewer"),
     ])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField("Why are you reporting this?", choices=_options(logic.REPORT_REASONS),
                         validators=[InputRequired(message="Choose why you are reporting it")])
     detail = TextAreaField("Anything else we should know (optional)", validators=[
@@ -146,20 +160,20 @@ class ReportForm(FlaskForm):
     ])
 
 
-class HideForm(FlaskForm):
+class HideForm(Form):
     reason = TextAreaField("Reason for hiding it", validators=[
         DataRequired(message="Give the reason for hiding it"),
         Length(max=1000, message="The reason must be 1000 characters or fewer"),
     ], description="The author is sent this reason.")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     owner_id = SelectField("Owner", coerce=int, description="The member of staff responsible for the response.")
     response_deadline = DateField("Response deadline", validators=[Optional()],
                                   description="The date the response is due.")
 
 
-class StateForm(FlaskForm):
+class StateForm(Form):
     to = SelectField("Move to", validators=[DataRequired(message="Choose the next state")])
     response = TextAreaField("Response", validators=[
         Length(max=LONG_TEXT, message=f"The response must be {LONG_TEXT} characters or fewer"),
@@ -169,11 +183,11 @@ class StateForm(FlaskForm):
     ], description="Needed for “Not taken forward”. Shown on the timeline, and publicly once published.")
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     public = HiddenField()
 
 
-class PanelForm(FlaskForm):
+class PanelForm(Form):
     name = StringField("Panel name", validators=[
         DataRequired(message="Enter the panel's name"),
         Length(max=120, message="The name must be 120 characters or fewer"),
@@ -183,14 +197,14 @@ class PanelForm(FlaskForm):
     ])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = EmailField("E-mail address of a panel member account", validators=[
         DataRequired(message="Enter an e-mail address"),
         Length(max=320, message="E-mail address must be 320 characters or fewer"),
     ])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     starts_at = DateTimeLocalField("Date and time", validators=[
         InputRequired(message="Enter the date and time, like 2025-03-14 18:30"),
     ], format="%Y-%m-%dT%H:%M", description="UK time.")
@@ -204,7 +218,7 @@ class MeetingForm(FlaskForm):
                                           description="UK time. Leave empty for two days before the meeting.")
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField("Agenda item", validators=[
         DataRequired(message="Enter the agenda item"),
         Length(max=150, message="The agenda item must be 150 characters or fewer"),
@@ -214,14 +228,14 @@ class AgendaItemForm(FlaskForm):
     ])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField("What was discussed and agreed", validators=[
         DataRequired(message="Enter what was discussed and agreed"),
         Length(max=LONG_TEXT, message=f"The note must be {LONG_TEXT} characters or fewer"),
     ])
 
 
-class AssetForm(FlaskForm):
+class AssetForm(Form):
     name = StringField("Name", validators=[
         DataRequired(message="Enter the name of the place or group"),
         Length(max=150, message="The name must be 150 characters or fewer"),

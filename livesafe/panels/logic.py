@@ -740,7 +740,8 @@ def search_assets(query: str, limit: int = 5) -> list[Asset]:
     Plain case-insensitive LIKE with the wildcards escaped, so any input is safe.
     Kinds and districts also match their labels ("youth club", "Hinckley").
     """
-    words = (query or "").lower().split()[:8]
+    printable = "".join(ch for ch in (query or "") if ch.isprintable())
+    words = printable.lower().split()[:8]
     if not words or limit <= 0:
         return []
     conditions = []

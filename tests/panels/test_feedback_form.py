@@ -155,3 +155,12 @@ def test_comments_are_added_escaped_and_empty_ones_refused(app, client, world):
     assert response.status_code == 302
     page = client.get(f"/panels/feedback/{item_id}").get_data(as_text=True)
     assert "&lt;script&gt;x()&lt;/script&gt; I agree" in page and "<script>x()" not in page
+
+
+def test_nul_characters_are_dropped_not_a_server_error(app, client, world):
+    _member(client)
+    response = post(client, "/panels/feedback/new", {**COMPLETE, "title": "Nul\x00title", "panel_id": str(world.city),
+                                                     "action": "submit"})
+    assert response.status_code == 302
+    [item] = _all(app)
+    assert item.title == "Nultitle"

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from livesafe.audit.logic import record
 from livesafe.auth import roles
@@ -615,8 +616,11 @@ def dismiss(entry: Report, actor, now: datetime | None = None) -> None:
 # --- "You said, we did" -------------------------------------------------------------------------
 
 
-def public_feedback(area: str = "", concerns: str = "", state: str = "") -> list[Feedback]:
-    """Published items only: public, answered and not hidden. Unknown filter values match nothing."""
+PUBLIC_PAGE_SIZE = 20
+
+
+def _public_query(area: str, concerns: str, state: str):
+    """Published items only: public, answered and not hidden."""
     query = sa.select(Feedback).where(
         Feedback.public.is_(True), Feedback.hidden_at.is_(None), Feedback.state.in_(ANSWERED)
     )
@@ -626,7 +630,23 @@ def public_feedback(area: str = "", concerns: str = "", state: str = "") -> list
         query = query.where(Feedback.concerns == concerns)
     if state:
         query = query.where(Feedback.state == state)
-    return list(db.session.scalars(query.order_by(Feedback.published_at.desc(), Feedback.id.desc())))
+    return query
+
+
+def public_feedback(area: str = "", concerns: str = "", state: str = "", page: int = 1,
+                    per_page: int | None = None) -> list[Feedback]:
+    """Published items, newest first; a page of them when per_page is given."""
+    query = _public_query(area, concerns, state).order_by(Feedback.published_at.desc(), Feedback.id.desc())
+    if per_page:
+        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    # Everything the page shows, loaded in a few queries rather than a few per item.
+    query = query.options(selectinload(Feedback.areas), selectinload(Feedback.events),
+                          joinedload(Feedback.author), joinedload(Feedback.panel))
+    return list(db.session.scalars(query))
+
+
+def count_public_feedback(area: str = "", concerns: str = "", state: str = "") -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_public_query(area, concerns, state).subquery()))
 
 
 # --- The staff dashboard -----------------------------------------------------------------------
@@ -669,6 +689,7 @@ def triage_list(state: str = "", panel_id: int | None = None) -> list[Feedback]:
         query = query.where(Feedback.state == state)
     if panel_id:
         query = query.where(Feedback.panel_id == panel_id)
+    query = query.options(joinedload(Feedback.panel), joinedload(Feedback.owner))
     return list(db.session.scalars(query.order_by(Feedback.submitted_at.desc())))
 
 

@@ -64,9 +64,14 @@ def _filter(form):
 def you_said_we_did():
     form = FeedbackFilterForm(formdata=request.args)
     values, status = _filter(form)
-    items = logic.public_feedback(values["area"] or "", values["topic"] or "", values["status"] or "")
-    return render("panels/you_said_we_did.html", fragment="panels/_public_feedback.html",
-                  items=items, form=form, status=status)
+    chosen = {"area": values["area"] or "", "concerns": values["topic"] or "", "state": values["status"] or ""}
+    total = logic.count_public_feedback(**chosen)
+    pages = max(1, -(-total // logic.PUBLIC_PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    items = logic.public_feedback(**chosen, page=page, per_page=logic.PUBLIC_PAGE_SIZE)
+    return render("panels/you_said_we_did.html", fragment="panels/_public_feedback.html", items=items, total=total,
+                  page=page, pages=pages, form=form, status=status,
+                  kept={"area": chosen["area"], "topic": chosen["concerns"], "status": chosen["state"]})
 
 
 @bp.route("/local-places")

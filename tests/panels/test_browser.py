@@ -118,9 +118,9 @@ def demo(app):
 def test_public_filters_update_with_htmx_and_work_without_javascript(browser, chromium, live_server, demo):
     page = browser.page
     browser.goto("/you-said-we-did")
-    assert "3 recommendations shown" in page.inner_text("#results")
+    assert "3 recommendations found" in page.inner_text("#results")
     page.select_option("#area", "melton")
-    page.wait_for_selector("text=1 recommendation shown")
+    page.wait_for_selector("text=1 recommendation found")
     assert "Late buses from Melton" in page.inner_text("#results")
     assert page.url.endswith("area=melton&topic=&status=")
     browser.assert_accessible()
@@ -138,7 +138,7 @@ def test_public_filters_update_with_htmx_and_work_without_javascript(browser, ch
         plain.page.click("text=Show results")
         plain.page.wait_for_load_state()
         assert "status=not_taken_forward" in plain.page.url
-        assert "1 recommendation shown" in plain.page.inner_text("main")
+        assert "1 recommendation found" in plain.page.inner_text("main")
     finally:
         plain.close()
 

@@ -6,7 +6,7 @@ from livesafe.audit.models import AuditEvent
 from livesafe.extensions import db
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels import logic
-from livesafe.panels.models import Comment, Feedback, Report
+from livesafe.panels.models import Feedback, Report
 from tests.helpers import post, sign_in
 from tests.panels.factory import EMAILS, feedback_in, published, user
 

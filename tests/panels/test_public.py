@@ -133,7 +133,7 @@ def test_htmx_filtering_returns_only_the_results_fragment(app, client, world):
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in fragment and "City data item" in fragment
-    assert "1 recommendation shown" in fragment
+    assert "1 recommendation found" in fragment
     boosted = client.get("/you-said-we-did?area=leicester", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in boosted.get_data(as_text=True)
     restore = client.get("/you-said-we-did?area=leicester",
@@ -161,3 +161,20 @@ def test_signed_out_visitors_see_no_report_links_and_signed_in_do(app, client, w
     sign_in(client, email="applicant@example.org")
     _, page = _page(client)
     assert f"/panels/feedback/{item_id}/report" in page
+
+
+def test_the_public_list_is_paged_and_keeps_its_filters(app, client, world):
+    with app.app_context():
+        for n in range(logic.PUBLIC_PAGE_SIZE + 3):
+            published(world.city, title=f"Item number {n:02d}", areas=["rutland"])
+        published(world.city, title="Elsewhere", areas=["melton"])
+        db.session.commit()
+    _, first = _page(client, "?area=rutland")
+    assert f"{logic.PUBLIC_PAGE_SIZE + 3} recommendations found, page 1 of 2" in first
+    assert first.count("<article") == logic.PUBLIC_PAGE_SIZE
+    assert "/you-said-we-did?page=2&amp;area=rutland&amp;topic=&amp;status=" in first
+    _, second = _page(client, "?area=rutland&page=2")
+    assert second.count("<article") == 3 and "Elsewhere" not in second
+    assert "Newer recommendations" in second and "Older recommendations" not in second
+    _, beyond = _page(client, "?area=rutland&page=99")
+    assert "page 2 of 2" in beyond

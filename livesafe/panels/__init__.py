@@ -1,5 +1,31 @@
 from flask import Blueprint
 
+from livesafe.auth import roles
+
 bp = Blueprint("panels", __name__)
+
+_STAFF_NAV = [("panels.triage", "Panel feedback"), ("panels.manage", "Panels")]
+_STAFF_CARDS = [
+    ("panels.triage", "Panel feedback", "Triage scrutiny feedback: owners, deadlines, responses and overdue items."),
+    ("panels.manage", "Panels and meetings", "Manage panels, their members, meetings and published notes."),
+    ("panels.moderation", "Panel moderation", "Reports of abusive or off-topic items and comments."),
+    ("panels.assets", "Local places", "Check and verify community assets before they go public."),
+]
+
+NAVIGATION = {
+    None: [("panels.you_said_we_did", "You said, we did"), ("panels.local_places", "Local places")],
+    roles.PANEL_MEMBER: [("panels.my_panels", "Your panels")],
+    roles.STAFF: _STAFF_NAV,
+    roles.ADMIN: _STAFF_NAV,
+}
+DASHBOARD = {
+    roles.PANEL_MEMBER: [
+        ("panels.my_panels", "Your panels", "Meetings, agendas and your panel's scrutiny feedback."),
+        ("panels.new_feedback", "Raise feedback", "Tell the unit what you have seen and what you recommend."),
+        ("panels.new_asset", "Add a local place", "Add a youth club, sports club, group or safe space to the map of local assets."),
+    ],
+    roles.STAFF: _STAFF_CARDS,
+    roles.ADMIN: _STAFF_CARDS,
+}
 
 from livesafe.panels import views  # noqa: E402,F401

@@ -1,1 +1,206 @@
-"""Models of the panels feature."""
+"""Models of the panels feature: panels, meetings, scrutiny feedback, supports, comments, reports, local assets."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from livesafe.extensions import db
+from livesafe.timeutil import UTCDateTime, utcnow
+
+
+class Panel(db.Model):
+    __tablename__ = "panels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships = relationship("PanelMember", back_populates="panel", cascade="all, delete-orphan")
+    meetings = relationship("Meeting", back_populates="panel", order_by="Meeting.starts_at")
+
+
+class PanelMember(db.Model):
+    __tablename__ = "panel_members"
+    __table_args__ = (sa.UniqueConstraint("panel_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panels.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    panel = relationship(Panel, back_populates="memberships")
+    user = relationship("User")
+
+
+class Meeting(db.Model):
+    __tablename__ = "panel_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panels.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Members can add agenda items until this moment.
+    agenda_cutoff_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    note_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    panel = relationship(Panel, back_populates="meetings")
+    agenda_items = relationship("AgendaItem", back_populates="meeting", order_by="AgendaItem.id")
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "panel_agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_meetings.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(150))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting = relationship(Meeting, back_populates="agenda_items")
+    added_by = relationship("User")
+
+
+class Feedback(db.Model):
+    """A piece of scrutiny feedback raised by a panel member, and the unit's answer to it."""
+
+    __tablename__ = "panel_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panels.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(150), default="")
+    concerns: Mapped[str] = mapped_column(sa.String(40), default="")
+    what_seen: Mapped[str] = mapped_column(sa.Text, default="")
+    recommendation: Mapped[str] = mapped_column(sa.Text, default="")
+    urgency: Mapped[str] = mapped_column(sa.String(20), default="")
+    # The author's consent to be named on the public page.
+    show_name: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(sa.String(30), default="draft", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    response_deadline: Mapped[date | None] = mapped_column(sa.Date)
+    response: Mapped[str] = mapped_column(sa.Text, default="")
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # First time the unit answered (a response or "not taken forward").
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    public: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    panel = relationship(Panel)
+    author = relationship("User", foreign_keys=[author_id])
+    owner = relationship("User", foreign_keys=[owner_id])
+    areas = relationship("FeedbackArea", cascade="all, delete-orphan", order_by="FeedbackArea.area")
+    events = relationship("FeedbackEvent", back_populates="feedback", order_by="FeedbackEvent.id")
+
+    @property
+    def area_keys(self) -> list[str]:
+        return [row.area for row in self.areas]
+
+
+class FeedbackArea(db.Model):
+    __tablename__ = "panel_feedback_areas"
+
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), primary_key=True)
+    area: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
+
+
+class FeedbackEvent(db.Model):
+    """One dated state change: the timeline the member sees."""
+
+    __tablename__ = "panel_feedback_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
+    from_state: Mapped[str] = mapped_column(sa.String(30))
+    to_state: Mapped[str] = mapped_column(sa.String(30))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    feedback = relationship(Feedback, back_populates="events")
+
+
+class Support(db.Model):
+    __tablename__ = "panel_supports"
+    # One support per member per item, enforced by the database so concurrent clicks cannot double-count.
+    __table_args__ = (sa.UniqueConstraint("feedback_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+
+
+class Comment(db.Model):
+    __tablename__ = "panel_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    feedback = relationship(Feedback)
+    author = relationship("User", foreign_keys=[author_id])
+
+
+class Report(db.Model):
+    """A signed-in user's report of an item or a comment as abusive or off-topic."""
+
+    __tablename__ = "panel_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
+    # Set when the report is about a comment on the item rather than the item itself.
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("panel_comments.id"))
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(sa.String(20), default="")
+
+    feedback = relationship(Feedback)
+    comment = relationship(Comment)
+    reporter = relationship("User", foreign_keys=[reporter_id])
+
+
+class Asset(db.Model):
+    """A community asset: a youth club, sports club, faith or community group, safe space or mentoring."""
+
+    __tablename__ = "panel_assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(150))
+    kind: Mapped[str] = mapped_column(sa.String(30), index=True)
+    district: Mapped[str] = mapped_column(sa.String(40), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    min_age: Mapped[int] = mapped_column(default=0)
+    max_age: Mapped[int] = mapped_column(default=99)
+    opening_times: Mapped[str] = mapped_column(sa.String(300), default="")
+    contact: Mapped[str] = mapped_column(sa.String(200), default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    added_by = relationship("User", foreign_keys=[added_by_id])

@@ -1,2 +1,621 @@
 """Views of the panels feature (thin: parse, call logic, render)."""
-from livesafe.panels import bp  # noqa: F401
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from livesafe.auth import roles
+from livesafe.auth.forms import EmptyForm
+from livesafe.auth.permissions import ensure, login_required, roles_required
+from livesafe.extensions import db
+from livesafe.panels import bp, logic
+from livesafe.panels.forms import (
+    AgendaItemForm,
+    AssetForm,
+    AssetFilterForm,
+    AssignForm,
+    CommentForm,
+    FeedbackFilterForm,
+    FeedbackForm,
+    HideForm,
+    MeetingForm,
+    MemberForm,
+    NoteForm,
+    PanelForm,
+    PublishForm,
+    ReportForm,
+    StateForm,
+    SupportForm,
+    TriageFilterForm,
+)
+from livesafe.panels.models import Asset, Comment, Feedback, Meeting, Panel, Report
+from livesafe.site.render import render, render_invalid, wants_fragment
+from livesafe.timeutil import london_to_utc
+
+staff_only = roles_required(*roles.STAFF_ROLES)
+member_or_staff = roles_required(roles.PANEL_MEMBER, *roles.STAFF_ROLES)
+
+
+def _get(model, object_id):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+# --- Public pages ------------------------------------------------------------------------------
+
+
+@bp.context_processor
+def labels():
+    """The label of every key the panels store, and the one rule for showing a name publicly."""
+    return {"public_name": logic.public_name, "labels": {
+        "states": logic.STATES, "concerns": logic.CONCERNS, "areas": logic.AREAS, "urgency": logic.URGENCY,
+        "kinds": logic.ASSET_KINDS, "modes": logic.MEETING_MODES, "reasons": logic.REPORT_REASONS,
+    }}
+
+
+def _filter(form):
+    """Validate a GET filter form: the valid values, and a 422 status when any was not."""
+    valid = form.validate()
+    values = {name: (None if form[name].errors else form[name].data) for name in form.data}
+    return values, 200 if valid else 422
+
+
+@bp.route("/you-said-we-did")
+def you_said_we_did():
+    form = FeedbackFilterForm(formdata=request.args)
+    values, status = _filter(form)
+    chosen = {"area": values["area"] or "", "concerns": values["topic"] or "", "state": values["status"] or ""}
+    total = logic.count_public_feedback(**chosen)
+    pages = max(1, -(-total // logic.PUBLIC_PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    items = logic.public_feedback(**chosen, page=page, per_page=logic.PUBLIC_PAGE_SIZE)
+    return render("panels/you_said_we_did.html", fragment="panels/_public_feedback.html", items=items, total=total,
+                  page=page, pages=pages, form=form, status=status,
+                  kept={"area": chosen["area"], "topic": chosen["concerns"], "status": chosen["state"]})
+
+
+@bp.route("/local-places")
+def local_places():
+    form = AssetFilterForm(formdata=request.args)
+    values, status = _filter(form)
+    if form.age.errors and form.age.data is None:
+        form.age.errors = ["Enter an age as a whole number, like 14"]
+    assets = logic.public_assets(values["district"] or "", values["kind"] or "", values["age"])
+    return render("panels/local_places.html", fragment="panels/_local_places.html",
+                  assets=assets, form=form, status=status)
+
+
+@bp.route("/local-places/<int:asset_id>")
+def local_place(asset_id):
+    asset = _get(Asset, asset_id)
+    if asset.verified_at is None:
+        abort(404)
+    return render("panels/local_place.html", asset=asset)
+
+
+# --- Members: panels and meetings --------------------------------------------------------------
+
+
+@bp.route("/panels")
+@member_or_staff
+def my_panels():
+    panels = logic.all_panels() if current_user.is_staff else logic.panels_of(current_user)
+    return render("panels/my_panels.html", panels=panels,
+                  upcoming=logic.upcoming_meetings([panel.id for panel in panels]),
+                  mine=logic.feedback_by(current_user))
+
+
+@bp.route("/panels/<int:panel_id>")
+@member_or_staff
+def panel(panel_id):
+    found = _get(Panel, panel_id)
+    ensure(logic.can_see_panel(found, current_user))
+    return render("panels/panel.html", panel=found, upcoming=logic.upcoming_meetings([found.id]),
+                  past=logic.past_meetings([found.id]), items=logic.feedback_of_panel(found.id))
+
+
+def _meeting(panel_id, meeting_id) -> Meeting:
+    meeting = _get(Meeting, meeting_id)
+    if meeting.panel_id != panel_id:
+        abort(404)
+    ensure(logic.can_see_panel(meeting.panel, current_user))
+    return meeting
+
+
+def _meeting_page(meeting, agenda_form=None, note_form=None, status=200):
+    failed = agenda_form if agenda_form and agenda_form.errors else note_form if note_form and note_form.errors else None
+    return render("panels/meeting.html", meeting=meeting, agenda_form=agenda_form or AgendaItemForm(formdata=None),
+                  note_form=note_form or NoteForm(formdata=None, data={"note": meeting.note}),
+                  agenda_open=logic.agenda_open(meeting), form=failed, status=status)
+
+
+@bp.route("/panels/<int:panel_id>/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@member_or_staff
+def meeting(panel_id, meeting_id):
+    found = _meeting(panel_id, meeting_id)
+    if request.method == "GET":
+        return _meeting_page(found)
+    form = AgendaItemForm()
+    if form.validate_on_submit():
+        try:
+            logic.add_agenda_item(found, current_user, form.title.data, form.detail.data or "")
+        except logic.NotAllowed as refusal:
+            form.title.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Your item is on the agenda.")
+            return redirect(url_for("panels.meeting", panel_id=panel_id, meeting_id=meeting_id))
+    return _meeting_page(found, agenda_form=form, status=422)
+
+
+@bp.route("/panels/<int:panel_id>/meetings/<int:meeting_id>/note", methods=["POST"])
+@staff_only
+def meeting_note(panel_id, meeting_id):
+    found = _meeting(panel_id, meeting_id)
+    note_form = NoteForm()
+    if note_form.validate_on_submit():
+        try:
+            logic.publish_note(found, note_form.note.data, current_user)
+        except logic.NotAllowed as refusal:
+            note_form.note.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("The meeting note is published to the panel.")
+            return redirect(url_for("panels.meeting", panel_id=panel_id, meeting_id=meeting_id))
+    return _meeting_page(found, note_form=note_form, status=422)
+
+
+# --- Members: feedback ---------------------------------------------------------------------------
+
+
+def _feedback_form_checks(form) -> bool:
+    ok = form.validate()
+    if request.form.get("action") == "submit":
+        ok = form.check_complete() and ok
+    return ok
+
+
+def _finish_feedback(feedback: Feedback):
+    if request.form.get("action") == "submit":
+        logic.submit(feedback, current_user)
+        db.session.commit()
+        flash("Thank you. Your feedback is submitted; staff will respond.")
+    else:
+        db.session.commit()
+        flash("Your draft is saved. Only you can see it until you submit it.")
+    return redirect(url_for("panels.feedback", feedback_id=feedback.id))
+
+
+@bp.route("/panels/feedback/new", methods=["GET", "POST"])
+@roles_required(roles.PANEL_MEMBER)
+def new_feedback():
+    panels = logic.panels_of(current_user)
+    form = FeedbackForm()
+    form.panel_id.choices = [(panel.id, panel.name) for panel in panels]
+    if not panels:
+        return render("panels/feedback_form.html", form=None, feedback=None)
+    if form.is_submitted():
+        if not _feedback_form_checks(form):
+            return render_invalid("panels/feedback_form.html", form=form, feedback=None)
+        chosen = next(panel for panel in panels if panel.id == form.panel_id.data)
+        return _finish_feedback(logic.start_draft(chosen, current_user, **form.fields()))
+    return render("panels/feedback_form.html", form=form, feedback=None)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/edit", methods=["GET", "POST"])
+@roles_required(roles.PANEL_MEMBER)
+def edit_feedback(feedback_id):
+    found = _get(Feedback, feedback_id)
+    ensure(found.author_id == current_user.id)
+    if found.state != logic.DRAFT:
+        flash("This feedback is submitted, so it can no longer be changed. Add a comment instead.")
+        return redirect(url_for("panels.feedback", feedback_id=found.id))
+    if request.method == "POST":
+        form = FeedbackForm()
+    else:
+        form = FeedbackForm(data={
+            "title": found.title, "concerns": found.concerns, "areas": found.area_keys, "what_seen": found.what_seen,
+            "recommendation": found.recommendation, "urgency": found.urgency, "show_name": found.show_name,
+        })
+    del form.panel_id  # a draft stays in its panel
+    if form.is_submitted():
+        if not _feedback_form_checks(form):
+            return render_invalid("panels/feedback_form.html", form=form, feedback=found)
+        logic.set_feedback_fields(found, **form.fields())
+        return _finish_feedback(found)
+    return render("panels/feedback_form.html", form=form, feedback=found)
+
+
+def _support_context(feedback: Feedback) -> dict:
+    return {
+        "feedback": feedback,
+        "support_form": SupportForm(formdata=None),
+        "support_count": logic.support_count(feedback.id),
+        "supported": logic.supports(feedback.id, current_user),
+        "may_support": logic.can_support(feedback, current_user),
+    }
+
+
+def _feedback_page(feedback: Feedback, comment_form=None, status=200):
+    return render(
+        "panels/feedback.html",
+        comments=logic.visible_comments(feedback.id),
+        comment_form=comment_form or CommentForm(formdata=None),
+        may_comment=logic.can_comment(feedback, current_user),
+        may_report=logic.can_report(feedback, current_user),
+        is_public=logic.is_public(feedback),
+        status=status,
+        **_support_context(feedback),
+    )
+
+
+@bp.route("/panels/feedback/<int:feedback_id>")
+@login_required
+def feedback(feedback_id):
+    found = _get(Feedback, feedback_id)
+    ensure(logic.can_view(found, current_user))
+    return _feedback_page(found)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/support", methods=["POST"])
+@roles_required(roles.PANEL_MEMBER)
+def support(feedback_id):
+    found = _get(Feedback, feedback_id)
+    ensure(logic.can_view(found, current_user) and logic.can_support(found, current_user))
+    form = SupportForm()
+    if not form.validate_on_submit() or form.support.data not in ("0", "1"):
+        abort(400)
+    logic.set_support(found, current_user, form.support.data == "1")
+    if wants_fragment():
+        return render("panels/_support.html", **_support_context(found))
+    return redirect(url_for("panels.feedback", feedback_id=feedback_id) + "#support")
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/comments", methods=["POST"])
+@login_required
+def comment(feedback_id):
+    found = _get(Feedback, feedback_id)
+    ensure(logic.can_view(found, current_user) and logic.can_comment(found, current_user))
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _feedback_page(found, comment_form=form, status=422)
+    logic.add_comment(found, current_user, form.body.data)
+    db.session.commit()
+    flash("Your comment is added.")
+    return redirect(url_for("panels.feedback", feedback_id=feedback_id) + "#comments")
+
+
+def _report(feedback: Feedback, comment: Comment | None):
+    ensure(logic.can_report(feedback, current_user))
+    if comment is not None:
+        ensure(logic.can_view(feedback, current_user) and comment.hidden_at is None)
+    form = ReportForm()
+    if form.validate_on_submit():
+        logic.report(current_user, feedback, form.reason.data, form.detail.data or "", comment=comment)
+        db.session.commit()
+        flash("Thank you for telling us. Staff will look at it.")
+        if logic.can_view(feedback, current_user):
+            return redirect(url_for("panels.feedback", feedback_id=feedback.id))
+        return redirect(url_for("panels.you_said_we_did"))
+    page = render_invalid if form.is_submitted() else render
+    return page("panels/report.html", form=form, feedback=feedback, comment=comment)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/report", methods=["GET", "POST"])
+@login_required
+def report_feedback(feedback_id):
+    return _report(_get(Feedback, feedback_id), None)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@login_required
+def report_comment(feedback_id, comment_id):
+    found = _get(Comment, comment_id)
+    if found.feedback_id != feedback_id:
+        abort(404)
+    return _report(found.feedback, found)
+
+
+# --- Staff: triage -----------------------------------------------------------------------------
+
+
+@bp.route("/panels/triage")
+@staff_only
+def triage():
+    panels = logic.all_panels()
+    form = TriageFilterForm(formdata=request.args)
+    form.panel.choices = [("", "Any panel")] + [(str(panel.id), panel.name) for panel in panels]
+    values, status = _filter(form)
+    return render(
+        "panels/triage.html",
+        panels=panels,
+        counts=logic.open_counts(),
+        median_days=logic.median_days_to_first_response(),
+        overdue=logic.overdue_feedback(),
+        top=logic.most_supported(),
+        items=logic.triage_list(values["state"] or "", int(values["panel"]) if values["panel"] else None),
+        form=form,
+        today=logic.london_today(),
+        status=status,
+    )
+
+
+def _triage_page(feedback: Feedback, assign_form=None, state_form=None, publish_form=None, failed=None, status=200):
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None, data={
+            "owner_id": feedback.owner_id or 0, "response_deadline": feedback.response_deadline})
+    assign_form.owner_id.choices = [(0, "No owner yet")] + [(user.id, user.display_name) for user in logic.staff_users()]
+    state_form = state_form or StateForm(formdata=None, data={"response": feedback.response})
+    state_form.to.choices = _state_choices(feedback)
+    return render(
+        "panels/triage_item.html",
+        feedback=feedback,
+        assign_form=assign_form,
+        state_form=state_form,
+        publish_form=publish_form or PublishForm(formdata=None),
+        form=failed,
+        overdue=logic.is_overdue(feedback),
+        support_count=logic.support_count(feedback.id),
+        is_public=logic.is_public(feedback),
+        status=status,
+    )
+
+
+def _state_choices(feedback):
+    return [("", "Choose")] + [(state, logic.STATES[state]) for state in logic.allowed_next(feedback)]
+
+
+def _triage_feedback(feedback_id) -> Feedback:
+    found = _get(Feedback, feedback_id)
+    if found.state == logic.DRAFT:
+        abort(404)  # drafts are private to their author
+    return found
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/triage", methods=["GET", "POST"])
+@staff_only
+def triage_item(feedback_id):
+    found = _triage_feedback(feedback_id)
+    if request.method == "GET":
+        return _triage_page(found)
+    form = AssignForm()
+    form.owner_id.choices = [(0, "No owner yet")] + [(user.id, user.display_name) for user in logic.staff_users()]
+    if form.validate_on_submit():
+        try:
+            logic.assign(found, form.owner_id.data or None, form.response_deadline.data, current_user)
+        except logic.NotAllowed as refusal:
+            form.owner_id.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Owner and deadline saved.")
+            return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
+    if form.response_deadline.raw_data and form.response_deadline.errors:
+        form.response_deadline.errors = ["Enter the deadline as a date, like 2025-03-14"]
+    return _triage_page(found, assign_form=form, failed=form, status=422)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/triage/state", methods=["POST"])
+@staff_only
+def triage_state(feedback_id):
+    found = _triage_feedback(feedback_id)
+    form = StateForm()
+    form.to.choices = _state_choices(found)
+    if form.validate_on_submit():
+        try:
+            logic.change_state(found, form.to.data, current_user, note=form.note.data or "",
+                               response=form.response.data)
+        except logic.NotAllowed as refusal:
+            form.to.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(f"Moved to “{logic.STATES[found.state]}”. The author and supporters are told.")
+            return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
+    return _triage_page(found, state_form=form, failed=form, status=422)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/triage/publish", methods=["POST"])
+@staff_only
+def triage_publish(feedback_id):
+    found = _triage_feedback(feedback_id)
+    form = PublishForm()
+    if not form.validate_on_submit() or form.public.data not in ("0", "1"):
+        abort(400)
+    try:
+        logic.set_public(found, form.public.data == "1", current_user)
+    except logic.NotAllowed as refusal:
+        form.public.errors.append(str(refusal))
+        return _triage_page(found, publish_form=form, failed=form, status=422)
+    db.session.commit()
+    flash("Published on “You said, we did”." if found.public else "Taken off “You said, we did”.")
+    return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
+
+
+# --- Staff: moderation -----------------------------------------------------------------------
+
+
+def _hide_form(entry: Report, formdata=None):
+    return HideForm(formdata=formdata, prefix=f"report-{entry.id}")
+
+
+def _moderation_page(failed=None, status=200):
+    reports = logic.open_reports()
+    forms = {entry.id: (failed if failed and failed.report_id == entry.id else _hide_form(entry)) for entry in reports}
+    return render("panels/moderation.html", reports=reports, hide_forms=forms, button_form=EmptyForm(formdata=None),
+                  form=failed, status=status)
+
+
+@bp.route("/panels/moderation")
+@staff_only
+def moderation():
+    return _moderation_page()
+
+
+@bp.route("/panels/reports/<int:report_id>/hide", methods=["POST"])
+@staff_only
+def hide(report_id):
+    entry = _get(Report, report_id)
+    if entry.resolved_at is not None:
+        flash("That report was already dealt with.")
+        return redirect(url_for("panels.moderation"))
+    form = _hide_form(entry, formdata=request.form)
+    form.report_id = entry.id
+    if form.validate_on_submit():
+        try:
+            logic.hide(entry, form.reason.data, current_user)
+        except logic.NotAllowed as refusal:
+            form.reason.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Hidden. The author has been told why.")
+            return redirect(url_for("panels.moderation"))
+    return _moderation_page(failed=form, status=422)
+
+
+@bp.route("/panels/reports/<int:report_id>/dismiss", methods=["POST"])
+@staff_only
+def dismiss(report_id):
+    entry = _get(Report, report_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if entry.resolved_at is None:
+        logic.dismiss(entry, current_user)
+        db.session.commit()
+    flash("Report dismissed.")
+    return redirect(url_for("panels.moderation"))
+
+
+# --- Staff: panels, members and meetings -------------------------------------------------------
+
+
+@bp.route("/panels/manage", methods=["GET", "POST"])
+@staff_only
+def manage():
+    form = PanelForm()
+    if form.validate_on_submit():
+        try:
+            created = logic.create_panel(form.name.data, form.description.data or "", current_user)
+        except logic.NotAllowed as refusal:
+            form.name.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash(f"Panel “{created.name}” created.")
+            return redirect(url_for("panels.manage_panel", panel_id=created.id))
+    status = 422 if form.is_submitted() else 200
+    return render("panels/manage.html", panels=logic.all_panels(), form=form, status=status)
+
+
+def _manage_page(panel, member_form=None, meeting_form=None, failed=None, status=200):
+    return render(
+        "panels/manage_panel.html",
+        panel=panel,
+        member_form=member_form or MemberForm(formdata=None),
+        meeting_form=meeting_form or MeetingForm(formdata=None),
+        button_form=EmptyForm(formdata=None),
+        upcoming=logic.upcoming_meetings([panel.id]),
+        past=logic.past_meetings([panel.id]),
+        form=failed,
+        status=status,
+    )
+
+
+@bp.route("/panels/manage/<int:panel_id>")
+@staff_only
+def manage_panel(panel_id):
+    return _manage_page(_get(Panel, panel_id))
+
+
+@bp.route("/panels/manage/<int:panel_id>/members", methods=["POST"])
+@staff_only
+def add_member(panel_id):
+    found = _get(Panel, panel_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            logic.add_member(found, form.email.data, current_user)
+        except logic.NotAllowed as refusal:
+            form.email.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Member added.")
+            return redirect(url_for("panels.manage_panel", panel_id=panel_id))
+    return _manage_page(found, member_form=form, failed=form, status=422)
+
+
+@bp.route("/panels/manage/<int:panel_id>/members/<int:user_id>/remove", methods=["POST"])
+@staff_only
+def remove_member(panel_id, user_id):
+    found = _get(Panel, panel_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        logic.remove_member(found, user_id, current_user)
+    except logic.NotAllowed:
+        abort(404)
+    db.session.commit()
+    flash("Member removed from the panel.")
+    return redirect(url_for("panels.manage_panel", panel_id=panel_id))
+
+
+@bp.route("/panels/manage/<int:panel_id>/meetings", methods=["POST"])
+@staff_only
+def add_meeting(panel_id):
+    found = _get(Panel, panel_id)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        cutoff = form.agenda_cutoff_at.data
+        try:
+            created = logic.add_meeting(found, london_to_utc(form.starts_at.data), form.mode.data, form.place.data,
+                                        current_user, london_to_utc(cutoff) if cutoff else None)
+        except logic.NotAllowed as refusal:
+            form.agenda_cutoff_at.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Meeting added.")
+            return redirect(url_for("panels.meeting", panel_id=panel_id, meeting_id=created.id))
+    for name in ("starts_at", "agenda_cutoff_at"):
+        if form[name].raw_data and form[name].raw_data[0] and form[name].data is None:
+            form[name].errors = ["Enter the date and time, like 2025-03-14 18:30"]
+    return _manage_page(found, meeting_form=form, failed=form, status=422)
+
+
+# --- Local assets ------------------------------------------------------------------------------
+
+
+@bp.route("/panels/assets")
+@member_or_staff
+def assets():
+    listed = logic.all_assets() if current_user.is_staff else logic.assets_added_by(current_user)
+    return render("panels/assets.html", assets=listed, button_form=EmptyForm(formdata=None))
+
+
+@bp.route("/panels/assets/new", methods=["GET", "POST"])
+@member_or_staff
+def new_asset():
+    form = AssetForm()
+    if form.validate_on_submit():
+        try:
+            logic.add_asset(current_user, **form.fields())
+        except logic.NotAllowed as refusal:
+            form.name.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Thank you. Staff will check the details before it appears in the public list.")
+            return redirect(url_for("panels.assets"))
+    page = render_invalid if form.is_submitted() else render
+    return page("panels/asset_form.html", form=form)
+
+
+@bp.route("/panels/assets/<int:asset_id>/verify", methods=["POST"])
+@staff_only
+def verify_asset(asset_id):
+    asset = _get(Asset, asset_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        logic.verify_asset(asset, current_user)
+    except logic.NotAllowed as refusal:
+        flash(str(refusal))
+    else:
+        db.session.commit()
+        flash(f"“{asset.name}” is verified and now in the public list.")
+    return redirect(url_for("panels.assets"))

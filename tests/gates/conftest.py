@@ -57,9 +57,14 @@ def demo_server(demo_app):
     server.shutdown()
 
 
-def html_pages(pages):
-    """The full HTML pages of a walk (no redirects, downloads or fragments)."""
-    return [
-        url for url, page in pages.items()
-        if page.status == 200 and "text/html" in page.headers.get("Content-Type", "") and "<!doctype html>" in page.body
-    ]
+def html_pages(pages, per_endpoint=None):
+    """The full HTML pages of a walk (no redirects, downloads or fragments), at most
+    `per_endpoint` of each route when given."""
+    chosen, counts = [], {}
+    for url, page in pages.items():
+        if page.status != 200 or "text/html" not in page.headers.get("Content-Type", "") or "<!doctype html>" not in page.body:
+            continue
+        counts[page.endpoint] = counts.get(page.endpoint, 0) + 1
+        if per_endpoint is None or counts[page.endpoint] <= per_endpoint:
+            chosen.append(url)
+    return chosen

@@ -60,7 +60,7 @@ def _wait(url: str, seconds: float = 30) -> None:
         try:
             urllib.request.urlopen(url + "/privacy", timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the workers start
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not start")
 

@@ -1,2 +1,7 @@
 """Views of the search feature (thin: parse, call logic, render)."""
-from livesafe.search import bp  # noqa: F401
+from livesafe.search import bp
+
+
+@bp.route("/search")
+def search():
+    return "todo"

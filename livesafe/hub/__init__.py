@@ -17,9 +17,9 @@ DASHBOARD = {
 
 
 def init_app(app):
-    from livesafe.hub import content
+    from livesafe.hub.content import library_for
 
-    content.init_app(app)
+    library_for(app)  # parse content/ now, at start-up, never per request
 
 
 from livesafe.hub import views  # noqa: E402,F401

@@ -368,9 +368,19 @@ def load_library(content_dir: str | Path) -> Library:
     )
 
 
-def init_app(app) -> None:
-    """Parse the content once, at start-up."""
-    app.extensions["hub_library"] = load_library(app.config["CONTENT_DIR"])
+# Parsed libraries by (directory, content hash): apps made from the same content share one parse.
+_PARSED: dict[tuple[str, str], Library] = {}
+
+
+def library_for(app) -> Library:
+    """The app's content, parsed once at start-up (and again only if the files changed)."""
+    if "hub_library" not in app.extensions:
+        content_dir = Path(app.config["CONTENT_DIR"]).resolve()
+        key = (str(content_dir), hash_files(content_dir))
+        if key not in _PARSED:
+            _PARSED[key] = load_library(content_dir)
+        app.extensions["hub_library"] = _PARSED[key]
+    return app.extensions["hub_library"]
 
 
 def library() -> Library:

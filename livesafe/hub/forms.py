@@ -15,7 +15,7 @@ class AgeField(IntegerField):
 
 def _choice(label: str, any_label: str, options: list[tuple[str, str]], message: str) -> SelectField:
     values = [""] + [value for value, _ in options]
-    return SelectField(label, choices=[("", any_label)] + options, validate_choice=False,
+    return SelectField(label, choices=[("", any_label)] + options, validate_choice=False, default="",
                        validators=[AnyOf(values, message=message)])
 
 

@@ -68,9 +68,9 @@ class OpenIndex:
             for name in ("audience", "topics")
         }
         event_ends = {}
-        for docnum in reader.postings("kind", "event").all_ids():
-            ends = reader.stored_fields(docnum)["ends"]
-            event_ends[docnum] = ends.replace(tzinfo=timezone.utc)
+        if ("kind", "event") in reader:
+            for docnum in reader.postings("kind", "event").all_ids():
+                event_ends[docnum] = reader.stored_fields(docnum)["ends"].replace(tzinfo=timezone.utc)
         return cls(target, searcher, facets, event_ends)
 
 

@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
 from livesafe.hub import bp, logic
+from livesafe.hub.cache import cached_render
 from livesafe.hub.content import AUDIENCES, library
 from livesafe.hub.forms import ServiceFilterForm
 from livesafe.site.render import render, render_invalid
@@ -76,8 +77,8 @@ def topic(slug):
 def article(slug):
     lib = library()
     page = lib.pages.get(slug) or abort(404)
-    return render("hub/article.html", page=page, topics=[lib.topics[topic] for topic in page.topics],
-                  related=logic.related_pages(lib, page))
+    return cached_render(("article", slug), "hub/article.html", context=lambda: dict(
+        page=page, topics=[lib.topics[topic] for topic in page.topics], related=logic.related_pages(lib, page)))
 
 
 @bp.route("/services")

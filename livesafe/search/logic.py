@@ -81,11 +81,12 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self._pool: queue.SimpleQueue = queue.SimpleQueue()
 
-    def _target(self) -> str:
+    def target(self) -> str:
+        """The build now current (it changes when the index is rebuilt)."""
         return Path(self.index_dir / CURRENT).readlink().name
 
     def acquire(self) -> OpenIndex:
-        target = self._target()
+        target = self.target()
         while True:
             try:
                 opened = self._pool.get_nowait()

@@ -4,8 +4,8 @@ from flask import current_app, request
 from livesafe.hub import logic as hub_logic
 from livesafe.hub.content import AUDIENCES, library
 from livesafe.search import bp
-from livesafe.search.logic import MAX_PAGE
-from livesafe.site.render import render
+from livesafe.hub.cache import cached_render
+from livesafe.search.logic import MAX_PAGE, clean_query
 
 
 def _page_number() -> int:
@@ -15,15 +15,23 @@ def _page_number() -> int:
 
 @bp.route("/search")
 def search():
-    topics = library().topics
+    lib = library()
+    searches = current_app.extensions["search_index"]
+    query = clean_query(request.args.get("q"))
     audience = request.args.get("audience")
-    topic = request.args.get("topic")
     audience = audience if audience in AUDIENCES else None
-    topic = topic if topic in topics else None
-    results = current_app.extensions["search_index"].search(
-        request.args.get("q", ""), audience=audience, topic=topic, page=_page_number(),
-        now=hub_logic.current_time(),
-    )
-    # `assets`: verified community assets matching the query, passed in by the panels feature when wired.
-    return render("search/search.html", "search/_results.html", results=results, audience=audience, topic=topic,
-                  topics=topics, audiences=AUDIENCES, assets=None)
+    topic = request.args.get("topic")
+    topic = topic if topic in lib.topics else None
+    page = _page_number()
+    now = hub_logic.current_time()
+
+    def context():
+        results = searches.search(query, audience=audience, topic=topic, page=page, now=now)
+        # `assets`: verified community assets matching the query, passed in by the panels feature when wired.
+        return dict(results=results, audience=audience, topic=topic, topics=lib.topics, audiences=AUDIENCES,
+                    assets=None)
+
+    # The same address gives the same page until the index is rebuilt or another event finishes.
+    finished = tuple(event.slug for event in lib.events if event.ends <= now)
+    key = ("search", searches.target(), query, audience, topic, page, finished)
+    return cached_render(key, "search/search.html", "search/_results.html", context=context)

@@ -108,3 +108,34 @@ def test_verified_community_assets_are_shown_when_the_view_passes_them(app):
 
 def test_no_assets_section_without_assets(client):
     assert "Community places and groups" not in _text(client.get("/search?q=knife"))
+
+
+def test_a_rebuilt_index_is_searched_at_once_even_for_a_cached_address(base_config, tmp_path):
+    from livesafe import create_app
+    from livesafe.hub.content import load_library
+    from livesafe.search import index
+    from tests.hub.factory import page, write_content
+
+    root = write_content(tmp_path / "content", pages=[page("a", "Zebra", "Stripes.")])
+    app = create_app(dict(base_config, CONTENT_DIR=str(root), SEARCH_INDEX_DIR=str(tmp_path / "index")))
+    client = app.test_client()
+    assert "Nothing matched" in _text(client.get("/search?q=okapi"))
+    write_content(root, pages=[page("a", "Zebra", "Stripes."), page("b", "Okapi", "A forest animal.")])
+    index.build(tmp_path / "index", load_library(root))  # as `flask index` would, from another process
+    assert '<a href="/articles/b">Okapi</a>' in _text(client.get("/search?q=okapi"))
+
+
+def test_an_event_drops_out_of_cached_results_when_it_finishes(base_config, tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    from livesafe import create_app
+    from livesafe.hub import logic
+    from tests.hub.factory import event, write_content
+
+    root = write_content(tmp_path / "content", events=[
+        event("zebra-talk", "Zebra talk", "2026-10-15T18:30", "2026-10-15T19:30")])
+    client = create_app(dict(base_config, CONTENT_DIR=str(root), SEARCH_INDEX_DIR=str(tmp_path / "index"))).test_client()
+    monkeypatch.setattr(logic, "current_time", lambda: datetime(2026, 10, 1, tzinfo=timezone.utc))
+    assert 'href="/events/zebra-talk/book"' in _text(client.get("/search?q=zebra"))
+    monkeypatch.setattr(logic, "current_time", lambda: datetime(2026, 10, 16, tzinfo=timezone.utc))
+    assert 'href="/events/zebra-talk/book"' not in _text(client.get("/search?q=zebra"))

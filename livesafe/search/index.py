@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter, StopFilter
+from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from livesafe.hub.content import AUDIENCES, EVENT_KINDS, SERVICE_KINDS, Library
 
 # Bump when the schema or the documents change shape: a new version means a rebuild.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 CURRENT = "current"
 HASH_FILE = "INDEX_HASH"
 
@@ -40,17 +40,28 @@ class IrregularPlurals(Filter):
             yield token
 
 
-STEMMING = RegexTokenizer() | LowercaseFilter() | StopFilter() | IrregularPlurals() | StemFilter()
+# Words like "A&E" stay whole; otherwise words are runs of letters and digits.
+TOKENS = r"\w+(?:[.&]\w+)*"
+# Whoosh's stop words plus the little words of questions ("what do I do if my..."), which are in
+# nearly every page and would only slow searches down.
+STOP_WORDS = STOP_WORDS | {
+    "about", "all", "am", "any", "been", "but", "could", "did", "do", "does", "get", "got", "had", "has", "he",
+    "her", "him", "his", "how", "i", "into", "its", "just", "me", "my", "our", "she", "so", "some", "than",
+    "then", "them", "their", "there", "they", "was", "were", "what", "where", "which", "who", "why", "would",
+}
+STEMMING = (RegexTokenizer(TOKENS) | LowercaseFilter() | StopFilter(STOP_WORDS) | IrregularPlurals()
+            | StemFilter(ignore={"a&e"}))
+PLAIN = RegexTokenizer(TOKENS) | LowercaseFilter() | StopFilter(STOP_WORDS)
 
 SCHEMA = Schema(
     path=ID(unique=True, stored=True),
     kind=ID(stored=True),
     title=TEXT(analyzer=STEMMING, field_boost=3.0, stored=True),
-    summary=TEXT(analyzer=STEMMING, field_boost=1.5, stored=True),
+    summary=STORED(),  # shown when the match is only in the title; its words are searched in body
     # Character positions let snippets be cut without analysing the text again.
     body=TEXT(analyzer=STEMMING, chars=True),
     # Unstemmed words for "did you mean": corrections from stemmed terms come out as stems.
-    spell=TEXT(analyzer=StandardAnalyzer(), spelling=True),
+    spell=TEXT(analyzer=PLAIN, spelling=True),
     audience=KEYWORD(commas=True, stored=True),
     topics=KEYWORD(commas=True, stored=True),
     ends=DATETIME(stored=True),  # events only: finished events are left out at query time
@@ -71,29 +82,36 @@ def _service_audiences(service) -> str:
 
 
 def documents(library: Library):
-    """One dict per searchable thing: articles, services, events and campaigns."""
+    """One dict per searchable thing: articles, services, events and campaigns.
+
+    `body` starts with the summary and is also stored as `content`, the text snippets are cut from.
+    """
     for page in library.pages.values():
-        yield dict(path=f"/articles/{page.slug}", kind="article", title=page.title, summary=page.summary,
-                   body=page.text, audience=page.audience, topics=",".join(page.topics), content=page.text)
+        yield _doc(f"/articles/{page.slug}", "article", page.title, page.summary, page.text, page.audience,
+                   page.topics)
     for service in library.services:
         text = "\n".join(filter(None, [
-            service.summary, service.offers, service.how_to_contact, f"Ages: {service.ages_label}.",
-            f"Areas: {service.areas_label}.", f"Kind of help: {SERVICE_KINDS[service.kind]}.",
+            service.offers, service.how_to_contact, f"Ages: {service.ages_label}.", f"Areas: {service.areas_label}.",
+            f"Kind of help: {SERVICE_KINDS[service.kind]}.",
             f"Phone: {service.phone}." if service.phone else "", f"Open: {service.hours}." if service.hours else "",
         ]))
-        yield dict(path=f"/services#{service.slug}", kind="service", title=service.name, summary=service.summary,
-                   body=text, audience=_service_audiences(service), topics=",".join(service.topics), content=text)
+        yield _doc(f"/services#{service.slug}", "service", service.name, service.summary, text,
+                   _service_audiences(service), service.topics)
     for event in library.events:
-        when = event.starts.strftime("%d %B %Y")
-        text = (f"{event.summary}\n{EVENT_KINDS[event.kind]}. Where: {event.where}. When: {when}. "
+        text = (f"{EVENT_KINDS[event.kind]}. Where: {event.where}. When: {event.starts.strftime('%d %B %Y')}. "
                 f"For {AUDIENCES[event.audience].lower()}.")
-        yield dict(path=event.booking_url, kind="event", title=event.title, summary=event.summary, body=text,
-                   audience=event.audience, topics=",".join(event.topics), content=text,
+        yield _doc(event.booking_url, "event", event.title, event.summary, text, event.audience, event.topics,
                    ends=event.ends.replace(tzinfo=None))
     for campaign in library.campaigns.values():
         text = "\n".join([campaign.text] + [label for label, _ in campaign.call_to_action])
-        yield dict(path=f"/campaigns/{campaign.slug}", kind="campaign", title=campaign.title,
-                   summary=campaign.summary, body=text, audience="young-people", topics="", content=text)
+        yield _doc(f"/campaigns/{campaign.slug}", "campaign", campaign.title, campaign.summary, text,
+                   "young-people", ())
+
+
+def _doc(path, kind, title, summary, text, audience, topics, **extra) -> dict:
+    body = f"{summary}\n{text}"
+    return dict(path=path, kind=kind, title=title, summary=summary, body=body, content=body,
+                spell=f"{title}\n{body}", audience=audience, topics=",".join(topics), **extra)
 
 
 def current_dir(index_dir: str | Path) -> Path | None:
@@ -144,7 +162,6 @@ def _build_locked(index_dir: Path, library: Library) -> Path:
     ix = whoosh_index.create_in(str(target), SCHEMA)
     with ix.writer() as writer:
         for doc in documents(library):
-            doc["spell"] = "\n".join([doc["title"], doc["summary"], doc["body"]])
             writer.add_document(**doc)
     ix.close()
     (target / HASH_FILE).write_text(expected)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import highlight, index as whoosh_index
-from whoosh.qparser import MultifieldParser, OrGroup, PhrasePlugin
-from whoosh.query import FuzzyTerm, Term
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PhrasePlugin
+from whoosh.query import And, FuzzyTerm, Or, Term
 
 from livesafe.hub.content import AUDIENCES
 from livesafe.search.index import CURRENT
@@ -25,8 +25,9 @@ MAX_WORDS = 12
 MAX_WORD_LENGTH = 30
 PER_PAGE = 10
 MAX_PAGE = 100
+TERM_CACHE_SIZE = 128
 KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign"}
-FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0}
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
 
 
 def clean_query(raw: str | None) -> str:
@@ -56,6 +57,20 @@ class OpenIndex:
     searcher: object
     facets: dict[str, dict[str, frozenset]]  # field -> value -> docnums
     event_ends: dict[int, datetime]
+    # (field, term) -> docnums: reading a long posting list is the slow part of matching, and the
+    # index never changes under an OpenIndex, so popular words are read once.
+    term_docs: dict = field(default_factory=dict)
+
+    def docs_for_term(self, fieldname: str, text) -> frozenset:
+        key = (fieldname, text)
+        docs = self.term_docs.get(key)
+        if docs is None:
+            reader = self.searcher.reader()
+            docs = frozenset(reader.postings(fieldname, text).all_ids()) if key in reader else frozenset()
+            if len(self.term_docs) >= TERM_CACHE_SIZE:
+                self.term_docs.clear()
+            self.term_docs[key] = docs
+        return docs
 
     @classmethod
     def open(cls, index_dir: Path, target: str) -> "OpenIndex":
@@ -133,11 +148,11 @@ class SearchResults:
     topic_counts: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _parser(schema):
+def _parser(schema, group):
     # Only words and "quoted phrases": no fields, wildcards, ranges, groups, operators or boosts,
     # so nothing a person types can make the parser fail or run an expensive query.
-    return MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS,
-                            group=OrGroup.factory(0.9), plugins=[PhrasePlugin()])
+    return MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=group,
+                            plugins=[PhrasePlugin()])
 
 
 def _limit_words(text: str) -> str:
@@ -182,9 +197,44 @@ def suggest(searcher, text: str) -> str | None:
     return "".join(pieces + [text[last:]]).lower()
 
 
+def _docs(query, opened: OpenIndex) -> set[int]:
+    """Every document the query matches. The parser only makes ANDs and ORs of terms and phrases, so this
+    is set algebra on posting lists (much faster than stepping a matcher through every document)."""
+    if isinstance(query, Or):
+        return set().union(*(_docs(child, opened) for child in query.subqueries))
+    if isinstance(query, And):
+        return set.intersection(*(_docs(child, opened) for child in query.subqueries))
+    if isinstance(query, FuzzyTerm):
+        reader = opened.searcher.reader()
+        return set().union(*(opened.docs_for_term(query.fieldname, text) for text in query._btexts(reader)))
+    if isinstance(query, Term):
+        return set(opened.docs_for_term(query.fieldname, query.text))
+    return set(opened.searcher.docs_for_query(query))
+
+
 def _matched(opened: OpenIndex, query, now: datetime) -> set[int]:
     finished = {docnum for docnum, ends in opened.event_ends.items() if ends <= now}
-    return set(opened.searcher.docs_for_query(query)) - finished
+    return _docs(query, opened) - finished
+
+
+def _choose_query(opened: OpenIndex, words: str, suggestion: str | None, now: datetime):
+    """(query, matched documents, corrected?) for what was typed.
+
+    Pages with all the words come first; if none has them all, pages with any of them. If nothing
+    matches the words as typed but the suggestion does ("knif crme" -> "knife crime"), search that.
+    """
+    schema, reader = opened.searcher.schema, opened.searcher.reader()
+    any_word, all_words = _parser(schema, OrGroup.factory(0.9)), _parser(schema, AndGroup)
+    corrected = False
+    if suggestion and not _matched(opened, any_word.parse(words), now):
+        corrected = bool(_matched(opened, _fuzzy(any_word.parse(suggestion), reader), now))
+        words = suggestion if corrected else words
+    for parser in (all_words, any_word):
+        query = _fuzzy(parser.parse(words), reader)
+        matched = _matched(opened, query, now)
+        if matched:
+            break
+    return query, matched, corrected
 
 
 def _counts(matched: set[int], facets: dict[str, frozenset], other: frozenset | None) -> dict[str, int]:
@@ -201,16 +251,8 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
     if not re.search(r"\w", words):
         return results
     searcher = opened.searcher
-    parser = _parser(searcher.schema)
     results.suggestion = suggest(searcher, words)
-    exact = parser.parse(words)
-    query = _fuzzy(exact, searcher.reader())
-    if results.suggestion and not _matched(opened, exact, now):
-        # Nothing matches the words as typed: show what the correction finds ("knif crme" -> "knife crime").
-        corrected = _fuzzy(parser.parse(results.suggestion), searcher.reader())
-        if _matched(opened, corrected, now):
-            query, results.corrected = corrected, True
-    matched = _matched(opened, query, now)
+    query, matched, results.corrected = _choose_query(opened, words, results.suggestion, now)
 
     audience_docs = opened.facets["audience"].get(audience, frozenset()) if audience else None
     topic_docs = opened.facets["topics"].get(topic, frozenset()) if topic else None
@@ -230,10 +272,10 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
     if not allowed:
         return results
 
-    found = searcher.search_page(query, results.page, pagelen=per_page, filter=allowed, terms=True)
-    found.results.fragmenter = highlight.PinpointFragmenter(maxchars=160, surround=60, autotrim=True)
-    found.results.formatter = _MarkFormatter()
-    for hit in found:
+    found = searcher.search(query, limit=results.page * per_page, filter=allowed, terms=True)
+    found.fragmenter = highlight.PinpointFragmenter(maxchars=160, surround=60, autotrim=True)
+    found.formatter = _MarkFormatter()
+    for hit in found[(results.page - 1) * per_page:results.page * per_page]:
         snippet = hit.highlights("body", text=hit["content"], top=2)
         results.hits.append(Hit(
             path=hit["path"],

@@ -139,3 +139,15 @@ def test_an_event_drops_out_of_cached_results_when_it_finishes(base_config, tmp_
     assert 'href="/events/zebra-talk/book"' in _text(client.get("/search?q=zebra"))
     monkeypatch.setattr(logic, "current_time", lambda: datetime(2026, 10, 16, tzinfo=timezone.utc))
     assert 'href="/events/zebra-talk/book"' not in _text(client.get("/search?q=zebra"))
+
+
+def test_a_service_result_leads_to_its_entry_in_the_directory(client):
+    assert 'href="/services#childline"' in _text(client.get("/search?q=childline"))
+    assert '<li class="card" id="childline">' in _text(client.get("/services"))
+
+
+def test_searching_from_an_audience_page_keeps_to_that_audience(client):
+    page = _text(client.get("/parents-carers"))
+    assert '<input type="hidden" name="audience" value="parents-carers">' in page
+    results = _text(client.get("/search?q=knife&audience=parents-carers"))
+    assert "For parents and carers" in results and "For young people" not in results

@@ -6,7 +6,7 @@ A malformed file stops the app starting (ContentError) rather than showing a bro
 """
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -162,7 +162,6 @@ class Library:
     services: tuple[Service, ...]
     events: tuple[Event, ...]
     content_hash: str
-    files: tuple[str, ...] = field(default=())
 
     def pages_for(self, audience: str | None = None, topic: str | None = None) -> list[Page]:
         return sorted(
@@ -364,7 +363,6 @@ def load_library(content_dir: str | Path) -> Library:
         services=services,
         events=events,
         content_hash=hash_files(content_dir),
-        files=tuple(path.relative_to(content_dir).as_posix() for path in content_files(content_dir)),
     )
 
 

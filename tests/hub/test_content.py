@@ -25,11 +25,11 @@ def test_required_pages_exist(library):
 
 
 def test_every_page_has_complete_front_matter(library):
-    for page in [*library.pages.values()]:
-        assert page.title and page.topics and page.related
-        assert page.last_reviewed < page.next_review, page.slug
-        assert all(topic in library.topics for topic in page.topics)
-        assert all(slug in library.pages and slug != page.slug for slug in page.related), page.slug
+    for item in library.pages.values():
+        assert item.title and item.topics and item.related
+        assert item.last_reviewed < item.next_review, item.slug
+        assert all(topic in library.topics for topic in item.topics)
+        assert all(slug in library.pages and slug != item.slug for slug in item.related), item.slug
 
 
 @pytest.mark.parametrize("kind", ["pages", "campaigns"])
@@ -39,9 +39,9 @@ def test_every_summary_is_one_sentence(library, kind):
 
 
 def test_every_young_peoples_page_is_plain_enough_for_a_12_year_old(library):
-    for page in library.pages_for(audience="young-people"):
-        score = flesch_reading_ease(page.title + "\n" + page.text)
-        assert score >= 60, f"{page.slug} reads at {score:.0f}"
+    for item in library.pages_for(audience="young-people"):
+        score = flesch_reading_ease(item.title + "\n" + item.text)
+        assert score >= 60, f"{item.slug} reads at {score:.0f}"
 
 
 def test_no_internal_link_is_broken(library):

@@ -23,7 +23,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from livesafe.hub.content import AUDIENCES, EVENT_KINDS, SERVICE_KINDS, Library
 
 # Bump when the schema or the documents change shape: a new version means a rebuild.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 CURRENT = "current"
 HASH_FILE = "INDEX_HASH"
 
@@ -57,7 +57,7 @@ SCHEMA = Schema(
     path=ID(unique=True, stored=True),
     kind=ID(stored=True),
     title=TEXT(analyzer=STEMMING, field_boost=3.0, stored=True),
-    summary=STORED(),  # shown when the match is only in the title; its words are searched in body
+    summary=STORED(),  # the snippet when no words of the text can be highlighted; searched in body
     # Character positions let snippets be cut without analysing the text again.
     body=TEXT(analyzer=STEMMING, chars=True),
     # Unstemmed words for "did you mean": corrections from stemmed terms come out as stems.
@@ -84,7 +84,7 @@ def _service_audiences(service) -> str:
 def documents(library: Library):
     """One dict per searchable thing: articles, services, events and campaigns.
 
-    `body` starts with the summary and is also stored as `content`, the text snippets are cut from.
+    `body` is the title, the summary and the text; it is also stored as `content`, for snippets.
     """
     for page in library.pages.values():
         yield _doc(f"/articles/{page.slug}", "article", page.title, page.summary, page.text, page.audience,
@@ -109,9 +109,10 @@ def documents(library: Library):
 
 
 def _doc(path, kind, title, summary, text, audience, topics, **extra) -> dict:
-    body = f"{summary}\n{text}"
-    return dict(path=path, kind=kind, title=title, summary=summary, body=body, content=body,
-                spell=f"{title}\n{body}", audience=audience, topics=",".join(topics), **extra)
+    # The title is in the body too, so matching needs only the body; a title match adds to the score.
+    body = f"{title}\n{summary}\n{text}"
+    return dict(path=path, kind=kind, title=title, summary=summary, body=body, content=body, spell=body,
+                audience=audience, topics=",".join(topics), **extra)
 
 
 def current_dir(index_dir: str | Path) -> Path | None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import highlight, index as whoosh_index
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PhrasePlugin
-from whoosh.query import And, FuzzyTerm, Or, Term
+from whoosh.qparser import AndGroup, OrGroup, PhrasePlugin, QueryParser
+from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Term
 
 from livesafe.hub.content import AUDIENCES
 from livesafe.search.index import CURRENT
@@ -27,7 +27,6 @@ PER_PAGE = 10
 MAX_PAGE = 100
 TERM_CACHE_SIZE = 128
 KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign"}
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
 
 
 def clean_query(raw: str | None) -> str:
@@ -148,11 +147,10 @@ class SearchResults:
     topic_counts: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _parser(schema, group):
+def _parser(schema, fieldname: str, group):
     # Only words and "quoted phrases": no fields, wildcards, ranges, groups, operators or boosts,
     # so nothing a person types can make the parser fail or run an expensive query.
-    return MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=group,
-                            plugins=[PhrasePlugin()])
+    return QueryParser(fieldname, schema, group=group, plugins=[PhrasePlugin()])
 
 
 def _limit_words(text: str) -> str:
@@ -222,9 +220,10 @@ def _choose_query(opened: OpenIndex, words: str, suggestion: str | None, now: da
 
     Pages with all the words come first; if none has them all, pages with any of them. If nothing
     matches the words as typed but the suggestion does ("knif crme" -> "knife crime"), search that.
+    Matching is on `body` (which holds the title too); a match in the title adds to the score.
     """
     schema, reader = opened.searcher.schema, opened.searcher.reader()
-    any_word, all_words = _parser(schema, OrGroup.factory(0.9)), _parser(schema, AndGroup)
+    any_word, all_words = _parser(schema, "body", OrGroup.factory(0.9)), _parser(schema, "body", AndGroup)
     corrected = False
     if suggestion and not _matched(opened, any_word.parse(words), now):
         corrected = bool(_matched(opened, _fuzzy(any_word.parse(suggestion), reader), now))
@@ -234,7 +233,8 @@ def _choose_query(opened: OpenIndex, words: str, suggestion: str | None, now: da
         matched = _matched(opened, query, now)
         if matched:
             break
-    return query, matched, corrected
+    in_title = _fuzzy(_parser(schema, "title", OrGroup).parse(words), reader)
+    return AndMaybe(query, in_title), matched, corrected
 
 
 def _counts(matched: set[int], facets: dict[str, frozenset], other: frozenset | None) -> dict[str, int]:

@@ -22,6 +22,7 @@ browser:
 setup-db: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) index
 
 # Install, migrate, load demo data, build the search index and serve on http://127.0.0.1:5000
 run: setup-db

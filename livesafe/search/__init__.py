@@ -1,5 +1,24 @@
+import click
 from flask import Blueprint
 
 bp = Blueprint("search", __name__)
+
+
+def init_app(app):
+    """At start-up, rebuild the index if the content changed; add the `flask index` command."""
+    from livesafe.hub.content import library_for
+    from livesafe.search import index
+    from livesafe.search.logic import SearchIndex
+
+    index_dir = app.config["SEARCH_INDEX_DIR"]
+    index.ensure_current(index_dir, library_for(app))
+    app.extensions["search_index"] = SearchIndex(index_dir)
+
+    @app.cli.command("index")
+    def index_command():
+        """Build the search index from content/ into a new directory and swap it in."""
+        target = index.build(index_dir, library_for(app))
+        click.echo(f"Search index built in {target} and swapped in.")
+
 
 from livesafe.search import views  # noqa: E402,F401

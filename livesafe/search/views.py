@@ -1,2 +1,37 @@
 """Views of the search feature (thin: parse, call logic, render)."""
-from livesafe.search import bp  # noqa: F401
+from flask import current_app, request
+
+from livesafe.hub import logic as hub_logic
+from livesafe.hub.content import AUDIENCES, library
+from livesafe.search import bp
+from livesafe.hub.cache import cached_render
+from livesafe.search.logic import MAX_PAGE, clean_query
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and len(raw) < 6 else 1
+
+
+@bp.route("/search")
+def search():
+    lib = library()
+    searches = current_app.extensions["search_index"]
+    query = clean_query(request.args.get("q"))
+    audience = request.args.get("audience")
+    audience = audience if audience in AUDIENCES else None
+    topic = request.args.get("topic")
+    topic = topic if topic in lib.topics else None
+    page = _page_number()
+    now = hub_logic.current_time()
+
+    def context():
+        results = searches.search(query, audience=audience, topic=topic, page=page, now=now)
+        # `assets`: verified community assets matching the query, passed in by the panels feature when wired.
+        return dict(results=results, audience=audience, topic=topic, topics=lib.topics, audiences=AUDIENCES,
+                    assets=None)
+
+    # The same address gives the same page until the index is rebuilt or another event finishes.
+    finished = tuple(event.slug for event in lib.events if event.ends <= now)
+    key = ("search", searches.target(), query, audience, topic, page, finished)
+    return cached_render(key, "search/search.html", "search/_results.html", context=context)

@@ -1,0 +1,181 @@
+"""The hub's rules as plain functions: events, service filters, review dates, links, the calendar feed.
+
+Functions that depend on the date take `now` or `today`, so tests pass a fixed day.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from livesafe.hub.content import AUDIENCES, Event, Library, Page, Service
+from livesafe.hub.readability import flesch_reading_ease
+from livesafe.timeutil import to_london, utcnow
+
+REVIEW_WINDOW_DAYS = 30
+READABILITY_MINIMUM = 60
+LINK = re.compile(r'href="([^"]+)"')
+
+
+def current_time() -> datetime:
+    """The one clock the hub reads (tests replace it)."""
+    return utcnow()
+
+
+def today_in_london(now: datetime) -> date:
+    return to_london(now).date()
+
+
+# Events -------------------------------------------------------------------
+
+def upcoming_events(events, now: datetime, audience: str | None = None) -> list[Event]:
+    """Events that have not finished yet, soonest first; past events drop off."""
+    return [event for event in events if event.ends > now and (audience is None or event.audience == audience)]
+
+
+def find_event(library: Library, slug: str) -> Event | None:
+    return next((event for event in library.events if event.slug == slug), None)
+
+
+def _ics_escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _ics_fold(line: str) -> list[str]:
+    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
+    parts, current = [], ""
+    for char in line:
+        if len((current + char).encode()) > (75 if not parts else 74):
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    parts.append(current)
+    return [parts[0]] + [" " + part for part in parts[1:]]
+
+
+def _ics_time(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_calendar(events, now: datetime, base_url: str, host: str = "livesafe") -> str:
+    """An iCalendar feed (RFC 5545) of the upcoming events."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Live Safe//Events//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Live Safe workshops and webinars",
+    ]
+    for event in upcoming_events(events, now):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.slug}@{host}",
+            f"DTSTAMP:{_ics_time(now)}",
+            f"DTSTART:{_ics_time(event.starts)}",
+            f"DTEND:{_ics_time(event.ends)}",
+            f"SUMMARY:{_ics_escape(event.title)}",
+            f"DESCRIPTION:{_ics_escape(event.summary + ' For ' + AUDIENCES[event.audience].lower() + '.')}",
+            f"LOCATION:{_ics_escape(event.where)}",
+            f"URL:{base_url.rstrip('/')}{event.booking_url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(folded + "\r\n" for line in lines for folded in _ics_fold(line))
+
+
+# Services -----------------------------------------------------------------
+
+def filter_services(services, age: int | None = None, area: str | None = None, kind: str | None = None) -> list[Service]:
+    """Services that take this age, cover this area and offer this kind of help (None: any)."""
+    return [
+        service for service in services
+        if (age is None or service.age_min <= age <= service.age_max)
+        and (area is None or area in service.areas)
+        and (kind is None or service.kind == kind)
+    ]
+
+
+# Articles -----------------------------------------------------------------
+
+def related_pages(library: Library, page) -> list[Page]:
+    return [library.pages[slug] for slug in page.related if slug in library.pages]
+
+
+# Content health -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReviewItem:
+    kind: str  # "article" or "campaign"
+    slug: str
+    title: str
+    next_review: date
+    days_left: int
+
+
+def reviews_due(library: Library, today: date, window_days: int = REVIEW_WINDOW_DAYS) -> tuple[list, list]:
+    """(overdue, due within the window), each soonest first."""
+    items = [ReviewItem("article", page.slug, page.title, page.next_review, (page.next_review - today).days)
+             for page in library.pages.values()]
+    items += [ReviewItem("campaign", campaign.slug, campaign.title, campaign.next_review,
+                         (campaign.next_review - today).days)
+              for campaign in library.campaigns.values()]
+    items.sort(key=lambda item: (item.next_review, item.title))
+    overdue = [item for item in items if item.days_left < 0]
+    due_soon = [item for item in items if 0 <= item.days_left <= window_days]
+    return overdue, due_soon
+
+
+def library_paths(library: Library) -> set[str]:
+    """Every hub address the content itself provides."""
+    paths = {"/", "/get-help", "/services", "/events", "/events.ics", "/campaigns", "/search"}
+    paths |= {"/" + audience for audience in AUDIENCES}
+    paths |= {f"/articles/{slug}" for slug in library.pages}
+    paths |= {f"/campaigns/{slug}" for slug in library.campaigns}
+    paths |= {f"/topics/{slug}" for slug in library.topics}
+    paths |= {event.booking_url for event in library.events}
+    return paths
+
+
+CONTENT_PREFIXES = ("/articles/", "/campaigns/", "/topics/", "/events/")
+
+
+def broken_links(library: Library, route_exists=lambda path: False) -> list[tuple[str, str]]:
+    """(where, link) for every internal link or related page that leads nowhere.
+
+    `route_exists(path)` answers for addresses outside the hub's content (e.g. /privacy).
+    """
+    known = library_paths(library)
+    found = []
+
+    def check(where: str, href: str) -> None:
+        if not href.startswith("/") or href.startswith("//"):
+            return
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        if path in known:
+            return
+        if path.startswith(CONTENT_PREFIXES) or not route_exists(path):
+            found.append((where, href))
+
+    for kind, items in (("articles", library.pages), ("campaigns", library.campaigns)):
+        for item in items.values():
+            where = f"/{kind}/{item.slug}"
+            for href in LINK.findall(item.html):
+                check(where, href)
+            for slug in item.related:
+                if slug not in library.pages:
+                    found.append((where, f"related page {slug}"))
+    for campaign in library.campaigns.values():
+        for _, url in campaign.call_to_action:
+            check(f"/campaigns/{campaign.slug}", url)
+    for event in library.events:
+        check("events.yaml", event.booking_url)
+    return found
+
+
+def readability_scores(library: Library) -> list[tuple[Page, float]]:
+    """Flesch reading ease of every young people's page, lowest first."""
+    scores = [(page, flesch_reading_ease(page.title + "\n" + page.text))
+              for page in library.pages_for(audience="young-people")]
+    return sorted(scores, key=lambda pair: pair[1])
+

@@ -779,3 +779,10 @@ def search_assets(query: str, limit: int = 5) -> list[Asset]:
     return list(db.session.scalars(
         sa.select(Asset).where(Asset.verified_at.is_not(None), *conditions).order_by(Asset.name).limit(limit)
     ))
+
+
+def verified_assets_version() -> tuple:
+    """Changes whenever an asset is verified, so cached search pages that list assets stay right."""
+    return tuple(db.session.execute(
+        sa.select(sa.func.count(Asset.id), sa.func.max(Asset.verified_at)).where(Asset.verified_at.is_not(None))
+    ).one())

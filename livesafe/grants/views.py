@@ -434,23 +434,26 @@ def _round_data(grant_round: GrantRound) -> dict:
 
 
 def _round_values(form) -> dict | None:
-    """Parse the round form into model values, adding errors to the form; None if invalid."""
-    if not form.validate():
-        return None
-    values = {"name": form.name.data.strip(), "description": form.description.data.strip(), "guidance": form.guidance.data.strip(),
-              "opens_at": london_to_utc(datetime.fromisoformat(form.opens_at.data)),
-              "closes_at": london_to_utc(datetime.fromisoformat(form.closes_at.data)),
-              "budget_pence": logic.parse_pounds(form.budget.data), "min_award_pence": logic.parse_pounds(form.min_award.data),
-              "max_award_pence": logic.parse_pounds(form.max_award.data),
-              "priority_areas": [d for d in logic.DISTRICTS if d in (form.priority_areas.data or [])]}
+    """Parse the round form into model values, adding every problem to the form; None if invalid."""
+    form.validate()
+    values = {}
     for name, parser, key in (("eligibility", logic.parse_eligibility, "eligibility_questions"), ("criteria", logic.parse_criteria, "criteria"),
                               ("monitoring_months", logic.parse_months, "monitoring_months")):
-        try:
-            values[key] = parser(form[name].data)
-        except ValueError as error:
-            form[name].errors.append(str(error))
+        if not form[name].errors:
+            try:
+                values[key] = parser(form[name].data)
+            except ValueError as error:
+                form[name].errors.append(str(error))
     if any(f.errors for f in form):
         return None
+    values.update({
+        "name": form.name.data.strip(), "description": form.description.data.strip(), "guidance": form.guidance.data.strip(),
+        "opens_at": london_to_utc(datetime.fromisoformat(form.opens_at.data)),
+        "closes_at": london_to_utc(datetime.fromisoformat(form.closes_at.data)),
+        "budget_pence": logic.parse_pounds(form.budget.data), "min_award_pence": logic.parse_pounds(form.min_award.data),
+        "max_award_pence": logic.parse_pounds(form.max_award.data),
+        "priority_areas": [d for d in logic.DISTRICTS if d in (form.priority_areas.data or [])],
+    })
     for name, message in logic.round_problems(values):
         form[name].errors.append(message)
     return None if any(f.errors for f in form) else values

@@ -178,8 +178,9 @@ def raw_answers(section: str, formdata) -> dict:
     return raw
 
 
-def section_form(section: str, raw: dict | None = None, formdata=None):
-    """The section form, filled from what was posted or, failing that, from what was saved."""
+def section_form(section: str, raw: dict | None = None, formdata=None, csrf: bool = False):
+    """The section form, filled from what was posted or, failing that, from what was saved.
+    csrf=True for a form that will be shown to post; read-only views and re-checks go without."""
     cls = SECTION_FORMS[section]
     if formdata is not None:
         return cls(formdata=formdata)
@@ -188,7 +189,7 @@ def section_form(section: str, raw: dict | None = None, formdata=None):
         for item in value if isinstance(value, list) else [value]:
             if item:
                 pairs.append((name, item))
-    return cls(formdata=MultiDict(pairs), meta={"csrf": False})
+    return cls(formdata=MultiDict(pairs), meta={"csrf": csrf})
 
 
 def validate_section(section: str, form, application) -> bool:

@@ -186,7 +186,7 @@ def section(application_id, section):
         flash("This application has been sent, so it can no longer be changed.")
         return redirect(url_for("grants.application", application_id=application.id))
     if request.method == "GET":
-        form = forms.section_form(section, raw=(application.answers or {}).get(section))
+        form = forms.section_form(section, raw=(application.answers or {}).get(section), csrf=True)
         return render("grants/section.html", **_section_context(application, section, form))
     raw = forms.raw_answers(section, request.form)
     form = forms.section_form(section, formdata=request.form)

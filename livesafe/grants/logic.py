@@ -492,10 +492,13 @@ def save_section(application: GrantApplication, section: str, raw: dict, complet
     if not editable(application):
         raise GrantError("This application has been sent and can no longer be changed.")
     answers = dict(application.answers or {})
+    unchanged = answers.get(section) == raw
     answers[section] = raw
     application.answers = answers
     done = [s for s in (application.completed_sections or []) if s != section]
-    if complete:
+    # A draft save of exactly what was marked complete (e.g. an autosave that fires just after
+    # "Save and mark as complete") leaves the section complete.
+    if complete or (unchanged and section in (application.completed_sections or [])):
         done.append(section)
     application.completed_sections = done
     application.title = (answers.get("project", {}).get("title") or "").strip()[:200]

@@ -111,9 +111,11 @@ def report(grant_round: GrantRound | None = None) -> dict:
         for group in (application.answers or {}).get("beneficiaries", {}).get("priority_groups", []):
             by_group[group] += 1
     ids = [a.id for a in funded]
-    returns = db.session.scalars(
-        sa.select(MonitoringReturn).where(MonitoringReturn.application_id.in_(ids), MonitoringReturn.submitted_at.is_not(None))
+    every_return = db.session.scalars(
+        sa.select(MonitoringReturn).where(MonitoringReturn.application_id.in_(ids))
     ).all() if ids else []
+    returns = [r for r in every_return if r.submitted_at is not None]
+    now = utcnow()
     reached = Counter()
     for monitoring_return in returns:
         reached.update(monitoring_return.reached or {})
@@ -129,6 +131,7 @@ def report(grant_round: GrantRound | None = None) -> dict:
         "referrals_made": sum(r.referrals_made for r in returns),
         "safeguarding_incidents": sum(r.safeguarding_incidents for r in returns),
         "returns_received": len(returns),
+        "returns_overdue": sum(1 for r in every_return if is_overdue(r, now)),
         "by_district": [(d, by_district[d], awarded_by_district[d]) for d in logic.DISTRICTS if by_district[d]],
         "by_group": [(groups.get(key, key), count) for key, count in by_group.most_common()],
         "reached_by_age": [(label, reached[f"age:{key}"]) for key, label in logic.AGE_BANDS],

@@ -280,3 +280,23 @@ def test_an_organisation_sees_only_its_own_applications(client, open_round, orga
     sign_in(client, "applicant")
     page = client.get("/grants/applications").get_data(as_text=True)
     assert f"/grants/applications/{mine.id}" in page and f"/grants/applications/{theirs.id}" not in page
+
+
+def test_applying_to_a_round_that_is_not_taking_applications_is_not_found(client, ctx, demo_users):
+    make_organisation()
+    closed = make_round(opens=-10, closes=-1)
+    draft = make_round(status="draft")
+    sign_in(client, "applicant")
+    assert client.get(f"/funding/{closed.id}/apply").status_code == 404
+    assert client.get(f"/funding/{draft.id}/apply").status_code == 404
+    assert client.get("/funding/999999/apply").status_code == 404
+
+
+def test_a_late_autosave_of_the_same_answers_leaves_a_section_complete(open_round, organisation):
+    application = make_application(open_round, organisation)
+    applicant = account("applicant")
+    same = dict(application.answers["theory"])
+    logic.save_section(application, "theory", same, False, applicant)
+    assert "theory" in application.completed_sections
+    logic.save_section(application, "theory", {**same, "need": "Changed"}, False, applicant)
+    assert "theory" not in application.completed_sections

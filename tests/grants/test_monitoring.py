@@ -52,6 +52,7 @@ def test_overdue_returns_are_reminded_once(ctx, demo_users):
     first, second = application.returns
     now = utcnow()
     assert monitoring.is_overdue(first, now) and monitoring.is_overdue(second, now)
+    assert monitoring.report()["returns_overdue"] == 2
     assert monitoring.remind_overdue(now) == 2
     assert monitoring.remind_overdue(now) == 0
     assert monitoring.remind_overdue(now + timedelta(days=30)) == 0

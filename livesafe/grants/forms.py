@@ -38,7 +38,12 @@ class WholeNumber:
 
 
 class Pounds:
+    def __init__(self, allow_empty=False):
+        self.allow_empty = allow_empty
+
     def __call__(self, form, field):
+        if self.allow_empty and not (field.data or "").strip():
+            return
         try:
             logic.parse_pounds(field.data or "")
         except ValueError as error:
@@ -284,7 +289,7 @@ def score_entries(criteria: list[dict], form) -> dict:
 
 class DecisionForm(FlaskForm):
     outcome = RadioField("Decision", choices=[("award", "Award a grant"), ("decline", "Decline")], validators=[InputRequired(message="Choose award or decline")])
-    amount = StringField("Amount to award, in pounds", description="Leave as the amount requested unless the panel agreed a different amount.", validators=[Optional(), Pounds()])
+    amount = StringField("Amount to award, in pounds", description="Leave as the amount requested unless the panel agreed a different amount.", validators=[Pounds(allow_empty=True)])
     reason = TextAreaField("Reason for the decision", description="The applicant sees this.", validators=[required("Give a reason for the decision"), Length(max=3000, message="The reason must be 3000 characters or fewer")])
     departure_reason = TextAreaField("Reason for departing from the rank order", description="Needed if you award an application below the funding line or decline one above it.", validators=[Length(max=3000, message="The reason must be 3000 characters or fewer")])
 

@@ -557,6 +557,18 @@ def submit(application: GrantApplication, user, now: datetime | None = None) -> 
     return True
 
 
+def mark_ineligible(application: GrantApplication, actor, now: datetime | None = None) -> None:
+    """Staff found a sent application outside the round's rules: it is not assessed, and the group is told."""
+    transition(application, INELIGIBLE, actor, now)
+    for email in member_emails(application.organisation_id):
+        queue(email, f"Your application: {application.title}",
+              f"Thank you for applying to {application.round.name} for “{application.title}”. When we checked it against "
+              "the round's rules we found it is not eligible, so it will not be assessed.\n\nWhat happens next: if you "
+              "would like to know why, or think we have made a mistake, reply to this e-mail. You are welcome to apply "
+              "to a future round.")
+    db.session.commit()
+
+
 def withdraw(application: GrantApplication, user, now: datetime | None = None) -> None:
     if application.state in DECIDED:
         raise GrantError("A decision has been made on this application, so it can no longer be withdrawn.")

@@ -161,7 +161,14 @@ def application(application_id):
     application = _own_application(application_id)
     return render("grants/application.html", application=application, sections=_sections(application),
                   matches=evidence.by_keys(application.evidence_matches), timeline=logic.timeline(application),
-                  now=utcnow(), action_form=forms.ActionForm())
+                  now=utcnow(), action_form=forms.ActionForm(), **_answers_context(application))
+
+
+def _answers_context(application) -> dict:
+    """What a read-only view of the answers needs."""
+    raw = application.answers or {}
+    return {"answers": {key: forms.section_form(key, raw=raw.get(key)) for key, _ in logic.SECTIONS},
+            "answer_sections": logic.SECTIONS, "budget_lines": logic.budget_lines(raw.get("budget", {}))[0]}
 
 
 def _sections(application):
@@ -215,7 +222,8 @@ def autosave(application_id, section):
         return render("grants/_save_status.html", locked=True)
     now = utcnow()
     logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
-    return render("grants/_save_status.html", saved_at=format_london(now, "%H:%M"), application=application)
+    return render("grants/_save_status.html", saved_at=format_london(now, "%H:%M"), application=application,
+                  budget_total=application.requested_pence if section == "budget" else None)
 
 
 def _check_problems(application):
@@ -491,14 +499,22 @@ def edit_round(round_id):
 @bp.route("/grants/rounds/<int:round_id>")
 @roles_required(*STAFF)
 def round(round_id):
-    grant_round = _round(round_id)
-    apps = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.round_id == round_id)
+    return _round_page(_round(round_id))
+
+
+def _round_page(grant_round, assessors_form=None, status=200):
+    apps = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.round_id == grant_round.id)
                               .order_by(GrantApplication.id)).all()
-    assessors_form = forms.AssessorsForm(data={"assessors": [a.user_id for a in grant_round.assessors]})
-    assessors_form.assessors.choices = [(u.id, f"{u.display_name} ({u.role_label}, {u.email})") for u in logic.assessor_candidates()]
-    return render("grants/round.html", grant_round=grant_round, applications=apps, labels=logic.ROUND_LABELS,
+    if assessors_form is None:
+        assessors_form = forms.AssessorsForm(data={"assessors": [a.user_id for a in grant_round.assessors]})
+    assessors_form.assessors.choices = _assessor_choices()
+    return render("grants/round.html", status=status, grant_round=grant_round, applications=apps, labels=logic.ROUND_LABELS,
                   action_form=forms.ActionForm(), assessors_form=assessors_form, accepting=logic.accepting(grant_round),
-                  next_status={s: t for s, t in logic.ROUND_TRANSITIONS}.get(grant_round.status))
+                  next_status={s: t for s, t in logic.ROUND_TRANSITIONS}.get(grant_round.status), form=assessors_form)
+
+
+def _assessor_choices():
+    return [(u.id, f"{u.display_name} ({u.role_label}, {u.email})") for u in logic.assessor_candidates()]
 
 
 @bp.route("/grants/rounds/<int:round_id>/status", methods=["POST"])
@@ -526,10 +542,9 @@ def round_status(round_id):
 def round_assessors(round_id):
     grant_round = _round(round_id)
     form = forms.AssessorsForm()
-    form.assessors.choices = [(u.id, u.email) for u in logic.assessor_candidates()]
+    form.assessors.choices = _assessor_choices()
     if not form.validate_on_submit():
-        flash("Choose assessors from the list.")
-        return redirect(url_for("grants.round", round_id=round_id))
+        return _round_page(grant_round, assessors_form=form, status=422)
     logic.set_assessors(grant_round, form.assessors.data or [], current_user)
     flash("Assessors saved.")
     return redirect(url_for("grants.round", round_id=round_id))
@@ -584,8 +599,7 @@ def application_state(application_id):
     to_state = request.form.get("state", "")
     try:
         if to_state == logic.INELIGIBLE:
-            logic.transition(application, logic.INELIGIBLE, current_user)
-            db.session.commit()
+            logic.mark_ineligible(application, current_user)
         elif to_state == logic.MONITORING:
             monitoring.start_monitoring(application, current_user)
         elif to_state == logic.CLOSED:

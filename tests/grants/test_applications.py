@@ -300,3 +300,19 @@ def test_a_late_autosave_of_the_same_answers_leaves_a_section_complete(open_roun
     assert "theory" in application.completed_sections
     logic.save_section(application, "theory", {**same, "need": "Changed"}, False, applicant)
     assert "theory" not in application.completed_sections
+
+
+def test_autosave_of_the_budget_updates_the_total(client, open_round, organisation):
+    application = make_application(open_round, organisation, raw={})
+    sign_in(client, "applicant")
+    url = f"/grants/applications/{application.id}/budget"
+    response = post(client, f"{url}/autosave", {"item_1": "Kit", "amount_1": "10.10", "item_2": "Hall", "amount_2": "0.20"},
+                    token_from=url, headers={"HX-Request": "true"})
+    assert 'id="budget-total" hx-swap-oob="true">£10.30<' in response.get_data(as_text=True)
+
+
+def test_after_sending_the_applicant_can_read_their_answers(client, open_round, organisation):
+    application = make_application(open_round, organisation, state="submitted")
+    sign_in(client, "applicant")
+    page = client.get(f"/grants/applications/{application.id}").get_data(as_text=True)
+    assert "Your answers" in page and "Weekly football sessions with mentoring" in page and "£2,000.50" in page

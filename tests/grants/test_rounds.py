@@ -116,3 +116,31 @@ def test_staff_mark_a_submitted_application_ineligible(client, ctx, demo_users):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(application), application.id).state == "ineligible"
+
+
+def test_bad_assessor_choice_and_bad_decision_amount_are_validation_errors(client, ctx, demo_users):
+    grant_round = make_round(status="assessment", opens=-10, closes=-1)
+    application = make_application(grant_round, make_organisation(), state="in_assessment")
+    sign_in(client, "staff")
+    url = f"/grants/rounds/{grant_round.id}"
+    response = post(client, f"{url}/assessors", {"assessors": ["999999"]}, token_from=url)
+    assert response.status_code == 422 and "There is a problem" in response.get_data(as_text=True)
+    page = f"/grants/applications/{application.id}"
+    response = post(client, f"{page}/decision", {"outcome": "award", "amount": "lots", "reason": "Good"}, token_from=page)
+    assert response.status_code == 422
+    assert "Enter an amount in pounds" in response.get_data(as_text=True)
+    response = post(client, f"{page}/decision", {"outcome": "award", "amount": "", "reason": ""}, token_from=page)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Enter the amount to award" in text and "Give a reason for the decision" in text
+    db.session.expire_all()
+    assert db.session.get(type(application), application.id).state == "in_assessment"
+
+
+def test_ineligible_applications_are_told(client, ctx, demo_users):
+    from livesafe.mail.models import OutboxMessage
+
+    application = make_application(make_round(), make_organisation(), state="submitted")
+    logic.mark_ineligible(application, account("staff"))
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert message.to == "applicant@example.org" and "not eligible" in message.body and "What happens next" in message.body

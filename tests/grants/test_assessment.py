@@ -212,3 +212,20 @@ def test_starting_assessment_moves_submitted_applications(ctx, demo_users):
         assert "cannot become open" in str(error)
     else:
         raise AssertionError("a round in assessment was reopened")
+
+
+def test_assessors_and_staff_see_the_evidence_flag(client, ctx, demo_users):
+    grant_round = _assessing_round()
+    organisation = make_organisation()
+    raw = answers(project={"activities": "A prison visit, then a boot camp weekend."})
+    application = make_application(grant_round, organisation, state="in_assessment", raw=raw)
+    sign_in(client, "assessor")
+    url = f"/grants/applications/{application.id}/assessment"
+    post(client, f"{url}/conflict", {"conflict": "no"}, token_from=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Evidence flag: describes an approach rated harmful" in page
+    assert "Boot camps" in page and "Prison awareness" in page
+    staff = client.application.test_client()
+    sign_in(staff, "staff")
+    assert "Evidence flag" in staff.get(f"/grants/rounds/{grant_round.id}/moderation").get_data(as_text=True)
+    assert "Evidence flag: describes an approach rated harmful" in staff.get(f"/grants/applications/{application.id}").get_data(as_text=True)

@@ -30,6 +30,10 @@ def assigned_applications(user) -> list[GrantApplication]:
     ))
 
 
+def assessments_by(user) -> list[Assessment]:
+    return list(db.session.scalars(sa.select(Assessment).where(Assessment.assessor_id == user.id)))
+
+
 def can_assess(user, application: GrantApplication) -> bool:
     return application.state in logic.ASSESSED and logic.is_assessor(user, application.round_id)
 

@@ -332,15 +332,8 @@ def _return_values(form) -> dict:
 @bp.route("/grants/assessments")
 @roles_required(*ASSESSORS)
 def assessments():
-    assigned = scoring.assigned_applications(current_user)
-    mine = {a.application_id: a for a in scoring_assessments(current_user)}
-    return render("grants/assessments.html", assigned=assigned, mine=mine)
-
-
-def scoring_assessments(user):
-    from livesafe.grants.models import Assessment
-
-    return db.session.scalars(sa.select(Assessment).where(Assessment.assessor_id == user.id)).all()
+    mine = {a.application_id: a for a in scoring.assessments_by(current_user)}
+    return render("grants/assessments.html", assigned=scoring.assigned_applications(current_user), mine=mine)
 
 
 def _assigned_application(application_id):

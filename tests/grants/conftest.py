@@ -8,7 +8,7 @@ from flask import g
 from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
-from livesafe.grants.models import GrantApplication, GrantRound
+from livesafe.grants.models import GrantApplication
 from livesafe.timeutil import utcnow
 
 PASSWORD = "livesafe-demo"

@@ -2,16 +2,13 @@
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
-
-from livesafe.auth import roles
 from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants import logic, monitoring
 from livesafe.grants.models import GrantApplication, RoundAssessor
 from livesafe.timeutil import utcnow
 from tests.grants.conftest import make_application, make_organisation, make_round
-from tests.helpers import csrf_token, post, sign_in
+from tests.helpers import csrf_token, sign_in
 
 EVERYONE = ("admin", "staff", "assessor", "panel_member", "applicant")
 STAFF = ("admin", "staff")

@@ -1,7 +1,5 @@
 """Plain rules: money in pence, budgets, eligibility, round settings."""
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from livesafe.grants import logic
 
@@ -19,10 +17,9 @@ def test_parse_pounds_refuses_what_is_not_money(typed):
         logic.parse_pounds(typed)
 
 
-@settings(database=None)  # no .hypothesis/ folder left in the work tree
-@given(st.integers(min_value=0, max_value=10**11 - 1))
-def test_pence_survive_the_round_trip_through_a_field(pence):
-    assert logic.parse_pounds(logic.pounds_input(pence)) == pence
+def test_pence_survive_the_round_trip_through_a_field():
+    for pence in list(range(0, 20_000, 7)) + [99, 100, 101, 10**9 + 1, 10**11 - 1]:
+        assert logic.parse_pounds(logic.pounds_input(pence)) == pence
 
 
 def test_format_pounds():

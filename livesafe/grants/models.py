@@ -1,1 +1,175 @@
-"""Models of the grants feature."""
+"""Models of the grants feature: organisations, rounds, applications, assessments, monitoring returns.
+
+Money is integer pence. Times are UTC (UTCDateTime) and shown in Europe/London.
+"""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from livesafe.extensions import db
+from livesafe.timeutil import UTCDateTime, utcnow
+
+
+class Organisation(db.Model):
+    """A community group that applies for grants. Several users can belong to one."""
+
+    __tablename__ = "grant_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    charity_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    company_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(10))
+    district: Mapped[str] = mapped_column(sa.String(40))
+    safeguarding_policy: Mapped[bool] = mapped_column(default=False)
+    safeguarding_lead: Mapped[str] = mapped_column(sa.String(120), default="")
+    works_with_under_18s: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members = relationship("OrganisationMember", back_populates="organisation")
+
+
+class OrganisationMember(db.Model):
+    __tablename__ = "grant_organisation_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_organisations.id"), index=True)
+    # One organisation per account keeps "your organisation" unambiguous.
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+
+    organisation = relationship(Organisation, back_populates="members")
+    user = relationship("User")
+
+
+class GrantRound(db.Model):
+    __tablename__ = "grant_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    budget_pence: Mapped[int]
+    min_award_pence: Mapped[int]
+    max_award_pence: Mapped[int]
+    # Districts (logic.DISTRICTS) this round gives priority to.
+    priority_areas: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # [{"question": str, "expected": "yes"|"no", "reason": str}]
+    eligibility_questions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # [{"key": str, "name": str, "weight": int}], weights sum to 100.
+    criteria: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Months after the award when monitoring returns are due, e.g. [3, 6, 12].
+    monitoring_months: Mapped[list] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assessors = relationship("RoundAssessor", back_populates="round", cascade="all, delete-orphan")
+
+
+class RoundAssessor(db.Model):
+    __tablename__ = "grant_round_assessors"
+    __table_args__ = (sa.UniqueConstraint("round_id", "user_id", name="uq_grant_round_assessors_round_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_rounds.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    round = relationship(GrantRound, back_populates="assessors")
+    user = relationship("User")
+
+
+class GrantApplication(db.Model):
+    __tablename__ = "grant_applications"
+    # One application per organisation per round: a double-clicked "start" creates one.
+    __table_args__ = (sa.UniqueConstraint("round_id", "organisation_id", name="uq_grant_applications_round_org"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_rounds.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    # Answers exactly as typed, per section: {section: {field: value}}; nothing typed is thrown away.
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    completed_sections: Mapped[list] = mapped_column(sa.JSON, default=list)
+    eligibility_answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Copied from the answers on every save, for lists, sorting and SQL totals.
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    requested_pence: Mapped[int] = mapped_column(default=0)
+    evidence_harmful: Mapped[bool] = mapped_column(default=False)
+    evidence_matches: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The decision.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    awarded_pence: Mapped[int | None]
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    departure_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    round = relationship(GrantRound)
+    organisation = relationship(Organisation)
+    assessments = relationship("Assessment", back_populates="application")
+    returns = relationship("MonitoringReturn", back_populates="application", order_by="MonitoringReturn.due_at")
+
+
+class Assessment(db.Model):
+    """One assessor's view of one application: conflict declaration, then scores."""
+
+    __tablename__ = "grant_assessments"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "assessor_id", name="uq_grant_assessments_application_assessor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_applications.id"), index=True)
+    assessor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    conflict: Mapped[bool] = mapped_column(default=False)
+    conflict_details: Mapped[str] = mapped_column(sa.Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sum of score x weight over the criteria (0-500): the weighted score out of 100 is this / 5.
+    weighted_total: Mapped[int | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application = relationship(GrantApplication, back_populates="assessments")
+    assessor = relationship("User")
+    scores = relationship("Score", back_populates="assessment", cascade="all, delete-orphan")
+
+
+class Score(db.Model):
+    __tablename__ = "grant_scores"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "criterion", name="uq_grant_scores_assessment_criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_assessments.id"), index=True)
+    criterion: Mapped[str] = mapped_column(sa.String(40))
+    score: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    assessment = relationship(Assessment, back_populates="scores")
+
+
+class MonitoringReturn(db.Model):
+    __tablename__ = "grant_monitoring_returns"
+    __table_args__ = (sa.UniqueConstraint("application_id", "due_at", name="uq_grant_monitoring_returns_application_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_applications.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # {"age:10-14": n, "district:Leicester": n}
+    reached: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    young_people_reached: Mapped[int] = mapped_column(default=0)
+    sessions_delivered: Mapped[int] = mapped_column(default=0)
+    young_people_mentored: Mapped[int] = mapped_column(default=0)
+    referrals_made: Mapped[int] = mapped_column(default=0)
+    what_changed: Mapped[str] = mapped_column(sa.Text, default="")
+    safeguarding_incidents: Mapped[int] = mapped_column(default=0)
+    safeguarding_details: Mapped[str] = mapped_column(sa.Text, default="")
+
+    application = relationship(GrantApplication, back_populates="returns")

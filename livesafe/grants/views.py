@@ -1,2 +1,644 @@
 """Views of the grants feature (thin: parse, call logic, render)."""
-from livesafe.grants import bp  # noqa: F401
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from livesafe.auth import roles
+from livesafe.auth.permissions import ensure, roles_required
+from livesafe.extensions import csrf, db
+from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, scoring
+from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
+from livesafe.site.render import render, render_invalid
+from livesafe.timeutil import format_london, london_to_utc, to_london, utcnow
+
+STAFF = roles.STAFF_ROLES
+ASSESSORS = (roles.ASSESSOR, roles.PANEL_MEMBER)
+SECTION_KEYS = "any(" + ",".join(key for key, _ in logic.SECTIONS) + ")"
+
+
+@bp.app_template_filter("pounds")
+def pounds_filter(pence):
+    return logic.format_pounds(pence)
+
+
+@bp.app_context_processor
+def grant_words():
+    return {"state_labels": logic.STATE_LABELS, "state_tags": logic.STATE_TAGS, "evidence_page": evidence.EVIDENCE_PAGE}
+
+
+def _round(round_id: int) -> GrantRound:
+    return db.get_or_404(GrantRound, round_id)
+
+
+def _application(application_id: int) -> GrantApplication:
+    return db.get_or_404(GrantApplication, application_id)
+
+
+def _own_application(application_id: int) -> GrantApplication:
+    """The applicant's own organisation's application; anyone else's is refused."""
+    application = _application(application_id)
+    ensure(logic.belongs(current_user, application))
+    return application
+
+
+def _refused(error: logic.GrantError, endpoint: str, **values):
+    flash(str(error))
+    return redirect(url_for(endpoint, **values))
+
+
+# ---------------------------------------------------------------- public
+
+@bp.route("/funding")
+def funding():
+    return render("grants/funding.html", rounds=logic.open_rounds())
+
+
+# ---------------------------------------------------------------- applicants: organisation
+
+@bp.route("/grants/organisation", methods=["GET", "POST"])
+@roles_required(roles.APPLICANT)
+def organisation():
+    current = logic.organisation_of(current_user)
+    form = forms.OrganisationForm(obj=None, data=_organisation_data(current))
+    member_form = forms.MemberForm(formdata=None)
+    if form.validate_on_submit():
+        values = {name: (form[name].data or "").strip() for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
+        values["postcode"] = values["postcode"].upper()
+        values["safeguarding_policy"] = form.safeguarding_policy.data == "yes"
+        values["works_with_under_18s"] = form.works_with_under_18s.data == "yes"
+        logic.save_organisation(current_user, values)
+        flash("Your organisation's details are saved.")
+        return redirect(_safe_next() or url_for("grants.applications"))
+    context = {"form": form, "member_form": member_form, "organisation": current,
+               "members": logic.member_emails(current.id) if current else []}
+    if form.is_submitted():
+        return render_invalid("grants/organisation.html", **context)
+    return render("grants/organisation.html", **context)
+
+
+def _organisation_data(organisation) -> dict:
+    if organisation is None:
+        return {}
+    data = {name: getattr(organisation, name) for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
+    data["safeguarding_policy"] = "yes" if organisation.safeguarding_policy else "no"
+    data["works_with_under_18s"] = "yes" if organisation.works_with_under_18s else "no"
+    return data
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+
+
+@bp.route("/grants/organisation/members", methods=["POST"])
+@roles_required(roles.APPLICANT)
+def add_member():
+    current = logic.organisation_of(current_user)
+    if current is None:
+        return redirect(url_for("grants.organisation"))
+    member_form = forms.MemberForm()
+    if member_form.validate_on_submit():
+        try:
+            logic.add_member(current_user, current, member_form.email.data)
+        except logic.GrantError as error:
+            member_form.email.errors.append(str(error))
+        else:
+            flash(f"{member_form.email.data} can now see and work on your organisation's applications.")
+            return redirect(url_for("grants.organisation"))
+    form = forms.OrganisationForm(formdata=None, data=_organisation_data(current))
+    return render_invalid("grants/organisation.html", form=form, member_form=member_form, organisation=current,
+                          members=logic.member_emails(current.id))
+
+
+# ---------------------------------------------------------------- applicants: applying
+
+@bp.route("/funding/<int:round_id>/apply", methods=["GET", "POST"])
+@roles_required(roles.APPLICANT)
+def apply(round_id):
+    grant_round = _round(round_id)
+    if not logic.accepting(grant_round):
+        abort(404)
+    organisation = logic.organisation_of(current_user)
+    if organisation is None:
+        flash("Tell us about your organisation first.")
+        return redirect(url_for("grants.organisation", next=url_for("grants.apply", round_id=round_id)))
+    existing = logic.application_for(grant_round, organisation)
+    if existing:
+        return redirect(url_for("grants.application", application_id=existing.id))
+    form = forms.eligibility_form(grant_round.eligibility_questions)
+    if form.validate_on_submit():
+        answers = {name[2:]: form[name].data for name in form.data if name.startswith("q_")}
+        failures = logic.eligibility_failures(grant_round.eligibility_questions, answers)
+        if failures:
+            return render("grants/eligibility.html", form=form, grant_round=grant_round, failures=failures)
+        try:
+            application = logic.start_application(grant_round, organisation, current_user, answers)
+        except logic.GrantError as error:
+            return _refused(error, "grants.funding")
+        return redirect(url_for("grants.application", application_id=application.id))
+    if form.is_submitted():
+        return render_invalid("grants/eligibility.html", form=form, grant_round=grant_round, failures=[])
+    return render("grants/eligibility.html", form=form, grant_round=grant_round, failures=[])
+
+
+@bp.route("/grants/applications")
+@roles_required(roles.APPLICANT)
+def applications():
+    organisation = logic.organisation_of(current_user)
+    mine = logic.applications_of(organisation) if organisation else []
+    started = {a.round_id for a in mine}
+    return render("grants/applications.html", organisation=organisation, applications=mine,
+                  rounds=[r for r in logic.open_rounds() if r.id not in started])
+
+
+@bp.route("/grants/applications/<int:application_id>")
+@roles_required(roles.APPLICANT, *STAFF)
+def application(application_id):
+    if current_user.is_staff:
+        return _staff_application(_application(application_id))
+    application = _own_application(application_id)
+    return render("grants/application.html", application=application, sections=_sections(application),
+                  matches=evidence.by_keys(application.evidence_matches), timeline=logic.timeline(application),
+                  now=utcnow(), action_form=forms.ActionForm(), **_answers_context(application))
+
+
+def _answers_context(application) -> dict:
+    """What a read-only view of the answers needs."""
+    raw = application.answers or {}
+    return {"answers": {key: forms.section_form(key, raw=raw.get(key)) for key, _ in logic.SECTIONS},
+            "answer_sections": logic.SECTIONS, "budget_lines": logic.budget_lines(raw.get("budget", {}))[0]}
+
+
+def _sections(application):
+    return [(key, title, logic.section_status(application, key)) for key, title in logic.SECTIONS]
+
+
+def _section_context(application, section, form):
+    lines, total, _ = logic.budget_lines((application.answers or {}).get("budget", {}))
+    return {"application": application, "section": section, "section_title": logic.SECTION_TITLES[section],
+            "form": form, "budget_total": total, "organisation": application.organisation,
+            "matches": evidence.by_keys(application.evidence_matches)}
+
+
+@bp.route(f"/grants/applications/<int:application_id>/<{SECTION_KEYS}:section>", methods=["GET", "POST"])
+@csrf.exempt  # checked below, after the sign-in check, so an expired session goes to sign-in and back
+@roles_required(roles.APPLICANT)
+def section(application_id, section):
+    application = _own_application(application_id)
+    if request.method == "POST":
+        csrf.protect()
+    if not logic.editable(application):
+        flash("This application has been sent, so it can no longer be changed.")
+        return redirect(url_for("grants.application", application_id=application.id))
+    if request.method == "GET":
+        form = forms.section_form(section, raw=(application.answers or {}).get(section), csrf=True)
+        return render("grants/section.html", **_section_context(application, section, form))
+    raw = forms.raw_answers(section, request.form)
+    form = forms.section_form(section, formdata=request.form)
+    marking_complete = request.form.get("action") == "complete"
+    complete = marking_complete and forms.validate_section(section, form, application)
+    # Saved before anything else: nothing typed is lost to a validation error.
+    logic.save_section(application, section, raw, complete, current_user)
+    if marking_complete and not complete:
+        return render_invalid("grants/section.html", **_section_context(application, section, form))
+    flash(f"{logic.SECTION_TITLES[section]}: {'completed' if complete else 'saved as a draft'}.")
+    return redirect(url_for("grants.application", application_id=application.id))
+
+
+@bp.route(f"/grants/applications/<int:application_id>/<{SECTION_KEYS}:section>/autosave", methods=["POST"])
+@csrf.exempt  # checked below, after the sign-in check
+def autosave(application_id, section):
+    """htmx autosave while typing: stores the draft loosely and answers with the saved status."""
+    if not current_user.is_authenticated:
+        login = url_for("auth.login", next=url_for("grants.section", application_id=application_id, section=section))
+        return render("grants/_save_status.html", signed_out=True, login=login)
+    if current_user.role != roles.APPLICANT:
+        abort(403)
+    csrf.protect()
+    application = _own_application(application_id)
+    if not logic.editable(application):
+        return render("grants/_save_status.html", locked=True)
+    now = utcnow()
+    logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
+    return render("grants/_save_status.html", saved_at=format_london(now, "%H:%M"), application=application,
+                  budget_total=application.requested_pence if section == "budget" else None)
+
+
+def _check_problems(application):
+    problems = []
+    for key, title in logic.SECTIONS:
+        form = forms.section_form(key, raw=(application.answers or {}).get(key))
+        if key not in (application.completed_sections or []):
+            problems.append((key, title, ["This section is not complete yet"]))
+        elif not forms.validate_section(key, form, application):
+            problems.append((key, title, [e for f in form for e in f.errors]))
+    return problems
+
+
+@bp.route("/grants/applications/<int:application_id>/check")
+@roles_required(roles.APPLICANT)
+def check(application_id):
+    application = _own_application(application_id)
+    if not logic.editable(application):
+        return redirect(url_for("grants.application", application_id=application.id))
+    return render("grants/check.html", **_check_context(application))
+
+
+def _check_context(application):
+    answers = {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS}
+    lines, total, _ = logic.budget_lines((application.answers or {}).get("budget", {}))
+    return {"application": application, "answers": answers, "sections": logic.SECTIONS, "problems": _check_problems(application),
+            "matches": evidence.by_keys(application.evidence_matches), "budget_lines": lines, "budget_total": total,
+            "action_form": forms.ActionForm(), "accepting": logic.accepting(application.round)}
+
+
+@bp.route("/grants/applications/<int:application_id>/submit", methods=["POST"])
+@roles_required(roles.APPLICANT)
+def submit(application_id):
+    application = _own_application(application_id)
+    if application.state == logic.DRAFT and _check_problems(application):
+        flash("Some answers need attention before you can send your application.")
+        return redirect(url_for("grants.check", application_id=application.id))
+    try:
+        logic.submit(application, current_user)
+    except logic.GrantError as error:
+        return render("grants/check.html", status=409, refusal=str(error), **_check_context(application))
+    flash("Your application has been sent. We have e-mailed you a confirmation.")
+    return redirect(url_for("grants.application", application_id=application.id))
+
+
+@bp.route("/grants/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@roles_required(roles.APPLICANT)
+def withdraw(application_id):
+    application = _own_application(application_id)
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        try:
+            logic.withdraw(application, current_user)
+        except logic.GrantError as error:
+            return _refused(error, "grants.application", application_id=application.id)
+        flash("Your application has been withdrawn.")
+        return redirect(url_for("grants.application", application_id=application.id))
+    return render("grants/withdraw.html", application=application, form=form)
+
+
+@bp.route("/grants/applications/<int:application_id>/returns/<int:return_id>", methods=["GET", "POST"])
+@roles_required(roles.APPLICANT, *STAFF)
+def monitoring_return(application_id, return_id):
+    application = _application(application_id) if current_user.is_staff else _own_application(application_id)
+    found = db.get_or_404(MonitoringReturn, return_id)
+    if found.application_id != application.id:
+        abort(404)
+    if current_user.is_staff or found.submitted_at is not None:
+        return render("grants/return.html", application=application, monitoring_return=found, form=None,
+                      overdue=monitoring.is_overdue(found))
+    form = forms.return_form()
+    if form.validate_on_submit():
+        values = _return_values(form)
+        try:
+            monitoring.submit_return(found, current_user, values)
+        except logic.GrantError as error:
+            return _refused(error, "grants.application", application_id=application.id)
+        flash("Thank you: your monitoring return has been sent.")
+        return redirect(url_for("grants.application", application_id=application.id))
+    context = {"application": application, "monitoring_return": found, "form": form, "overdue": monitoring.is_overdue(found)}
+    if form.is_submitted():
+        return render_invalid("grants/return.html", **context)
+    return render("grants/return.html", **context)
+
+
+def _number(field) -> int:
+    return int(field.data.strip().replace(",", ""))
+
+
+def _return_values(form) -> dict:
+    reached = {f"age:{key}": _number(form[f"age_{key}"]) for key, _ in logic.AGE_BANDS}
+    reached.update({f"district:{logic.slug(d)}": _number(form[f"district_{logic.slug(d)}"]) for d in logic.DISTRICTS})
+    return {
+        "reached": reached,
+        "sessions_delivered": _number(form.sessions_delivered),
+        "young_people_mentored": _number(form.young_people_mentored),
+        "referrals_made": _number(form.referrals_made),
+        "what_changed": form.what_changed.data.strip(),
+        "safeguarding_incidents": _number(form.safeguarding_incidents),
+        "safeguarding_details": (form.safeguarding_details.data or "").strip(),
+    }
+
+
+# ---------------------------------------------------------------- assessors
+
+@bp.route("/grants/assessments")
+@roles_required(*ASSESSORS)
+def assessments():
+    mine = {a.application_id: a for a in scoring.assessments_by(current_user)}
+    return render("grants/assessments.html", assigned=scoring.assigned_applications(current_user), mine=mine)
+
+
+def _assigned_application(application_id):
+    application = _application(application_id)
+    if not scoring.can_assess(current_user, application):
+        abort(404)  # an unassigned application does not exist, as far as this assessor knows
+    return application
+
+
+@bp.route("/grants/applications/<int:application_id>/assessment", methods=["GET", "POST"])
+@roles_required(*ASSESSORS)
+def assessment(application_id):
+    application = _assigned_application(application_id)
+    mine = scoring.assessment_of(current_user, application)
+    if mine is None:
+        return render("grants/conflict.html", application=application, form=forms.ConflictForm())
+    criteria = scoring.criteria_of(application)
+    context = {"application": application, "assessment": mine, "criteria": criteria,
+               "matches": evidence.by_keys(application.evidence_matches),
+               "answers": {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS},
+               "sections": logic.SECTIONS, "budget_lines": logic.budget_lines((application.answers or {}).get("budget", {}))[0]}
+    if mine.conflict:
+        return render("grants/assessment.html", form=None, others=[], **context)
+    if request.method == "GET" or mine.submitted_at:
+        data = {}
+        for s in mine.scores:
+            data[f"score_{s.criterion}"] = "" if s.score is None else str(s.score)
+            data[f"comment_{s.criterion}"] = s.comment
+        form = None if mine.submitted_at else forms.score_form(criteria, data=data)
+        return render("grants/assessment.html", form=form, others=scoring.visible_scores(current_user, application), **context)
+    form = forms.score_form(criteria, formdata=request.form)
+    if not form.validate_on_submit():
+        return render_invalid("grants/assessment.html", form=form, others=[], **context)
+    entries = forms.score_entries(criteria, form)
+    submitting = request.form.get("action") == "submit"
+    problems = scoring.score_problems(criteria, entries) if submitting else []
+    if problems:
+        scoring.save_scores(mine, entries, submit=False)  # keep what was typed
+        for name, message in problems:
+            form[name].errors = list(form[name].errors) + [message]
+        return render_invalid("grants/assessment.html", form=form, others=[], **context)
+    try:
+        scoring.save_scores(mine, entries, submit=submitting)
+    except logic.GrantError as error:
+        return _refused(error, "grants.assessment", application_id=application.id)
+    flash("Your scores are submitted." if submitting else "Your scores are saved as a draft.")
+    return redirect(url_for("grants.assessment", application_id=application.id))
+
+
+@bp.route("/grants/applications/<int:application_id>/assessment/conflict", methods=["POST"])
+@roles_required(*ASSESSORS)
+def conflict(application_id):
+    application = _assigned_application(application_id)
+    form = forms.ConflictForm()
+    if not form.validate_on_submit():
+        return render_invalid("grants/conflict.html", application=application, form=form)
+    try:
+        scoring.declare(current_user, application, form.conflict.data == "yes", form.details.data or "")
+    except logic.GrantError as error:
+        return _refused(error, "grants.assessments")
+    if form.conflict.data == "yes":
+        flash("Your conflict of interest is recorded. You will not score this application.")
+    return redirect(url_for("grants.assessment", application_id=application.id))
+
+
+# ---------------------------------------------------------------- staff: rounds
+
+@bp.route("/grants/rounds")
+@roles_required(*STAFF)
+def rounds():
+    every = db.session.scalars(sa.select(GrantRound).order_by(GrantRound.opens_at.desc())).all()
+    counts = dict(db.session.execute(
+        sa.select(GrantApplication.round_id, sa.func.count(GrantApplication.id))
+        .where(GrantApplication.state != logic.DRAFT).group_by(GrantApplication.round_id)).all())
+    return render("grants/rounds.html", rounds=every, counts=counts, labels=logic.ROUND_LABELS)
+
+
+def _round_form_defaults() -> dict:
+    now = to_london(utcnow()).replace(second=0, microsecond=0)
+    return {
+        "eligibility": logic.eligibility_text(list(logic.DEFAULT_ELIGIBILITY)),
+        "criteria": logic.criteria_text(list(logic.DEFAULT_CRITERIA)),
+        "monitoring_months": ", ".join(str(m) for m in logic.DEFAULT_MONITORING_MONTHS),
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _round_data(grant_round: GrantRound) -> dict:
+    return {
+        "name": grant_round.name, "description": grant_round.description, "guidance": grant_round.guidance,
+        "opens_at": to_london(grant_round.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": to_london(grant_round.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        "budget": logic.pounds_input(grant_round.budget_pence), "min_award": logic.pounds_input(grant_round.min_award_pence),
+        "max_award": logic.pounds_input(grant_round.max_award_pence), "priority_areas": grant_round.priority_areas,
+        "eligibility": logic.eligibility_text(grant_round.eligibility_questions),
+        "criteria": logic.criteria_text(grant_round.criteria),
+        "monitoring_months": ", ".join(str(m) for m in grant_round.monitoring_months),
+    }
+
+
+def _round_values(form) -> dict | None:
+    """Parse the round form into model values, adding every problem to the form; None if invalid."""
+    form.validate()
+    values = {}
+    for name, parser, key in (("eligibility", logic.parse_eligibility, "eligibility_questions"), ("criteria", logic.parse_criteria, "criteria"),
+                              ("monitoring_months", logic.parse_months, "monitoring_months")):
+        if not form[name].errors:
+            try:
+                values[key] = parser(form[name].data)
+            except ValueError as error:
+                form[name].errors.append(str(error))
+    if any(f.errors for f in form):
+        return None
+    values.update({
+        "name": form.name.data.strip(), "description": form.description.data.strip(), "guidance": form.guidance.data.strip(),
+        "opens_at": london_to_utc(datetime.fromisoformat(form.opens_at.data)),
+        "closes_at": london_to_utc(datetime.fromisoformat(form.closes_at.data)),
+        "budget_pence": logic.parse_pounds(form.budget.data), "min_award_pence": logic.parse_pounds(form.min_award.data),
+        "max_award_pence": logic.parse_pounds(form.max_award.data),
+        "priority_areas": [d for d in logic.DISTRICTS if d in (form.priority_areas.data or [])],
+    })
+    for name, message in logic.round_problems(values):
+        form[name].errors.append(message)
+    return None if any(f.errors for f in form) else values
+
+
+@bp.route("/grants/rounds/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_round():
+    form = forms.RoundForm(data=_round_form_defaults())
+    if form.is_submitted():
+        values = _round_values(form)
+        if values is None:
+            return render_invalid("grants/round_form.html", form=form, grant_round=None)
+        grant_round = logic.save_round(current_user, values)
+        flash(f"{grant_round.name} is saved as a draft.")
+        return redirect(url_for("grants.round", round_id=grant_round.id))
+    return render("grants/round_form.html", form=form, grant_round=None)
+
+
+@bp.route("/grants/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_round(round_id):
+    grant_round = _round(round_id)
+    form = forms.RoundForm(data=_round_data(grant_round))
+    if form.is_submitted():
+        values = _round_values(form)
+        if values is None:
+            return render_invalid("grants/round_form.html", form=form, grant_round=grant_round)
+        logic.save_round(current_user, values, grant_round)
+        flash("The round is saved.")
+        return redirect(url_for("grants.round", round_id=grant_round.id))
+    return render("grants/round_form.html", form=form, grant_round=grant_round)
+
+
+@bp.route("/grants/rounds/<int:round_id>")
+@roles_required(*STAFF)
+def round(round_id):
+    return _round_page(_round(round_id))
+
+
+def _round_page(grant_round, assessors_form=None, status=200):
+    apps = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.round_id == grant_round.id)
+                              .order_by(GrantApplication.id)).all()
+    if assessors_form is None:
+        assessors_form = forms.AssessorsForm(data={"assessors": [a.user_id for a in grant_round.assessors]})
+    assessors_form.assessors.choices = _assessor_choices()
+    return render("grants/round.html", status=status, grant_round=grant_round, applications=apps, labels=logic.ROUND_LABELS,
+                  action_form=forms.ActionForm(), assessors_form=assessors_form, accepting=logic.accepting(grant_round),
+                  next_status={s: t for s, t in logic.ROUND_TRANSITIONS}.get(grant_round.status), form=assessors_form)
+
+
+def _assessor_choices():
+    return [(u.id, f"{u.display_name} ({u.role_label}, {u.email})") for u in logic.assessor_candidates()]
+
+
+@bp.route("/grants/rounds/<int:round_id>/status", methods=["POST"])
+@roles_required(*STAFF)
+def round_status(round_id):
+    grant_round = _round(round_id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    status = request.form.get("status", "")
+    if status not in logic.ROUND_LABELS:
+        abort(400)
+    try:
+        moved = logic.set_round_status(grant_round, status, current_user)
+    except logic.GrantError as error:
+        return _refused(error, "grants.round", round_id=round_id)
+    message = f"{grant_round.name} is now {logic.ROUND_LABELS[status].lower()}."
+    if status == "assessment":
+        message += f" {moved} application(s) moved into assessment."
+    flash(message)
+    return redirect(url_for("grants.round", round_id=round_id))
+
+
+@bp.route("/grants/rounds/<int:round_id>/assessors", methods=["POST"])
+@roles_required(*STAFF)
+def round_assessors(round_id):
+    grant_round = _round(round_id)
+    form = forms.AssessorsForm()
+    form.assessors.choices = _assessor_choices()
+    if not form.validate_on_submit():
+        return _round_page(grant_round, assessors_form=form, status=422)
+    logic.set_assessors(grant_round, form.assessors.data or [], current_user)
+    flash("Assessors saved.")
+    return redirect(url_for("grants.round", round_id=round_id))
+
+
+@bp.route("/grants/rounds/<int:round_id>/moderation")
+@roles_required(*STAFF)
+def moderation(round_id):
+    grant_round = _round(round_id)
+    ranked = scoring.moderation(grant_round)
+    return render("grants/moderation.html", grant_round=grant_round, ranked=ranked,
+                  line=scoring.funding_line_index(ranked), awarded=scoring.awarded_total(grant_round))
+
+
+def _staff_application(application, decision_form=None, status=200):
+    entry = next((r for r in scoring.moderation(application.round) if r.id == application.id), None)
+    if decision_form is None:
+        decision_form = forms.DecisionForm(data={"amount": logic.pounds_input(application.requested_pence)})
+    return render("grants/application_staff.html", status=status, application=application, entry=entry,
+                  answers={key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS},
+                  sections=logic.SECTIONS, budget_lines=logic.budget_lines((application.answers or {}).get("budget", {}))[0],
+                  matches=evidence.by_keys(application.evidence_matches), assessments=application.assessments,
+                  criteria=application.round.criteria, form=decision_form, action_form=forms.ActionForm(),
+                  timeline=logic.timeline(application), now=utcnow())
+
+
+@bp.route("/grants/applications/<int:application_id>/decision", methods=["POST"])
+@roles_required(*STAFF)
+def decision(application_id):
+    application = _application(application_id)
+    form = forms.DecisionForm()
+    if not form.validate_on_submit():
+        return _staff_application(application, form, status=422)
+    amount = logic.parse_pounds(form.amount.data) if form.outcome.data == "award" else None
+    try:
+        scoring.decide(application, form.outcome.data, current_user, form.reason.data, amount, form.departure_reason.data or "")
+    except logic.GrantError as error:
+        target = form.departure_reason if "rank order" in str(error) else form.amount if "budget" in str(error) else form.reason
+        target.errors.append(str(error))
+        return _staff_application(application, form, status=422)
+    flash(f"Decision recorded: {logic.STATE_LABELS[application.state].lower()}. The applicant has been told.")
+    return redirect(url_for("grants.moderation", round_id=application.round_id))
+
+
+@bp.route("/grants/applications/<int:application_id>/state", methods=["POST"])
+@roles_required(*STAFF)
+def application_state(application_id):
+    """Staff steps outside the decision: ineligible, start monitoring, close."""
+    application = _application(application_id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    to_state = request.form.get("state", "")
+    try:
+        if to_state == logic.INELIGIBLE:
+            logic.mark_ineligible(application, current_user)
+        elif to_state == logic.MONITORING:
+            monitoring.start_monitoring(application, current_user)
+        elif to_state == logic.CLOSED:
+            monitoring.close_grant(application, current_user)
+        else:
+            abort(400)
+    except logic.GrantError as error:
+        return _refused(error, "grants.application", application_id=application.id)
+    flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
+    return redirect(url_for("grants.application", application_id=application.id))
+
+
+@bp.route("/grants/rounds/<int:round_id>/report")
+@roles_required(*STAFF)
+def round_report(round_id):
+    grant_round = _round(round_id)
+    return render("grants/report.html", grant_round=grant_round, report=monitoring.report(grant_round),
+                  figures=monitoring.SCHEME_FIGURES)
+
+
+@bp.route("/grants/report")
+@roles_required(*STAFF)
+def report():
+    return render("grants/report.html", grant_round=None, report=monitoring.report(), figures=monitoring.SCHEME_FIGURES)
+
+
+def _download(body: str, filename: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/grants/rounds/<int:round_id>/export/applications.csv")
+@roles_required(*STAFF)
+def export_applications(round_id):
+    grant_round = _round(round_id)
+    return _download(exports.applications_csv(grant_round), f"round-{round_id}-applications.csv", "text/csv")
+
+
+@bp.route("/grants/rounds/<int:round_id>/export/360giving.csv")
+@roles_required(*STAFF)
+def export_giving_csv(round_id):
+    grant_round = _round(round_id)
+    return _download(exports.giving_csv(grant_round), f"round-{round_id}-360giving.csv", "text/csv")
+
+
+@bp.route("/grants/rounds/<int:round_id>/export/360giving.json")
+@roles_required(*STAFF)
+def export_giving_json(round_id):
+    grant_round = _round(round_id)
+    return _download(exports.giving_json(grant_round), f"round-{round_id}-360giving.json", "application/json")

@@ -1,0 +1,593 @@
+"""The rules of community grants, as plain functions: rounds, the application lifecycle,
+eligibility, budgets in pence, saving sections, submitting and withdrawing.
+
+Every function that depends on the time takes `now` (default: the server clock) so tests can move time.
+"""
+import re
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from livesafe.audit.logic import record
+from livesafe.auth import roles
+from livesafe.extensions import db
+from livesafe.grants import evidence
+from livesafe.grants.models import (
+    GrantApplication,
+    GrantRound,
+    Organisation,
+    OrganisationMember,
+    RoundAssessor,
+)
+from livesafe.mail.logic import queue
+from livesafe.timeutil import format_london, utcnow
+
+# Places and people, from the domain notes.
+DISTRICTS = (
+    "Leicester", "Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
+    "North West Leicestershire", "Oadby and Wigston", "Rutland",
+)
+AGE_BANDS = (("under-10", "Under 10"), ("10-14", "10 to 14"), ("15-19", "15 to 19"), ("20-25", "20 to 25"))
+PRIORITY_GROUPS = (
+    ("boys-15-19", "Boys and young men aged 15 to 19"),
+    ("boys-10-14", "Boys aged 10 to 14"),
+    ("girls-vawg", "Girls and young women at risk of violence or abuse"),
+    ("excluded", "Young people excluded or often absent from school"),
+    ("exploitation", "Young people at risk of exploitation or county lines"),
+    ("neet", "Young people not in education, employment or training"),
+    ("aces", "Young people affected by adverse childhood experiences"),
+    ("substances", "Young people affected by drug or alcohol misuse"),
+    ("involved", "Young people already involved in violence"),
+)
+ORG_KINDS = (
+    ("constituted", "Constituted group"), ("charity", "Charity"), ("cic", "Community interest company (CIC)"),
+    ("school", "School"), ("faith", "Faith group"), ("other", "Other"),
+)
+DEFAULT_CRITERIA = (
+    {"key": "need", "name": "Need and evidence of need", "weight": 25},
+    {"key": "approach", "name": "Approach and evidence of what works", "weight": 25},
+    {"key": "reach", "name": "Reach to priority groups and areas", "weight": 20},
+    {"key": "value", "name": "Value for money", "weight": 15},
+    {"key": "capacity", "name": "Capacity and safeguarding", "weight": 15},
+)
+DEFAULT_ELIGIBILITY = (
+    {"question": "Does your group work with young people in Leicester, Leicestershire or Rutland?", "expected": "yes",
+     "reason": "This fund is only for work with young people in Leicester, Leicestershire and Rutland."},
+    {"question": "Does your group have a bank account in its own name, with at least two unrelated people who sign?",
+     "expected": "yes", "reason": "We can only pay grants into a group's own bank account with two unrelated signatories."},
+    {"question": "Does your group have a safeguarding policy for working with young people?", "expected": "yes",
+     "reason": "Every group we fund must have a safeguarding policy before it applies. The Violence Reduction Network "
+               "can point you to free help to write one."},
+    {"question": "Would the grant make a profit for anyone, or promote a political party or religious belief?",
+     "expected": "no", "reason": "Grants cannot pay for work that makes a profit for anyone or promotes a party or belief."},
+)
+DEFAULT_MONITORING_MONTHS = (3, 6, 12)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+# The application form, as a task list. Keys are URL segments and keys in GrantApplication.answers.
+SECTIONS = (
+    ("organisation", "Your organisation"),
+    ("project", "Your project"),
+    ("beneficiaries", "Who will benefit"),
+    ("theory", "Need and theory of change"),
+    ("approach", "Approach and evidence"),
+    ("budget", "Budget"),
+    ("safeguarding", "Safeguarding and risks"),
+    ("declarations", "Declarations"),
+)
+SECTION_TITLES = dict(SECTIONS)
+BUDGET_ROWS = 8
+# Answers the evidence check reads.
+EVIDENCE_FIELDS = (("project", "summary"), ("project", "activities"), ("theory", "activities"),
+                   ("approach", "approach"), ("approach", "evidence"))
+
+
+class GrantError(Exception):
+    """A rule refused an action; the message is written for the person who tried."""
+
+
+# ---------------------------------------------------------------- money
+
+_POUNDS = re.compile(r"^(\d{1,9})(?:\.(\d{1,2}))?$")
+
+
+def parse_pounds(text: str) -> int:
+    """'£1,234.5' -> 123450 pence. Raises ValueError with a message for the person typing."""
+    cleaned = (text or "").strip().replace(",", "").replace(" ", "").lstrip("£")
+    match = _POUNDS.match(cleaned)
+    if not match:
+        raise ValueError("Enter an amount in pounds, like 1500 or 1500.50")
+    pounds, pence = match.groups()
+    return int(pounds) * 100 + int((pence or "0").ljust(2, "0"))
+
+
+def format_pounds(pence: int | None) -> str:
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{rest:02d}"
+
+
+def pounds_input(pence: int | None) -> str:
+    """Pence as typed into a field: 150050 -> '1500.50'."""
+    if pence is None:
+        return ""
+    return f"{pence // 100}.{pence % 100:02d}"
+
+
+def budget_lines(raw: dict) -> tuple[list[dict], int, list[tuple[str, str]]]:
+    """Parse the budget rows: (lines, total in pence, [(field, error)])."""
+    lines, errors, total = [], [], 0
+    for row in range(1, BUDGET_ROWS + 1):
+        item = (raw.get(f"item_{row}") or "").strip()
+        amount = (raw.get(f"amount_{row}") or "").strip()
+        if not item and not amount:
+            continue
+        if not item:
+            errors.append((f"item_{row}", f"Say what the money in row {row} is for"))
+        if not amount:
+            errors.append((f"amount_{row}", f"Enter the cost of {item or f'row {row}'}"))
+            continue
+        try:
+            pence = parse_pounds(amount)
+        except ValueError as error:
+            errors.append((f"amount_{row}", f"Row {row}: {error}"))
+            continue
+        if pence == 0:
+            errors.append((f"amount_{row}", f"Row {row}: the cost must be more than £0"))
+            continue
+        lines.append({"row": row, "item": item, "pence": pence})
+        total += pence
+    return lines, total, errors
+
+
+def budget_limit_error(total: int, grant_round: GrantRound) -> str | None:
+    if total < grant_round.min_award_pence or total > grant_round.max_award_pence:
+        return (f"Your budget adds up to {format_pounds(total)}. You can ask for between "
+                f"{format_pounds(grant_round.min_award_pence)} and {format_pounds(grant_round.max_award_pence)}.")
+    return None
+
+
+# ---------------------------------------------------------------- the application lifecycle
+
+DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT = "draft", "submitted", "ineligible", "in_assessment"
+AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN = "awarded", "declined", "monitoring", "closed", "withdrawn"
+APPLICANT, STAFF = "applicant", "staff"
+
+# The one table of allowed transitions, and who may make each.
+TRANSITIONS = {
+    (DRAFT, SUBMITTED): APPLICANT,
+    (DRAFT, WITHDRAWN): APPLICANT,
+    (SUBMITTED, WITHDRAWN): APPLICANT,
+    (IN_ASSESSMENT, WITHDRAWN): APPLICANT,
+    (SUBMITTED, INELIGIBLE): STAFF,
+    (SUBMITTED, IN_ASSESSMENT): STAFF,
+    (IN_ASSESSMENT, AWARDED): STAFF,
+    (IN_ASSESSMENT, DECLINED): STAFF,
+    (AWARDED, MONITORING): STAFF,
+    (MONITORING, CLOSED): STAFF,
+}
+STATES = (DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT, AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN)
+# What each state means, in plain words for the applicant.
+STATE_LABELS = {
+    DRAFT: "Not sent yet",
+    SUBMITTED: "Sent to us",
+    INELIGIBLE: "Not eligible",
+    IN_ASSESSMENT: "Being assessed",
+    AWARDED: "Grant offered",
+    DECLINED: "Not funded",
+    MONITORING: "Funded: reporting on your work",
+    CLOSED: "Finished",
+    WITHDRAWN: "Withdrawn",
+}
+STATE_TAGS = {INELIGIBLE: "bad", DECLINED: "bad", WITHDRAWN: "warn", AWARDED: "good", MONITORING: "good", CLOSED: "good"}
+DECIDED = (AWARDED, DECLINED, MONITORING, CLOSED)
+ASSESSED = (IN_ASSESSMENT,) + DECIDED
+FUNDED = (AWARDED, MONITORING, CLOSED)
+
+
+def actor_kind(user) -> str | None:
+    if user is None:
+        return STAFF  # the system (e.g. a scheduled job) acts with staff authority
+    if user.role in roles.STAFF_ROLES:
+        return STAFF
+    if user.role == roles.APPLICANT:
+        return APPLICANT
+    return None
+
+
+def allowed(from_state: str, to_state: str, user) -> bool:
+    return TRANSITIONS.get((from_state, to_state)) == actor_kind(user) and actor_kind(user) is not None
+
+
+def transition(application: GrantApplication, to_state: str, actor, now: datetime | None = None, **changes) -> None:
+    """Move an application to a new state: the only place state changes.
+
+    A compare-and-set UPDATE (WHERE state = the state we read) makes two simultaneous
+    attempts safe on every database: only one can win. The caller commits.
+    """
+    now = now or utcnow()
+    from_state = application.state
+    if not allowed(from_state, to_state, actor):
+        raise GrantError(f"An application that is “{STATE_LABELS[from_state]}” cannot become “{STATE_LABELS[to_state]}”.")
+    values = {"state": to_state, "updated_at": now, **changes}
+    result = db.session.execute(
+        sa.update(GrantApplication)
+        .where(GrantApplication.id == application.id, GrantApplication.state == from_state)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise GrantError("Someone else changed this application at the same moment. Refresh the page and try again.")
+    for name, value in values.items():
+        setattr(application, name, value)
+    record(actor, f"grant_application.{to_state}", application, before={"state": from_state},
+           after={"state": to_state, **{k: v for k, v in changes.items() if isinstance(v, (int, str)) and k != "updated_at"}})
+
+
+# ---------------------------------------------------------------- rounds
+
+ROUND_TRANSITIONS = {("draft", "open"), ("open", "closed"), ("closed", "assessment")}
+ROUND_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed", "assessment": "In assessment"}
+
+
+def accepting(grant_round: GrantRound, now: datetime | None = None) -> bool:
+    """A round takes submissions while it is open and the server clock is inside its dates."""
+    now = now or utcnow()
+    return grant_round.status == "open" and grant_round.opens_at <= now < grant_round.closes_at
+
+
+def open_rounds(now: datetime | None = None) -> list[GrantRound]:
+    now = now or utcnow()
+    return list(db.session.scalars(
+        sa.select(GrantRound)
+        .where(GrantRound.status == "open", GrantRound.opens_at <= now, GrantRound.closes_at > now)
+        .order_by(GrantRound.closes_at)
+    ))
+
+
+def round_problems(values: dict) -> list[tuple[str, str]]:
+    """Rules across fields of a round: [(field, message)]."""
+    problems = []
+    if values["closes_at"] <= values["opens_at"]:
+        problems.append(("closes_at", "The closing time must be after the opening time"))
+    if values["min_award_pence"] > values["max_award_pence"]:
+        problems.append(("min_award", "The minimum award must not be more than the maximum award"))
+    if values["max_award_pence"] > values["budget_pence"]:
+        problems.append(("max_award", "The maximum award must not be more than the budget"))
+    total = sum(c["weight"] for c in values["criteria"])
+    if total != 100:
+        problems.append(("criteria", f"The criteria weights must add up to 100; they add up to {total}"))
+    return problems
+
+
+def parse_criteria(text: str) -> list[dict]:
+    """'Name | weight' per line -> [{'key','name','weight'}]. Keeps the default keys for default names."""
+    known = {c["name"].lower(): c["key"] for c in DEFAULT_CRITERIA}
+    criteria = []
+    for number, line in enumerate(l for l in text.splitlines() if l.strip()):
+        name, _, weight = line.rpartition("|")
+        name = name.strip()
+        if not name or not weight.strip().isdigit():
+            raise ValueError(f"Write each criterion as “name | weight”, like “Value for money | 15” (line {number + 1})")
+        key = known.get(name.lower()) or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
+        criteria.append({"key": key, "name": name, "weight": int(weight)})
+    if not criteria:
+        raise ValueError("Enter at least one criterion")
+    if len({c["key"] for c in criteria}) != len(criteria):
+        raise ValueError("Each criterion needs a different name")
+    return criteria
+
+
+def criteria_text(criteria: list[dict]) -> str:
+    return "\n".join(f"{c['name']} | {c['weight']}" for c in criteria)
+
+
+def parse_eligibility(text: str) -> list[dict]:
+    """'Question? | yes | why a different answer rules a group out' per line."""
+    questions = []
+    for number, line in enumerate(l for l in text.splitlines() if l.strip()):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3 or not parts[0] or parts[1].lower() not in ("yes", "no") or not parts[2]:
+            raise ValueError(
+                f"Write each eligibility question as “question | yes or no | why another answer rules a group out” (line {number + 1})"
+            )
+        questions.append({"question": parts[0], "expected": parts[1].lower(), "reason": parts[2]})
+    return questions
+
+
+def eligibility_text(questions: list[dict]) -> str:
+    return "\n".join(f"{q['question']} | {q['expected']} | {q['reason']}" for q in questions)
+
+
+def parse_months(text: str) -> list[int]:
+    months = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not all(m.isdigit() and 1 <= int(m) <= 60 for m in months):
+        raise ValueError("Enter months after the award as whole numbers from 1 to 60, separated by commas, like 3, 6, 12")
+    return sorted({int(m) for m in months})
+
+
+def save_round(actor, values: dict, grant_round: GrantRound | None = None) -> GrantRound:
+    creating = grant_round is None
+    grant_round = grant_round or GrantRound(status="draft")
+    before = None if creating else {"name": grant_round.name, "budget_pence": grant_round.budget_pence}
+    for name, value in values.items():
+        setattr(grant_round, name, value)
+    db.session.add(grant_round)
+    db.session.flush()
+    record(actor, "grant_round.created" if creating else "grant_round.updated", grant_round, before=before,
+           after={"name": grant_round.name, "budget_pence": grant_round.budget_pence})
+    db.session.commit()
+    return grant_round
+
+
+def set_round_status(grant_round: GrantRound, status: str, actor, now: datetime | None = None) -> int:
+    """Open, close or start assessing a round. Starting assessment moves every submitted
+    application into assessment; returns how many moved."""
+    if (grant_round.status, status) not in ROUND_TRANSITIONS:
+        raise GrantError(f"A round that is {ROUND_LABELS[grant_round.status].lower()} cannot become {ROUND_LABELS[status].lower()}.")
+    before = grant_round.status
+    grant_round.status = status
+    record(actor, f"grant_round.{status}", grant_round, before={"status": before}, after={"status": status})
+    moved = 0
+    if status == "assessment":
+        for application in db.session.scalars(
+            sa.select(GrantApplication).where(GrantApplication.round_id == grant_round.id, GrantApplication.state == SUBMITTED)
+        ):
+            transition(application, IN_ASSESSMENT, actor, now)
+            moved += 1
+    db.session.commit()
+    return moved
+
+
+def assessor_candidates() -> list:
+    from livesafe.auth.models import User
+
+    return list(db.session.scalars(
+        sa.select(User).where(User.role.in_((roles.ASSESSOR, roles.PANEL_MEMBER)), User.active.is_(True)).order_by(User.email)
+    ))
+
+
+def set_assessors(grant_round: GrantRound, user_ids: list[int], actor) -> None:
+    allowed_ids = {u.id for u in assessor_candidates()}
+    wanted = set(user_ids) & allowed_ids
+    current = {a.user_id: a for a in grant_round.assessors}
+    for user_id, link in current.items():
+        if user_id not in wanted:
+            grant_round.assessors.remove(link)
+    for user_id in wanted - set(current):
+        grant_round.assessors.append(RoundAssessor(user_id=user_id))
+    record(actor, "grant_round.assessors_set", grant_round, before={"assessors": sorted(current)}, after={"assessors": sorted(wanted)})
+    db.session.commit()
+
+
+def is_assessor(user, grant_round_id: int) -> bool:
+    return db.session.scalar(
+        sa.select(RoundAssessor.id).where(RoundAssessor.round_id == grant_round_id, RoundAssessor.user_id == user.id)
+    ) is not None
+
+
+# ---------------------------------------------------------------- organisations
+
+def organisation_of(user) -> Organisation | None:
+    return db.session.scalar(
+        sa.select(Organisation).join(OrganisationMember).where(OrganisationMember.user_id == user.id)
+    )
+
+
+def save_organisation(user, values: dict) -> Organisation:
+    organisation = organisation_of(user)
+    creating = organisation is None
+    if creating:
+        organisation = Organisation(**values)
+        organisation.members.append(OrganisationMember(user_id=user.id))
+        db.session.add(organisation)
+    else:
+        for name, value in values.items():
+            setattr(organisation, name, value)
+    db.session.flush()
+    record(user, "grant_organisation.created" if creating else "grant_organisation.updated", organisation,
+           after={"name": organisation.name, "kind": organisation.kind, "district": organisation.district})
+    db.session.commit()
+    return organisation
+
+
+def add_member(actor, organisation: Organisation, email: str) -> None:
+    from livesafe.auth.logic import find_user
+
+    user = find_user(email)
+    if user is None or user.role != roles.APPLICANT:
+        raise GrantError("There is no community group account with that e-mail address. Ask them to register first.")
+    if organisation_of(user) is not None:
+        raise GrantError("That person already belongs to an organisation.")
+    organisation.members.append(OrganisationMember(user_id=user.id))
+    record(actor, "grant_organisation.member_added", organisation, after={"user_id": user.id})
+    db.session.commit()
+
+
+def member_emails(organisation_id: int) -> list[str]:
+    from livesafe.auth.models import User
+
+    return list(db.session.scalars(
+        sa.select(User.email).join(OrganisationMember, OrganisationMember.user_id == User.id)
+        .where(OrganisationMember.organisation_id == organisation_id, User.active.is_(True)).order_by(User.email)
+    ))
+
+
+def belongs(user, application: GrantApplication) -> bool:
+    """Is this user a member of the organisation that owns the application?"""
+    return user.role == roles.APPLICANT and db.session.scalar(
+        sa.select(OrganisationMember.id).where(
+            OrganisationMember.user_id == user.id, OrganisationMember.organisation_id == application.organisation_id
+        )
+    ) is not None
+
+
+def applications_of(organisation: Organisation) -> list[GrantApplication]:
+    return list(db.session.scalars(
+        sa.select(GrantApplication).where(GrantApplication.organisation_id == organisation.id)
+        .order_by(GrantApplication.created_at.desc())
+    ))
+
+
+# ---------------------------------------------------------------- eligibility and starting
+
+def eligibility_failures(questions: list[dict], answers: dict) -> list[str]:
+    """The reasons a group is not eligible (empty: eligible). answers: {question index as str: 'yes'|'no'}."""
+    return [q["reason"] for i, q in enumerate(questions) if answers.get(str(i)) != q["expected"]]
+
+
+def start_application(grant_round: GrantRound, organisation: Organisation, user, eligibility_answers: dict,
+                      now: datetime | None = None) -> GrantApplication:
+    """Create the organisation's draft for this round, or return the one it has."""
+    now = now or utcnow()
+    existing = application_for(grant_round, organisation)
+    if existing:
+        return existing
+    if not accepting(grant_round, now):
+        raise GrantError(f"{grant_round.name} is not open for applications.")
+    if eligibility_failures(grant_round.eligibility_questions, eligibility_answers):
+        raise GrantError("Your answers show your group is not eligible for this round.")
+    application = GrantApplication(
+        round_id=grant_round.id, organisation_id=organisation.id, created_by_id=user.id,
+        eligibility_answers=eligibility_answers, answers={}, completed_sections=[], created_at=now, updated_at=now,
+    )
+    db.session.add(application)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another member started it at the same moment: use theirs.
+        db.session.rollback()
+        return application_for(grant_round, organisation)
+    record(user, "grant_application.draft", application, after={"state": DRAFT, "round_id": grant_round.id})
+    db.session.commit()
+    return application
+
+
+def application_for(grant_round: GrantRound, organisation: Organisation) -> GrantApplication | None:
+    return db.session.scalar(sa.select(GrantApplication).where(
+        GrantApplication.round_id == grant_round.id, GrantApplication.organisation_id == organisation.id))
+
+
+# ---------------------------------------------------------------- saving sections
+
+def editable(application: GrantApplication) -> bool:
+    return application.state == DRAFT
+
+
+def evidence_text(answers: dict) -> str:
+    return "\n".join(str(answers.get(section, {}).get(name, "")) for section, name in EVIDENCE_FIELDS)
+
+
+def save_section(application: GrantApplication, section: str, raw: dict, complete: bool, user,
+                 now: datetime | None = None) -> None:
+    """Store a section exactly as typed. `complete` marks it done (the caller has validated it strictly);
+    any other save marks it as in progress again. Derived columns are refreshed."""
+    if not editable(application):
+        raise GrantError("This application has been sent and can no longer be changed.")
+    answers = dict(application.answers or {})
+    unchanged = answers.get(section) == raw
+    answers[section] = raw
+    application.answers = answers
+    done = [s for s in (application.completed_sections or []) if s != section]
+    # A draft save of exactly what was marked complete (e.g. an autosave that fires just after
+    # "Save and mark as complete") leaves the section complete.
+    if complete or (unchanged and section in (application.completed_sections or [])):
+        done.append(section)
+    application.completed_sections = done
+    application.title = (answers.get("project", {}).get("title") or "").strip()[:200]
+    application.requested_pence = budget_lines(answers.get("budget", {}))[1]
+    found = evidence.check(evidence_text(answers))
+    application.evidence_matches = [a.key for a in found]
+    application.evidence_harmful = any(a.rating == "harmful" for a in found)
+    application.updated_at = now or utcnow()
+    db.session.commit()
+
+
+def section_status(application: GrantApplication, section: str) -> str:
+    if section in (application.completed_sections or []):
+        return "Completed"
+    if (application.answers or {}).get(section):
+        return "In progress"
+    return "Not started"
+
+
+def submit(application: GrantApplication, user, now: datetime | None = None) -> bool:
+    """Send the application. Returns False (and changes nothing) if it was already sent,
+    so a double-clicked button makes one submission."""
+    now = now or utcnow()
+    db.session.refresh(application)
+    if application.state == SUBMITTED:
+        return False
+    if application.state != DRAFT:
+        raise GrantError(f"This application is “{STATE_LABELS[application.state]}” and cannot be sent.")
+    grant_round = application.round
+    if now >= grant_round.closes_at or grant_round.status != "open":
+        raise GrantError(
+            f"{grant_round.name} closed at {format_london(grant_round.closes_at)}, so we cannot accept your application. "
+            "Your answers are saved."
+        )
+    missing = [title for key, title in SECTIONS if key not in (application.completed_sections or [])]
+    if missing:
+        raise GrantError("Complete every section before you send your application: " + ", ".join(missing) + ".")
+    limit = budget_limit_error(application.requested_pence, grant_round)
+    if limit:
+        raise GrantError(limit)
+    try:
+        transition(application, SUBMITTED, user, now, submitted_at=now)
+    except GrantError:
+        db.session.refresh(application)
+        if application.state == SUBMITTED:
+            return False  # the other click won
+        raise
+    for email in member_emails(application.organisation_id):
+        queue(email, f"We have your application: {application.title}",
+              f"Thank you. We received your application “{application.title}” to {grant_round.name} "
+              f"on {format_london(now)}.\n\nWhat happens next: after the round closes on "
+              f"{format_london(grant_round.closes_at)}, staff and community panel members assess every application. "
+              "We will e-mail you when a decision is made. You can see where your application is at any time by "
+              "signing in to Live Safe.")
+    db.session.commit()
+    return True
+
+
+def mark_ineligible(application: GrantApplication, actor, now: datetime | None = None) -> None:
+    """Staff found a sent application outside the round's rules: it is not assessed, and the group is told."""
+    transition(application, INELIGIBLE, actor, now)
+    for email in member_emails(application.organisation_id):
+        queue(email, f"Your application: {application.title}",
+              f"Thank you for applying to {application.round.name} for “{application.title}”. When we checked it against "
+              "the round's rules we found it is not eligible, so it will not be assessed.\n\nWhat happens next: if you "
+              "would like to know why, or think we have made a mistake, reply to this e-mail. You are welcome to apply "
+              "to a future round.")
+    db.session.commit()
+
+
+def withdraw(application: GrantApplication, user, now: datetime | None = None) -> None:
+    if application.state in DECIDED:
+        raise GrantError("A decision has been made on this application, so it can no longer be withdrawn.")
+    transition(application, WITHDRAWN, user, now)
+    db.session.commit()
+
+
+def timeline(application: GrantApplication) -> list[dict]:
+    """The application's history in plain words, oldest first, from the audit log."""
+    from livesafe.audit.models import AuditEvent
+
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.subject_type == "GrantApplication", AuditEvent.subject_id == application.id,
+                                    AuditEvent.action.like("grant_application.%"))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    steps = []
+    for event in events:
+        state = event.action.split(".", 1)[1]
+        if state in STATE_LABELS:
+            steps.append({"at": event.at, "label": STATE_LABELS[state] if state != DRAFT else "Started", "state": state})
+    return steps

@@ -1,0 +1,110 @@
+"""Simultaneous requests against the live database (PostgreSQL in CI): both scores land,
+a double-clicked submit makes one submission, two members starting at once make one draft."""
+import threading
+
+import sqlalchemy as sa
+
+from livesafe.audit.models import AuditEvent
+from livesafe.auth.models import User
+from livesafe.extensions import db
+from livesafe.grants import logic, scoring
+from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, RoundAssessor
+from livesafe.mail.models import OutboxMessage
+from tests.grants.conftest import ELIGIBLE, make_application, make_organisation, make_round, uniform, user
+
+
+def _at_once(app, count, work):
+    """Run work(index) in `count` threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(index):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[index] = work(index)
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_two_assessors_scoring_the_same_application_at_once_both_land(app, ctx, demo_users):
+    grant_round = make_round(status="assessment", opens=-10, closes=-1)
+    emails = ["assessor@example.org", "second.assessor@example.org"]
+    for email in emails:
+        assessor_id = user(email, "assessor").id
+        grant_round.assessors.append(RoundAssessor(user_id=assessor_id))
+    db.session.commit()
+    application = make_application(grant_round, make_organisation(), state="in_assessment")
+    application_id = application.id
+
+    def work(index):
+        assessor = db.session.scalar(sa.select(User).where(User.email == emails[index]))
+        found = db.session.get(GrantApplication, application_id)
+        assessment = scoring.declare(assessor, found, conflict=False)
+        scoring.save_scores(assessment, {k: (3 + index, "Because") for k in uniform(0)}, submit=True)
+        return True
+
+    assert _at_once(app, 2, work) == [True, True]
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Assessment).where(Assessment.application_id == application_id)).all()
+    assert sorted(r.weighted_total for r in rows) == [300, 400]
+    assert all(r.submitted_at for r in rows)
+
+
+def test_a_double_clicked_submit_makes_one_submission(app, ctx, demo_users):
+    application = make_application(make_round(), make_organisation())
+    application_id = application.id
+
+    def work(index):
+        found = db.session.get(GrantApplication, application_id)
+        applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@example.org"))
+        return logic.submit(found, applicant)
+
+    results = _at_once(app, 2, work)
+    assert sorted(results, key=str) == [False, True], results
+    db.session.expire_all()
+    assert db.session.get(GrantApplication, application_id).state == "submitted"
+    events = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "grant_application.submitted"))
+    assert events == 1
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
+
+
+def test_one_assessor_double_clicking_the_conflict_form_makes_one_declaration(app, ctx, demo_users):
+    grant_round = make_round(status="assessment", opens=-10, closes=-1)
+    grant_round.assessors.append(RoundAssessor(user_id=user("assessor@example.org").id))
+    db.session.commit()
+    application_id = make_application(grant_round, make_organisation(), state="in_assessment").id
+
+    def work(index):
+        assessor = db.session.scalar(sa.select(User).where(User.email == "assessor@example.org"))
+        return scoring.declare(assessor, db.session.get(GrantApplication, application_id), conflict=False).id
+
+    first, second = _at_once(app, 2, work)
+    assert first == second and isinstance(first, int)
+    assert db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 1
+
+
+def test_two_members_starting_at_once_make_one_draft(app, ctx, demo_users):
+    grant_round = make_round()
+    organisation = make_organisation()
+    user("second@example.org")
+    logic.add_member(None, organisation, "second@example.org")
+    round_id, organisation_id = grant_round.id, organisation.id
+
+    def work(index):
+        member = db.session.scalar(sa.select(User).where(User.email == ["applicant@example.org", "second@example.org"][index]))
+        started = logic.start_application(db.session.get(GrantRound, round_id), db.session.get(Organisation, organisation_id), member, ELIGIBLE)
+        return started.id
+
+    first, second = _at_once(app, 2, work)
+    assert first == second and isinstance(first, int)
+    assert db.session.scalar(sa.select(sa.func.count(GrantApplication.id))) == 1

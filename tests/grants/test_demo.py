@@ -1,0 +1,29 @@
+"""`flask demo` adds an open round, a round in assessment with scores, and a funded grant with a return."""
+import sqlalchemy as sa
+
+from livesafe.extensions import db
+from livesafe.grants import demo, logic, scoring
+from livesafe.grants.models import Assessment, GrantApplication, GrantRound, MonitoringReturn
+
+
+def test_demo_data_is_complete_and_loads_once(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        rounds = {r.name: r for r in db.session.scalars(sa.select(GrantRound))}
+        assert set(rounds) == {demo.OPEN_ROUND, demo.ASSESSING_ROUND, demo.FUNDED_ROUND}
+        assert [r.name for r in logic.open_rounds()] == [demo.OPEN_ROUND]
+        ranked = scoring.moderation(rounds[demo.ASSESSING_ROUND])
+        assert len(ranked) == len(demo.GROUPS)
+        assert all(entry.assessors >= 2 for entry in ranked)
+        assert any(entry.evidence_harmful for entry in ranked) and any(entry.disagreement for entry in ranked)
+        assert 0 < scoring.funding_line_index(ranked) < len(ranked)
+        funded = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == "monitoring")).one()
+        assert funded.organisation.members[0].user.email == "applicant@example.org"
+        assert db.session.scalar(sa.select(sa.func.count(MonitoringReturn.id)).where(MonitoringReturn.submitted_at.is_not(None))) == 1
+        draft = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == "draft")).one()
+        assert draft.round.name == demo.OPEN_ROUND and draft.organisation_id == funded.organisation_id
+        demo_assessor_left = db.session.scalar(sa.select(sa.func.count(Assessment.id)).join(Assessment.assessor)
+                                               .where(sa.literal_column("users.email") == "assessor@example.org"))
+        assert 0 < demo_assessor_left < len(demo.GROUPS)  # some left for the demo assessor to score

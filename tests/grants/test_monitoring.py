@@ -1,0 +1,133 @@
+"""After the award: returns on the round's schedule, overdue reminders (once), reports."""
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from livesafe.auth.demo import account
+from livesafe.extensions import db
+from livesafe.grants import logic, monitoring
+from livesafe.grants.models import MonitoringReturn
+from livesafe.mail.models import OutboxMessage
+from livesafe.timeutil import utcnow
+from tests.grants.conftest import make_application, make_organisation, make_round
+from tests.helpers import post, sign_in
+
+RETURN = {
+    "age_under-10": "0", "age_10-14": "12", "age_15-19": "20", "age_20-25": "3",
+    **{f"district_{logic.slug(d)}": "0" for d in logic.DISTRICTS},
+    "district_leicester": "30", "district_charnwood": "5",
+    "sessions_delivered": "24", "young_people_mentored": "10", "referrals_made": "4",
+    "what_changed": "Young people say they feel safer on Friday nights.", "safeguarding_incidents": "0", "safeguarding_details": "",
+}
+
+
+def _funded(grant_round=None, organisation=None, amount=150000):
+    grant_round = grant_round or make_round(status="assessment", opens=-40, closes=-30, monitoring_months=[3, 6])
+    organisation = organisation or make_organisation()
+    application = make_application(grant_round, organisation, state="in_assessment")
+    logic.transition(application, logic.AWARDED, account("staff"), awarded_pence=amount, decided_at=utcnow(),
+                     decision_reason="Good", decided_by_id=account("staff").id)
+    db.session.commit()
+    return application
+
+
+def test_add_months_keeps_to_the_end_of_short_months():
+    start = datetime(2027, 1, 31, 12, tzinfo=timezone.utc)
+    assert monitoring.add_months(start, 1) == datetime(2027, 2, 28, 12, tzinfo=timezone.utc)
+    assert monitoring.add_months(start, 13) == datetime(2028, 2, 29, 12, tzinfo=timezone.utc)
+
+
+def test_starting_monitoring_schedules_the_rounds_returns(ctx, demo_users):
+    application = _funded()
+    start = datetime(2027, 3, 15, 9, tzinfo=timezone.utc)
+    returns = monitoring.start_monitoring(application, account("staff"), now=start)
+    assert application.state == "monitoring"
+    assert [r.due_at for r in returns] == [datetime(2027, 6, 15, 9, tzinfo=timezone.utc), datetime(2027, 9, 15, 9, tzinfo=timezone.utc)]
+
+
+def test_overdue_returns_are_reminded_once(ctx, demo_users):
+    application = _funded()
+    start = utcnow() - timedelta(days=200)
+    monitoring.start_monitoring(application, account("staff"), now=start)
+    first, second = application.returns
+    now = utcnow()
+    assert monitoring.is_overdue(first, now) and monitoring.is_overdue(second, now)
+    assert monitoring.report()["returns_overdue"] == 2
+    assert monitoring.remind_overdue(now) == 2
+    assert monitoring.remind_overdue(now) == 0
+    assert monitoring.remind_overdue(now + timedelta(days=30)) == 0
+    messages = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert len(messages) == 2 and all("overdue" in m.subject for m in messages)
+    assert {m.to for m in messages} == {"applicant@example.org"}
+
+
+def test_returns_not_yet_due_or_sent_are_not_reminded(ctx, demo_users):
+    application = _funded()
+    monitoring.start_monitoring(application, account("staff"), now=utcnow() - timedelta(days=100))
+    first, second = application.returns  # first due ~10 days ago, second not yet due
+    monitoring.submit_return(first, account("applicant"), monitoring_values())
+    assert monitoring.remind_overdue() == 0
+
+
+def monitoring_values():
+    return {"reached": {"age:10-14": 12, "age:15-19": 20, "district:leicester": 32}, "sessions_delivered": 24,
+            "young_people_mentored": 10, "referrals_made": 4, "what_changed": "Safer evenings",
+            "safeguarding_incidents": 0, "safeguarding_details": ""}
+
+
+def test_the_remind_command(app, ctx, demo_users):
+    application = _funded()
+    monitoring.start_monitoring(application, account("staff"), now=utcnow() - timedelta(days=100))
+    result = app.test_cli_runner().invoke(args=["grants-remind"])
+    assert result.exit_code == 0 and "1 overdue" in result.output
+    assert "0 overdue" in app.test_cli_runner().invoke(args=["grants-remind"]).output
+
+
+def test_applicant_sends_a_return_through_the_form(client, ctx, demo_users):
+    application = _funded()
+    monitoring.start_monitoring(application, account("staff"))
+    first = application.returns[0]
+    url = f"/grants/applications/{application.id}/returns/{first.id}"
+    sign_in(client, "applicant")
+    bad = {**RETURN, "sessions_delivered": "lots", "safeguarding_incidents": "2"}
+    response = post(client, url, bad)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Enter sessions delivered as a whole number" in page
+    assert "Describe the safeguarding incidents" in page
+    assert "Young people say they feel safer" in page
+    assert post(client, url, RETURN).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(MonitoringReturn, first.id)
+    assert saved.young_people_reached == 35 and saved.reached["district:leicester"] == 30 and saved.sessions_delivered == 24
+    assert post(client, url, RETURN).status_code == 200  # a sent return is shown, not changed
+    report = monitoring.report()
+    assert report["young_people_reached"] == 35 and report["young_people_mentored"] == 10
+    assert ("15 to 19", 20) in report["reached_by_age"]
+
+
+def test_report_totals_and_breakdowns(ctx, demo_users):
+    grant_round = make_round(status="assessment", opens=-40, closes=-30)
+    _funded(grant_round, make_organisation("a@example.org", "A"), amount=100000)
+    _funded(grant_round, make_organisation("b@example.org", "B"), amount=250050)
+    declined = make_application(grant_round, make_organisation("c@example.org", "C"), state="declined")
+    report = monitoring.report(grant_round)
+    assert report["grants_made"] == 2 and report["awarded_pence"] == 350050
+    assert report["by_district"] == [("Leicester", 2, 350050)]
+    assert report["by_group"] == [("Boys and young men aged 15 to 19", 2)]
+    assert declined.state == "declined"  # and so not among the grants made
+
+
+def test_closing_needs_every_return(ctx, demo_users):
+    application = _funded()
+    monitoring.start_monitoring(application, account("staff"))
+    try:
+        monitoring.close_grant(application, account("staff"))
+    except logic.GrantError as error:
+        assert "Every monitoring return" in str(error)
+    else:
+        raise AssertionError("closed with returns missing")
+    for item in application.returns:
+        monitoring.submit_return(item, account("applicant"), monitoring_values())
+    monitoring.close_grant(application, account("staff"))
+    assert application.state == "closed"

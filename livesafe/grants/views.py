@@ -213,7 +213,8 @@ def autosave(application_id, section):
     """htmx autosave while typing: stores the draft loosely and answers with the saved status."""
     if not current_user.is_authenticated:
         login = url_for("auth.login", next=url_for("grants.section", application_id=application_id, section=section))
-        return render("grants/_save_status.html", signed_out=True, login=login)
+        # 401 (swapped by htmx, see HTMX_CONFIG) says "sign in again" where the saved status shows.
+        return render("grants/_save_status.html", signed_out=True, login=login, status=401)
     if current_user.role != roles.APPLICANT:
         abort(403)
     csrf.protect()

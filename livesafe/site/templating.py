@@ -18,6 +18,7 @@ HTMX_CONFIG = json.dumps(
             {"code": "204", "swap": False},
             {"code": "[23]..", "swap": True},
             {"code": "422", "swap": True},
+            {"code": "401", "swap": True},
             {"code": "[45]..", "swap": False, "error": True},
         ],
     }

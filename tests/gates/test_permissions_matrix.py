@@ -73,7 +73,7 @@ def test_each_role_is_refused_what_the_table_refuses_and_allowed_the_rest(demo_a
             continue
         for method, url in by_role.values():
             response = _request(client, method, url)
-            refused = response.status_code in (403, 404) or (
+            refused = response.status_code in (401, 403, 404) or (
                 role is None and response.status_code == 302 and response.headers["Location"].startswith("/login"))
             if not refused:
                 wrong.append((endpoint, url, response.status_code, "should be refused"))

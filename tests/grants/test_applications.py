@@ -151,6 +151,7 @@ def test_autosave_when_signed_out_says_so_and_saves_nothing(client, open_round, 
     application = make_application(open_round, organisation, raw={})
     response = client.post(f"/grants/applications/{application.id}/theory/autosave", data={"need": "x"})
     page = response.get_data(as_text=True)
+    assert response.status_code == 401
     assert "Not saved: you have been signed out" in page
     assert f"next=/grants/applications/{application.id}/theory" in page.replace("%2F", "/")
     assert "theory" not in _app(application.id).answers

@@ -1,0 +1,24 @@
+"""merge grants and panels
+
+Revision ID: 0003_merge
+Revises: 0002_grants, 0002_panels
+Create Date: 2026-11-21 20:58:34.703800
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0003_merge'
+down_revision = ('0002_grants', '0002_panels')
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from werkzeug.exceptions import HTTPException
 
-SKIP_SUFFIXES = (".csv", ".ics", ".json", ".svg", ".png", ".css", ".js", ".xml")
+# Downloads (.csv, .ics, .json) are fetched but not parsed; files under /static are skipped.
+SKIP_SUFFIXES = (".svg", ".png", ".css", ".js", ".xml")
 SKIP_PREFIXES = ("/static/", "/logout")
 # Only a few examples of each endpoint (each article is the same template with different text).
 PER_ENDPOINT = 40
@@ -49,6 +50,10 @@ class _Parser(HTMLParser):
         elif tag == "form":
             self._form = Form(page="", action=attrs.get("action") or "", method=(attrs.get("method") or "get").lower())
             self.forms.append(self._form)
+            if attrs.get("hx-post"):
+                # An htmx post (e.g. autosave) is another way in for the same fields.
+                self.forms.append(Form(page="", action=attrs["hx-post"], method="post",
+                                       fields=self._form.fields, kinds=self._form.kinds))
         elif self._form is not None and tag == "input" and attrs.get("name"):
             kind = (attrs.get("type") or "text").lower()
             if kind in ("submit", "button", "image", "reset", "file"):

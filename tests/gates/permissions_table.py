@@ -111,6 +111,7 @@ SAMPLES = {
     "auth.logout": ("POST", "/logout"),
     "hub.events_ics": ("GET", "/events.ics"),
     "auth.resend_invite": ("POST", "/admin/users/1/resend-invite"),
+    "grants.submit": ("POST", "/grants/applications/1/submit"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
 }

@@ -139,6 +139,7 @@ class CrossResult:
     totals: list[Cell]  # people answering, per group
     grand: Cell
     means: list[float | None] = field(default_factory=list)
+    withheld: bool = False  # too few people to show any of it safely
 
 
 def dimensions(wave: SurveyWave) -> list[tuple[str, str]]:
@@ -166,14 +167,16 @@ def breakdown(wave: SurveyWave, dimension: str, overall_results: list[QuestionRe
         if code == own:
             continue
         group_bases = {key: bases.get((code, key), 0) for key in keys}
-        if q["type"] not in defs.OPTION_TYPES:
-            states, _ = stats.one_way(group_bases, result.base.count, t, forced_base=result.base.state)
+        if q["type"] not in defs.OPTION_TYPES:  # number and text: how many people answered, per group
+            _, _, states, _, withheld = stats.cross(
+                {("n", k): n for k, n in group_bases.items()}, {"n": result.base.count}, group_bases,
+                result.base.count, t, forced_rows={"n": result.base.state}, forced_grand=result.base.state)
             totals = [_base_cell(group_bases[k], states[k], t) for k in keys]
             group_means = [means.get((code, k)) if states[k] == SHOWN else None for k in keys]
-            crosses.append(CrossResult(q, groups, [], totals, result.base, group_means))
+            crosses.append(CrossResult(q, groups, [], totals, result.base, group_means, withheld=withheld))
             continue
         cells = {(o.value, k): counts.get((code, o.value, k), 0) for o in result.options for k in keys}
-        cell_states, _, total_states, _ = stats.cross(
+        cell_states, _, total_states, _, withheld = stats.cross(
             cells, {o.value: o.cell.count for o in result.options}, group_bases, result.base.count, t,
             additive=q["type"] != "multiple",
             forced_rows={o.value: o.cell.state for o in result.options}, forced_grand=result.base.state,
@@ -185,7 +188,7 @@ def breakdown(wave: SurveyWave, dimension: str, overall_results: list[QuestionRe
             for o in result.options
         ]
         totals = [_base_cell(group_bases[k], total_states[k], t) for k in keys]
-        crosses.append(CrossResult(q, groups, rows, totals, result.base))
+        crosses.append(CrossResult(q, groups, [] if withheld else rows, totals, result.base, withheld=withheld))
     return crosses
 
 
@@ -298,6 +301,8 @@ def results_csv(wave: SurveyWave) -> str:
             line(r.question, "all", "all", "", "", None, r.base, r.mean)
     for dimension, label in dimensions(wave):
         for cross in breakdown(wave, dimension, results):
+            if cross.withheld:
+                continue
             for index, (key, group_label) in enumerate(cross.groups):
                 if cross.rows:
                     for value, answer_label, cells, _ in cross.rows:

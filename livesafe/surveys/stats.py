@@ -147,6 +147,12 @@ def recoverable(arcs: dict, states: dict, threshold: int, key, steps: dict | Non
     return not (can_rise or can_fall)
 
 
+def exposed_cells(arcs: dict, states: dict, threshold: int) -> list:
+    """Hidden cells a reader could still work out exactly."""
+    steps = _residual(arcs, states, threshold)
+    return [key for key in arcs if states[key] != SHOWN and recoverable(arcs, states, threshold, key, steps)]
+
+
 def protect(arcs: dict, threshold: int, forced: dict | None = None) -> dict:
     """The state (shown, primary, secondary) of every cell. `forced` fixes some states (already published)."""
     forced = forced or {}
@@ -174,8 +180,7 @@ def protect(arcs: dict, threshold: int, forced: dict | None = None) -> dict:
                 changed |= hide_smallest(members)
         if changed:
             continue
-        steps = _residual(arcs, states, threshold)
-        exposed = [key for key in arcs if states[key] != SHOWN and recoverable(arcs, states, threshold, key, steps)]
+        exposed = exposed_cells(arcs, states, threshold)
         if not exposed:
             return states
         arc = arcs[exposed[0]]
@@ -215,9 +220,12 @@ def cross(cells: dict, row_totals: dict, column_totals: dict, grand: int, thresh
     if forced_grand:
         forced["grand"] = forced_grand
     states = protect(arcs, threshold, forced)
+    # Only possible when totals already published pin a small cell: then the breakdown is withheld.
+    withheld = threshold > 1 and bool(exposed_cells(arcs, states, threshold))
     return (
         {(row, column): states[("cell", row, column)] for (row, column) in cells},
         {row: states[("row", row)] for row in row_totals},
         {column: states[("column", column)] for column in column_totals},
         states["grand"],
+        withheld,
     )

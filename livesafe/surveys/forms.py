@@ -1,7 +1,7 @@
 """Forms: one page of a survey (built from the wave's definition), and the staff forms."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from livesafe.surveys import definitions as defs
@@ -84,12 +84,12 @@ class WaveForm(FlaskForm):
         DataRequired(message="Enter a title, like Young people's safety survey 2026"),
         Length(max=160, message="Title must be 160 characters or fewer")],
         description="People answering see this, for example \"Young people's safety survey 2026\".")
-    opens_on = DayField("Opening date", validators=[DataRequired(message="Enter the opening date")])
-    closes_on = DayField("Closing date", validators=[DataRequired(message="Enter the closing date")])
+    opens_on = DayField("Opening date", validators=[InputRequired(message="Enter the opening date")])
+    closes_on = DayField("Closing date", validators=[InputRequired(message="Enter the closing date")])
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValueError("The closing date must be on or after the opening date")
+            raise ValidationError("The closing date must be on or after the opening date")
 
 
 class SettingForm(FlaskForm):

@@ -156,3 +156,19 @@ def respond(client, wave: SurveyWave, answers: dict, setting: str | None = None,
         assert response.status_code == 302, (location, response.status_code, response.get_data(as_text=True)[:2000])
         location = response.headers["Location"]
     return response
+
+
+def add_responses(app, wave: SurveyWave, answer_sets: list[dict], setting: str | None = None, test: bool = False):
+    """Store responses straight through logic.submit (what the last page does)."""
+    import secrets
+
+    with app.app_context():
+        stored = db.session.get(SurveyWave, wave.id)
+        for answers in answer_sets:
+            state = {"wave": wave.id, "answers": answers, "setting": setting, "test": test,
+                     "token": secrets.token_urlsafe(8)}
+            assert logic.submit(stored, state)
+
+
+def many(count: int, **answers) -> list[dict]:
+    return [dict(answers) for _ in range(count)]

@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from livesafe.surveys import definitions as defs
 
@@ -15,6 +15,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class WholeNumberField(IntegerField):
+    """A text box with a numeric keypad (GOV.UK advice: number inputs mangle typing and scroll-wheel values)."""
+
+    widget = TextInput()
+
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
             try:

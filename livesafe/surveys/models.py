@@ -90,3 +90,19 @@ class SurveySubmissionToken(db.Model):
 
     token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+
+
+class SurveyResultTotals(db.Model):
+    """The GROUP BY totals of a wave's responses with id <= last_response_id (for one breakdown, or
+    none), kept so a results page only has to add up the responses that arrived since. Derived data:
+    deleting a row only makes the next view slower."""
+
+    __tablename__ = "survey_result_totals"
+    __table_args__ = (sa.UniqueConstraint("wave_id", "dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+    dimension: Mapped[str] = mapped_column(sa.String(20))  # "" for no breakdown
+    responses: Mapped[int]
+    last_response_id: Mapped[int]
+    rows: Mapped[list] = mapped_column(sa.JSON)  # [question, option, group, answers, sum of numbers]

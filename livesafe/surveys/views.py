@@ -193,9 +193,10 @@ def manage():
     counts = dict(db.session.execute(
         sa.select(SurveyResponse.wave_id, sa.func.count()).where(SurveyResponse.is_test.is_(False))
         .group_by(SurveyResponse.wave_id)).all())
+    context = dict(form=form, waves=waves, counts=counts, threshold=results.threshold())
     if form.is_submitted():
-        return render_invalid("surveys/manage.html", form=form, waves=waves, counts=counts)
-    return render("surveys/manage.html", form=form, waves=waves, counts=counts)
+        return render_invalid("surveys/manage.html", **context)
+    return render("surveys/manage.html", **context)
 
 
 def _wave_page(wave, status=200, error=None):

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_surveys
 Revises: 0001_foundation
-Create Date: 2026-11-21 20:14:56.477335
+Create Date: 2026-11-21 20:33:52.056531
 
 """
 from alembic import op
@@ -58,6 +58,17 @@ def upgrade():
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.create_index('ix_survey_responses_wave_id_is_test', ['wave_id', 'is_test'], unique=False)
 
+    op.create_table('survey_result_totals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('wave_id', sa.Integer(), nullable=False),
+    sa.Column('dimension', sa.String(length=20), nullable=False),
+    sa.Column('responses', sa.Integer(), nullable=False),
+    sa.Column('last_response_id', sa.Integer(), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['wave_id'], ['survey_waves.id'], name=op.f('fk_survey_result_totals_wave_id_survey_waves')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_result_totals')),
+    sa.UniqueConstraint('wave_id', 'dimension', name=op.f('uq_survey_result_totals_wave_id'))
+    )
     op.create_table('survey_submission_tokens',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('wave_id', sa.Integer(), nullable=False),
@@ -91,6 +102,7 @@ def downgrade():
 
     op.drop_table('survey_answers')
     op.drop_table('survey_submission_tokens')
+    op.drop_table('survey_result_totals')
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_responses_wave_id_is_test')
 

@@ -185,7 +185,7 @@ def run() -> list[dict]:
         {"name": f"{label}: results by setting code, median", "value": round(setting), "unit": "ms", "target": 500,
          "ok": setting < 500},
         {"name": f"{label}: results CSV (all breakdowns), median", "value": round(export), "unit": "ms",
-         "target": 6000, "ok": export < 6000},
+         "target": 2000, "ok": export < 2000},
         {"name": f"{label}: page figures equal a plain SQL GROUP BY", "value": "yes" if matches else "NO",
          "unit": "", "target": "yes", "ok": matches},
         {"name": f"{label}: set-up (generate and insert)", "value": round(seeded), "unit": "s", "target": "-"},

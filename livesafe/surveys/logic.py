@@ -1,7 +1,6 @@
 """The rules of surveys: waves and their states, answering, storing a response, results."""
 import re
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,7 +10,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from livesafe.audit.logic import record
 from livesafe.extensions import db
 from livesafe.surveys import definitions as defs
-from livesafe.surveys import stats
 from livesafe.surveys.models import (
     SurveyAnswer, SurveyResponse, SurveyResultTotals, SurveySetting, SurveySubmissionToken, SurveyWave,
 )
@@ -191,7 +189,7 @@ def submit(wave: SurveyWave, state: dict) -> bool:
 
 # Results ---------------------------------------------------------------------
 
-def _real(wave_id: int):
+def real_answers(wave_id: int):
     """Answers of real responses only: staff test responses never count."""
     tests = sa.select(SurveyResponse.id).where(SurveyResponse.wave_id == wave_id, SurveyResponse.is_test.is_(True))
     return sa.and_(SurveyAnswer.wave_id == wave_id, SurveyAnswer.response_id.not_in(tests))
@@ -211,7 +209,7 @@ def counts_by_setting(wave_id: int) -> dict[str | None, int]:
     return {code: n for code, n in rows}
 
 
-def _group_by(wave: SurveyWave, dimension: str | None, after: int, upto: int) -> dict:
+def group_totals(wave: SurveyWave, dimension: str | None, after: int, upto: int) -> dict:
     """The SQL GROUP BY over the answers of responses with after < id <= upto:
     {(question, option, group): [answers, sum of numbers]}."""
     a = SurveyAnswer
@@ -266,7 +264,7 @@ def totals(wave: SurveyWave, dimension: str | None = None) -> dict:
     if stored and after == upto and after:
         return kept
     added = _count(wave.id, after, upto)
-    result = _merge(kept, _group_by(wave, dimension, after, upto))
+    result = _merge(kept, group_totals(wave, dimension, after, upto))
     if _count(wave.id, after, upto) == added and _count(wave.id, 0, after) == known:
         rows = [[q, o, g, n, total] for (q, o, g), (n, total) in result.items()]
         try:

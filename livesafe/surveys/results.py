@@ -12,7 +12,7 @@ from flask import current_app
 from livesafe.extensions import db
 from livesafe.surveys import definitions as defs
 from livesafe.surveys import logic, stats
-from livesafe.surveys.models import SurveyAnswer, SurveySetting, SurveyWave
+from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
 from livesafe.surveys.stats import PRIMARY, SHOWN
 
 DIMENSION_LABELS = {"district": "District", "age_band": "Age band", "gender": "Gender", "setting": "Setting code"}
@@ -248,7 +248,7 @@ def free_text(wave: SurveyWave, flagged_only: bool = False) -> list[tuple[dict, 
     pattern = term_pattern(defs.safeguarding_terms())
     texts = db.session.execute(
         sa.select(SurveyAnswer.question, SurveyAnswer.text)
-        .where(logic._real(wave.id), SurveyAnswer.text.is_not(None))
+        .where(logic.real_answers(wave.id), SurveyAnswer.text.is_not(None))
         .order_by(SurveyAnswer.question, SurveyAnswer.id)
     ).all()
     by_question: dict[str, list[FreeTextAnswer]] = {}
@@ -314,8 +314,6 @@ def results_csv(wave: SurveyWave) -> str:
 
 def responses_csv(wave: SurveyWave) -> str:
     """The raw anonymised responses (admins only): date, setting code and answers; no row ids."""
-    from livesafe.surveys.models import SurveyResponse
-
     qs = defs.questions(wave.definition)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -323,7 +321,7 @@ def responses_csv(wave: SurveyWave) -> str:
     answers: dict[int, dict[str, list[str]]] = {}
     rows = db.session.execute(
         sa.select(SurveyAnswer.response_id, SurveyAnswer.question, SurveyAnswer.option, SurveyAnswer.number,
-                  SurveyAnswer.text).where(logic._real(wave.id)).order_by(SurveyAnswer.id)
+                  SurveyAnswer.text).where(logic.real_answers(wave.id)).order_by(SurveyAnswer.id)
     )
     multiple = {q["code"] for q in qs if q["type"] == "multiple"}
     for response_id, question, option, number, text in rows:

@@ -1,11 +1,8 @@
 """Real headless Chromium on a phone-sized screen: a young person answers and sees the help meant for them;
 staff read the results and the chart agrees with the table."""
-import re
-
 import pytest
 
 from livesafe.surveys import definitions as defs
-from livesafe.surveys import logic
 from tests.helpers import Browser
 from tests.surveys.conftest import add_responses, many
 

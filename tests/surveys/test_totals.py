@@ -38,14 +38,15 @@ def test_a_response_that_commits_late_with_a_lower_id_is_not_missed(app, wave):
     with app.app_context():
         def response(id_, age):
             db.session.add(SurveyResponse(id=id_, wave_id=wave.id, submitted_on=date.today(), is_test=False))
+            db.session.flush()
             db.session.add(SurveyAnswer(wave_id=wave.id, response_id=id_, question="age", option=age))
             db.session.commit()
 
-        response(100, "young")
+        response(1_000_100, "young")  # ids far above the sequences, set by hand
         stored_wave = db.session.get(SurveyWave, wave.id)
         assert logic.totals(stored_wave)[("age", "young", None)] == [1, 0]
-        response(50, "old")  # allocated earlier, committed after the totals were stored
-        response(101, "young")
+        response(1_000_050, "old")  # allocated earlier, committed after the totals were stored
+        response(1_000_101, "young")
         totals = logic.totals(stored_wave)
         assert totals[("age", "old", None)] == [1, 0] and totals[("age", "young", None)] == [2, 0]
 

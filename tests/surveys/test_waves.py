@@ -1,4 +1,6 @@
 """Staff run waves: create from a definition, open and close, test responses, setting codes; every route by role."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -189,3 +191,15 @@ def test_a_setting_needs_a_name(app, client, demo_users):
     sign_in(client, roles.STAFF)
     response = post(client, "/surveys/manage/settings", {"name": "  "})
     assert response.status_code == 422 and "Enter the name of the school or setting" in response.get_data(as_text=True)
+
+
+def test_the_waves_list_hides_small_response_counts(app, client, demo_users, make_wave):
+    from tests.surveys.conftest import add_responses, many
+
+    few, more = make_wave(title="Few answers"), make_wave(title="More answers")
+    add_responses(app, few, many(3, age="old"))
+    add_responses(app, more, many(12, age="old"))
+    sign_in(client, roles.STAFF)
+    page = client.get("/surveys/manage").get_data(as_text=True)
+    assert re.search(r"Few answers</a></td>.*?<td class=\"num\">&lt;10</td>", page, re.S)
+    assert re.search(r"More answers</a></td>.*?<td class=\"num\">12</td>", page, re.S)

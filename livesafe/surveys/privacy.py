@@ -8,7 +8,8 @@ gunicorn's access log is told to do the same with
 import logging
 import re
 
-SURVEY_REQUEST = re.compile(r'"[A-Z]+ /surveys(?:[/?\s]|$)')
+# The request line may be wrapped in terminal colour codes (werkzeug colours redirects and errors).
+SURVEY_REQUEST = re.compile(r'"(?:\x1b\[[0-9;]*m)*[A-Z]+ /surveys(?:[/?\s]|$)')
 LEADING_ADDRESS = re.compile(r"^\S+ - - \[")
 
 

@@ -26,6 +26,12 @@ RESERVED = {"csrf_token", "website", "action", "data", "errors", "meta", "valida
             "populate_obj", "hidden_tag", "is_submitted", "validate_on_submit", "form_errors"}
 
 
+# Keys each part may have: anything else is a typo (like "show-if") and is refused.
+TOP_KEYS = {"slug", "title", "audience", "minutes", "breakdowns", "pages", "signposts"}
+PAGE_KEYS = {"title", "intro", "questions"}
+QUESTION_KEYS = {"code", "type", "text", "hint", "personal", "options", "scale", "min", "max", "max_length", "show_if"}
+
+
 class DefinitionError(ValueError):
     pass
 
@@ -88,6 +94,8 @@ def _check_question(q: dict, source: str):
     if not isinstance(code, str) or not CODE.match(code):
         _fail(source, f"question code {code!r} must be lower case letters, digits and _")
     where = f"question '{code}'"
+    if not set(q) <= QUESTION_KEYS:
+        _fail(source, f"{where}: unknown keys {sorted(set(q) - QUESTION_KEYS)}")
     if code in RESERVED:
         _fail(source, f"{where}: that code is reserved, choose another")
     if q.get("type") not in TYPES:
@@ -102,6 +110,8 @@ def _check_question(q: dict, source: str):
         q["options"] = [dict(option) for option in options]  # anchors in YAML share objects: copy
         values = []
         for option in q["options"]:
+            if not set(option) <= {"value", "label", "exclusive"}:  # e.g. an unquoted comma in a {flow: map}
+                _fail(source, f"{where}: an option has unknown keys {sorted(set(option) - {'value', 'label', 'exclusive'})}")
             option["value"] = str(option.get("value", ""))
             if not VALUE.match(option["value"]) or not str(option.get("label") or "").strip():
                 _fail(source, f"{where}: every option needs a value (letters, digits, _ + -) and a label")
@@ -126,6 +136,8 @@ def _check_question(q: dict, source: str):
 
 
 def validate(data: dict, source: str = "definition") -> dict:
+    if not set(data) <= TOP_KEYS:
+        _fail(source, f"unknown keys {sorted(set(data) - TOP_KEYS)}")
     slug = data.get("slug")
     if not isinstance(slug, str) or not re.match(r"^[a-z0-9-]{2,60}$", slug):
         _fail(source, "slug must be 2-60 lower case letters, digits and -")
@@ -139,6 +151,8 @@ def validate(data: dict, source: str = "definition") -> dict:
     for number, page in enumerate(pages, start=1):
         if not isinstance(page, dict) or not page.get("title") or not page.get("questions"):
             _fail(source, f"page {number} needs a title and questions")
+        if not set(page) <= PAGE_KEYS:
+            _fail(source, f"page {number}: unknown keys {sorted(set(page) - PAGE_KEYS)}")
         earlier = dict(seen)  # conditions may only look back to earlier pages
         for q in page["questions"]:
             _check_question(q, source)
@@ -156,9 +170,13 @@ def validate(data: dict, source: str = "definition") -> dict:
     for signpost in data.setdefault("signposts", []):
         if not signpost.get("key") or not signpost.get("title") or not signpost.get("when"):
             _fail(source, "every signpost needs a key, a title and when")
+        if not set(signpost) <= {"key", "when", "title", "text", "links"}:
+            _fail(source, f"signpost '{signpost['key']}': unknown keys")
         for condition in signpost["when"]:
             _check_condition(condition, seen, source, f"signpost '{signpost['key']}'")
         for link in signpost.get("links", []):
+            if set(link) != {"href", "label"}:
+                _fail(source, f"signpost '{signpost['key']}': a link needs exactly href and label")
             if not str(link.get("href", "")).startswith("/") or not link.get("label"):
                 _fail(source, f"signpost '{signpost['key']}': links need a site path and a label")
     return data

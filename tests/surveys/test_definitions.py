@@ -56,6 +56,11 @@ def _question(data, code):
     (lambda d: d["breakdowns"].update(religion="age"), "unknown breakdown"),
     (lambda d: d["signposts"][0]["links"][0].update(href="https://example.com"), "links need a site path"),
     (lambda d: d.update(pages=[]), "at least one page"),
+    (lambda d: _question(d, "why").update({"show-if": _question(d, "why").pop("show_if")}), r"unknown keys \['show-if'\]"),
+    (lambda d: d["pages"][0].update(intro_text="Hi"), "page 1: unknown keys"),
+    (lambda d: d.update(titel="Oops"), r"unknown keys \['titel'\]"),
+    (lambda d: _question(d, "age")["options"][0].update({"or older": None}), "an option has unknown keys"),
+    (lambda d: d["signposts"][0]["links"][0].update({"and more": None}), "a link needs exactly href and label"),
 ])
 def test_broken_definitions_are_refused_with_a_clear_message(change, message):
     with pytest.raises(defs.DefinitionError, match=message):

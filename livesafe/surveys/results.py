@@ -332,10 +332,12 @@ def responses_csv(wave: SurveyWave) -> str:
     responses = db.session.execute(
         sa.select(SurveyResponse.id, SurveyResponse.submitted_on, SurveyResponse.setting_code)
         .where(SurveyResponse.wave_id == wave.id, SurveyResponse.is_test.is_(False))
-        .order_by(SurveyResponse.submitted_on, SurveyResponse.id)
     )
+    lines = []
     for response_id, submitted_on, setting_code in responses:
         given = answers.get(response_id, {})
-        writer.writerow([_safe(v) for v in [submitted_on.isoformat(), setting_code or ""]
-                         + [";".join(given.get(q["code"], [])) for q in qs]])
+        lines.append([submitted_on.isoformat(), setting_code or ""] + [";".join(given.get(q["code"], [])) for q in qs])
+    # Sorted by content, not by arrival, so the order within a day says nothing about who answered when.
+    for line in sorted(lines):
+        writer.writerow([_safe(v) for v in line])
     return out.getvalue()

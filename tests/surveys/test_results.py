@@ -222,3 +222,10 @@ def test_results_page_figures_equal_a_plain_group_by(ctx, answered):
     shown = {(r.code, o.value): o.cell.count for r in results.overall(db.session.get(SurveyWave, answered.id))
              for o in r.options if o.cell.count}
     assert shown == plain
+
+
+def test_the_raw_export_does_not_keep_the_order_people_answered_in(app, client, demo_users, wave):
+    add_responses(app, wave, [{"age": "young"}, {"age": "old"}, {"age": "prefer_not_to_say"}])
+    sign_in(client, roles.ADMIN)
+    rows = _csv(client.get(f"/surveys/manage/{wave.id}/export/responses.csv"))
+    assert [r["age"] for r in rows] == ["old", "prefer_not_to_say", "young"]

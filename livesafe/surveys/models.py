@@ -1,1 +1,108 @@
-"""Models of the surveys feature."""
+"""Models of the surveys feature.
+
+A wave keeps a frozen copy of its survey definition. A response holds no
+address, browser details, account or exact time: only the wave, the date, an
+optional setting code and whether it was a staff test. Answers are one row per
+answer (a chosen option, a number or a text), so results are SQL GROUP BYs.
+"""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from livesafe.extensions import db
+from livesafe.timeutil import UTCDateTime, utcnow
+
+
+class SurveyWave(db.Model):
+    __tablename__ = "survey_waves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(160))
+    survey_slug: Mapped[str] = mapped_column(sa.String(60), index=True)
+    # The definition as it was when the wave was made; later edits to the file never change it.
+    definition: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    opens_on: Mapped[date] = mapped_column(sa.Date)
+    closes_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class SurveySetting(db.Model):
+    """A school or youth setting with a code for its survey link."""
+
+    __tablename__ = "survey_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+
+
+class SurveyResponse(db.Model):
+    """One person's submitted answers. The breakdown answers (district, age band, gender) are copied
+    here from the answers so a breakdown is one join by primary key."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (sa.Index("ix_survey_responses_wave_id_is_test", "wave_id", "is_test"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+    submitted_on: Mapped[date] = mapped_column(sa.Date)
+    setting_code: Mapped[str | None] = mapped_column(sa.String(20))
+    district: Mapped[str | None] = mapped_column(sa.String(60))
+    age_band: Mapped[str | None] = mapped_column(sa.String(60))
+    gender: Mapped[str | None] = mapped_column(sa.String(60))
+    is_test: Mapped[bool] = mapped_column(default=False)
+
+
+class SurveyAnswer(db.Model):
+    """One answer: a chosen option (single, multiple and rating questions), a number or a text.
+    A multiple-choice answer also has one row without an option whose number is how many were chosen.
+
+    wave_id is repeated from the response, and the results index covers every column the results
+    GROUP BY reads, so a wave's results are one scan of one index.
+    """
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        sa.Index("ix_survey_answers_results", "wave_id", "question", "option", "number", "response_id"),
+        sa.Index("ix_survey_answers_response_id", "response_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_responses.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(sa.String(60))
+    option: Mapped[str | None] = mapped_column(sa.String(60))
+    number: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class SurveySubmissionToken(db.Model):
+    """A used one-time submission token (an HMAC), so one answering session is stored at most once.
+
+    Deliberately not linked to the response it produced.
+    """
+
+    __tablename__ = "survey_submission_tokens"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+
+
+class SurveyResultTotals(db.Model):
+    """The GROUP BY totals of a wave's responses with id <= last_response_id (for one breakdown, or
+    none), kept so a results page only has to add up the responses that arrived since. Derived data:
+    deleting a row only makes the next view slower."""
+
+    __tablename__ = "survey_result_totals"
+    __table_args__ = (sa.UniqueConstraint("wave_id", "dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+    dimension: Mapped[str] = mapped_column(sa.String(20))  # "" for no breakdown
+    responses: Mapped[int]
+    last_response_id: Mapped[int]
+    rows: Mapped[list] = mapped_column(sa.JSON)  # [question, option, group, answers, sum of numbers]

@@ -1,0 +1,240 @@
+"""Survey definitions: data files in content/surveys/, checked when loaded.
+
+A definition is a dict: slug, title, audience, minutes, breakdowns (dimension ->
+question code), pages (title, intro, questions) and signposts. Question types:
+single, multiple, rating, number, text. A show-if condition
+{question, any_of} may only refer to a question on an earlier page, so every
+page can be worked out on the server and the survey works without JavaScript.
+"""
+import re
+from pathlib import Path
+
+import yaml
+from flask import current_app
+
+TYPES = ("single", "multiple", "rating", "number", "text")
+CHOICE_TYPES = ("single", "multiple")
+OPTION_TYPES = ("single", "multiple", "rating")  # answers stored in the option column
+PREFER_NOT = "prefer_not_to_say"
+DIMENSIONS = ("district", "age_band", "gender")
+TERMS_FILE = "safeguarding_terms.yaml"
+CODE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+VALUE = re.compile(r"^[A-Za-z0-9_+\-]{1,60}$")
+TEXT_MAX = 1000
+# Names a question code cannot take: they are fields or attributes of the page form.
+RESERVED = {"csrf_token", "website", "action", "data", "errors", "meta", "validate", "process",
+            "populate_obj", "hidden_tag", "is_submitted", "validate_on_submit", "form_errors"}
+
+
+# Keys each part may have: anything else is a typo (like "show-if") and is refused.
+TOP_KEYS = {"slug", "title", "audience", "minutes", "breakdowns", "pages", "signposts"}
+PAGE_KEYS = {"title", "intro", "questions"}
+QUESTION_KEYS = {"code", "type", "text", "hint", "personal", "options", "scale", "min", "max", "max_length", "show_if"}
+
+
+class DefinitionError(ValueError):
+    pass
+
+
+def directory() -> Path:
+    return Path(current_app.config["CONTENT_DIR"]) / "surveys"
+
+
+def available() -> dict[str, dict]:
+    """Every definition in content/surveys/, by slug, checked."""
+    found = {}
+    for path in sorted(directory().glob("*.yaml")):
+        if path.name == TERMS_FILE:
+            continue
+        definition = parse(path.read_text(encoding="utf-8"), path.name)
+        found[definition["slug"]] = definition
+    return found
+
+
+def parse(text: str, source: str = "definition") -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise DefinitionError(f"{source}: not valid YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{source}: expected a mapping at the top")
+    return validate(data, source)
+
+
+def _fail(source, message):
+    raise DefinitionError(f"{source}: {message}")
+
+
+def _option_values(question: dict) -> list[str]:
+    if question["type"] == "rating":
+        return [str(n) for n in range(1, len(question["scale"]) + 1)]
+    return [option["value"] for option in question.get("options", [])]
+
+
+def _check_condition(condition, earlier: dict, source, where):
+    if not isinstance(condition, dict) or set(condition) != {"question", "any_of"}:
+        _fail(source, f"{where}: a condition needs exactly 'question' and 'any_of'")
+    target = earlier.get(condition["question"])
+    if target is None:
+        _fail(source, f"{where}: condition refers to '{condition['question']}', which is not an earlier question")
+    if target["type"] == "text":
+        _fail(source, f"{where}: a condition cannot depend on a free-text answer")
+    values = condition["any_of"]
+    if not isinstance(values, list) or not values:
+        _fail(source, f"{where}: 'any_of' must be a non-empty list")
+    condition["any_of"] = [str(v) for v in values]
+    if target["type"] != "number":
+        unknown = set(condition["any_of"]) - set(_option_values(target))
+        if unknown:
+            _fail(source, f"{where}: '{condition['question']}' has no option {sorted(unknown)}")
+
+
+def _check_question(q: dict, source: str):
+    code = q.get("code")
+    if not isinstance(code, str) or not CODE.match(code):
+        _fail(source, f"question code {code!r} must be lower case letters, digits and _")
+    where = f"question '{code}'"
+    if not set(q) <= QUESTION_KEYS:
+        _fail(source, f"{where}: unknown keys {sorted(set(q) - QUESTION_KEYS)}")
+    if code in RESERVED:
+        _fail(source, f"{where}: that code is reserved, choose another")
+    if q.get("type") not in TYPES:
+        _fail(source, f"{where}: type must be one of {', '.join(TYPES)}")
+    if not str(q.get("text") or "").strip():
+        _fail(source, f"{where}: needs text")
+    kind = q["type"]
+    if kind in CHOICE_TYPES:
+        options = q.get("options")
+        if not isinstance(options, list) or len(options) < 2:
+            _fail(source, f"{where}: needs at least two options")
+        q["options"] = [dict(option) for option in options]  # anchors in YAML share objects: copy
+        values = []
+        for option in q["options"]:
+            if not set(option) <= {"value", "label", "exclusive"}:  # e.g. an unquoted comma in a {flow: map}
+                _fail(source, f"{where}: an option has unknown keys {sorted(set(option) - {'value', 'label', 'exclusive'})}")
+            option["value"] = str(option.get("value", ""))
+            if not VALUE.match(option["value"]) or not str(option.get("label") or "").strip():
+                _fail(source, f"{where}: every option needs a value (letters, digits, _ + -) and a label")
+            values.append(option["value"])
+        if len(set(values)) != len(values):
+            _fail(source, f"{where}: option values must be unique")
+        if q.get("personal") and PREFER_NOT not in values:
+            _fail(source, f"{where}: a personal question must offer '{PREFER_NOT}'")
+    elif kind == "rating":
+        scale = q.get("scale")
+        if not isinstance(scale, list) or not 2 <= len(scale) <= 11:
+            _fail(source, f"{where}: a rating needs a scale of 2 to 11 labels")
+        q["scale"] = [str(label) for label in scale]
+    elif kind == "number":
+        low, high = q.get("min"), q.get("max")
+        if not isinstance(low, int) or not isinstance(high, int) or low > high:
+            _fail(source, f"{where}: a number question needs whole-number min and max, min <= max")
+    elif kind == "text":
+        q["max_length"] = int(q.get("max_length") or 500)
+        if not 1 <= q["max_length"] <= TEXT_MAX:
+            _fail(source, f"{where}: max_length must be 1 to {TEXT_MAX}")
+
+
+def validate(data: dict, source: str = "definition") -> dict:
+    if not set(data) <= TOP_KEYS:
+        _fail(source, f"unknown keys {sorted(set(data) - TOP_KEYS)}")
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not re.match(r"^[a-z0-9-]{2,60}$", slug):
+        _fail(source, "slug must be 2-60 lower case letters, digits and -")
+    for key in ("title", "audience"):
+        if not str(data.get(key) or "").strip():
+            _fail(source, f"needs a {key}")
+    pages = data.get("pages")
+    if not isinstance(pages, list) or not pages:
+        _fail(source, "needs at least one page")
+    seen: dict[str, dict] = {}
+    for number, page in enumerate(pages, start=1):
+        if not isinstance(page, dict) or not page.get("title") or not page.get("questions"):
+            _fail(source, f"page {number} needs a title and questions")
+        if not set(page) <= PAGE_KEYS:
+            _fail(source, f"page {number}: unknown keys {sorted(set(page) - PAGE_KEYS)}")
+        earlier = dict(seen)  # conditions may only look back to earlier pages
+        for q in page["questions"]:
+            _check_question(q, source)
+            if q["code"] in seen:
+                _fail(source, f"question code '{q['code']}' is used twice")
+            if "show_if" in q:
+                _check_condition(q["show_if"], earlier, source, f"question '{q['code']}'")
+            seen[q["code"]] = q
+    breakdowns = data.setdefault("breakdowns", {})
+    for dimension, code in breakdowns.items():
+        if dimension not in DIMENSIONS:
+            _fail(source, f"unknown breakdown '{dimension}' (use {', '.join(DIMENSIONS)})")
+        if code not in seen or seen[code]["type"] != "single":
+            _fail(source, f"breakdown '{dimension}' must name a single-choice question")
+    for signpost in data.setdefault("signposts", []):
+        if not signpost.get("key") or not signpost.get("title") or not signpost.get("when"):
+            _fail(source, "every signpost needs a key, a title and when")
+        if not set(signpost) <= {"key", "when", "title", "text", "links"}:
+            _fail(source, f"signpost '{signpost['key']}': unknown keys")
+        for condition in signpost["when"]:
+            _check_condition(condition, seen, source, f"signpost '{signpost['key']}'")
+        for link in signpost.get("links", []):
+            if set(link) != {"href", "label"}:
+                _fail(source, f"signpost '{signpost['key']}': a link needs exactly href and label")
+            if not str(link.get("href", "")).startswith("/") or not link.get("label"):
+                _fail(source, f"signpost '{signpost['key']}': links need a site path and a label")
+    return data
+
+
+# Helpers over a (frozen) definition.
+
+def questions(definition: dict) -> list[dict]:
+    return [q for page in definition["pages"] for q in page["questions"]]
+
+
+def question_map(definition: dict) -> dict[str, dict]:
+    return {q["code"]: q for q in questions(definition)}
+
+
+def choices(question: dict) -> list[tuple[str, str]]:
+    """(value, label) for single, multiple and rating questions."""
+    if question["type"] == "rating":
+        return [(str(n), label) for n, label in enumerate(question["scale"], start=1)]
+    return [(option["value"], option["label"]) for option in question.get("options", [])]
+
+
+def meets(condition: dict, answers: dict) -> bool:
+    given = answers.get(condition["question"])
+    if given is None:
+        return False
+    values = given if isinstance(given, list) else [given]
+    return any(str(value) in condition["any_of"] for value in values)
+
+
+def shown(question: dict, answers: dict) -> bool:
+    condition = question.get("show_if")
+    return condition is None or meets(condition, answers)
+
+
+def visible_pages(definition: dict, answers: dict) -> list[int]:
+    """1-based numbers of the pages with at least one question to show, given the answers so far."""
+    return [
+        number
+        for number, page in enumerate(definition["pages"], start=1)
+        if any(shown(q, answers) for q in page["questions"])
+    ]
+
+
+def kept_answers(definition: dict, answers: dict) -> dict:
+    """Only answers to questions that are still shown (a changed answer can hide a later question)."""
+    kept: dict = {}
+    for q in questions(definition):  # in order: conditions only look back
+        if q["code"] in answers and shown(q, kept):
+            kept[q["code"]] = answers[q["code"]]
+    return kept
+
+
+def signposts(definition: dict, answers: dict) -> list[dict]:
+    return [s for s in definition.get("signposts", []) if any(meets(c, answers) for c in s["when"])]
+
+
+def safeguarding_terms() -> list[str]:
+    path = directory() / TERMS_FILE
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(term) for term in data.get("terms", [])]

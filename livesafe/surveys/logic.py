@@ -1,0 +1,303 @@
+"""The rules of surveys: waves and their states, answering, storing a response, results."""
+import re
+import secrets
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from livesafe.audit.logic import record
+from livesafe.extensions import db
+from livesafe.surveys import definitions as defs
+from livesafe.surveys.models import (
+    SurveyAnswer, SurveyResponse, SurveyResultTotals, SurveySetting, SurveySubmissionToken, SurveyWave,
+)
+from livesafe.throttle import logic as throttle
+from livesafe.throttle.logic import key_for
+from livesafe.timeutil import to_london, utcnow
+
+DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+STATUS_LABELS = {DRAFT: "Draft", OPEN: "Open", CLOSED: "Closed"}
+# The only allowed changes of state: (from, to) -> the name of the action.
+TRANSITIONS = {
+    (DRAFT, OPEN): "open",
+    (OPEN, CLOSED): "close",
+    (CLOSED, OPEN): "reopen",
+}
+FLOOD_SCOPE = "survey-submit"
+
+
+class TransitionError(ValueError):
+    pass
+
+
+def today() -> date:
+    """Today in the UK (dates are what people see)."""
+    return to_london(utcnow()).date()
+
+
+# Waves -----------------------------------------------------------------------
+
+def slugify(text: str) -> str:
+    text = re.sub(r"['\u2019]", "", text.lower())  # "people's" -> "peoples"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:70] or "survey"
+
+
+def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, actor) -> SurveyWave:
+    base = slugify(title)
+    slug, n = base, 2
+    while slug == "manage" or db.session.scalar(sa.select(SurveyWave.id).where(SurveyWave.slug == slug)):
+        slug, n = f"{base}-{n}", n + 1
+    wave = SurveyWave(
+        slug=slug, title=title.strip(), survey_slug=definition["slug"], definition=definition,
+        status=DRAFT, opens_on=opens_on, closes_on=closes_on, created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(wave)
+    db.session.flush()
+    record(actor, "survey_wave.create", wave, after={"title": wave.title, "survey": wave.survey_slug})
+    db.session.commit()
+    return wave
+
+
+def allowed_actions(wave: SurveyWave) -> list[tuple[str, str]]:
+    """(new status, action name) the wave can move to."""
+    return [(to, name) for (frm, to), name in TRANSITIONS.items() if frm == wave.status]
+
+
+def change_status(wave: SurveyWave, new_status: str, actor) -> None:
+    """The one place a wave changes state, audited."""
+    if (wave.status, new_status) not in TRANSITIONS:
+        raise TransitionError(f"A {STATUS_LABELS[wave.status].lower()} wave cannot be changed to {new_status}.")
+    before = wave.status
+    wave.status = new_status
+    record(actor, f"survey_wave.{TRANSITIONS[(before, new_status)]}", wave,
+           before={"status": before}, after={"status": new_status})
+    db.session.commit()
+
+
+def accepting(wave: SurveyWave, on: date | None = None) -> bool:
+    on = on or today()
+    return wave.status == OPEN and wave.opens_on <= on <= wave.closes_on
+
+
+def open_waves() -> list[SurveyWave]:
+    on = today()
+    waves = db.session.scalars(
+        sa.select(SurveyWave).where(SurveyWave.status == OPEN).order_by(SurveyWave.closes_on)
+    ).all()
+    return [wave for wave in waves if accepting(wave, on)]
+
+
+def setting_named(code: str | None) -> SurveySetting | None:
+    if not code:
+        return None
+    return db.session.scalar(sa.select(SurveySetting).where(SurveySetting.code == code.strip().upper()))
+
+
+def create_setting(name: str, actor) -> SurveySetting:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(6))
+        if setting_named(code) is None:
+            break
+    setting = SurveySetting(code=code, name=name.strip())
+    db.session.add(setting)
+    db.session.flush()
+    record(actor, "survey_setting.create", setting, after={"name": setting.name, "code": code})
+    db.session.commit()
+    return setting
+
+
+# Answering -------------------------------------------------------------------
+
+def new_answering_state(wave: SurveyWave, setting: str | None = None, test: bool = False) -> dict:
+    """What the session holds while someone answers: no identifier, just their answers so far."""
+    return {"wave": wave.id, "answers": {}, "setting": setting, "test": test,
+            "token": secrets.token_urlsafe(16)}
+
+
+def exclusive_clash(question: dict, chosen: list[str]) -> str | None:
+    """An error if an 'on its own' option (like 'None of these') is chosen with others."""
+    lonely = [o for o in question.get("options", []) if o.get("exclusive") and o["value"] in chosen]
+    if lonely and len(chosen) > 1:
+        return f"Choose '{lonely[0]['label']}' on its own, or the other answers without it"
+    return None
+
+
+def flood_limit_reached(wave: SurveyWave) -> bool:
+    """A per-wave limit on submissions per minute, shared in the database across workers.
+
+    Keyed on the wave only, never on anything about the person: a scripted flood slows
+    everyone's submissions for a minute, and a person who hits it keeps their answers.
+    """
+    limit = current_app.config.get("SURVEY_MAX_SUBMISSIONS_PER_MINUTE", 120)
+    return not throttle.allow(FLOOD_SCOPE, str(wave.id), limit, 60)
+
+
+def answer_rows(definition: dict, answers: dict) -> list[dict]:
+    """The answer rows to store: one per chosen option, number or text.
+
+    A multiple-choice answer also gets one row with no option and the number of options chosen,
+    so "how many people answered" is a plain count, like every other question's.
+    """
+    kinds = {q["code"]: q["type"] for q in defs.questions(definition)}
+    rows = []
+    for code, value in defs.kept_answers(definition, answers).items():
+        kind = kinds[code]
+        if kind == "multiple":
+            rows += [{"question": code, "option": str(v)} for v in value]
+            rows.append({"question": code, "number": len(value)})
+        elif kind in defs.OPTION_TYPES:
+            rows.append({"question": code, "option": str(value)})
+        elif kind == "number":
+            rows.append({"question": code, "number": int(value)})
+        else:
+            rows.append({"question": code, "text": str(value)})
+    return rows
+
+
+def breakdown_values(definition: dict, answers: dict) -> dict:
+    """The response's district, age band and gender, from the questions the definition names."""
+    kept = defs.kept_answers(definition, answers)
+    return {dimension: kept.get(code) for dimension, code in definition.get("breakdowns", {}).items()}
+
+
+def submit(wave: SurveyWave, state: dict) -> bool:
+    """Store one response from an answering state. False if this answering session was already stored."""
+    rows = answer_rows(wave.definition, state["answers"])
+    setting = setting_named(state.get("setting"))
+    try:
+        # The used token has its own table, not linked to the response, so it cannot identify it.
+        db.session.add(SurveySubmissionToken(token_hash=key_for(state["token"]), wave_id=wave.id))
+        db.session.flush()
+        response = SurveyResponse(wave_id=wave.id, submitted_on=today(), setting_code=setting.code if setting else None,
+                                  is_test=bool(state.get("test")), **breakdown_values(wave.definition, state["answers"]))
+        db.session.add(response)
+        db.session.flush()
+        if rows:
+            db.session.execute(sa.insert(SurveyAnswer), [
+                {"option": None, "number": None, "text": None, **row, "wave_id": wave.id, "response_id": response.id}
+                for row in rows
+            ])
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+# Results ---------------------------------------------------------------------
+
+def real_answers(wave_id: int):
+    """Answers of real responses only: staff test responses never count."""
+    tests = sa.select(SurveyResponse.id).where(SurveyResponse.wave_id == wave_id, SurveyResponse.is_test.is_(True))
+    return sa.and_(SurveyAnswer.wave_id == wave_id, SurveyAnswer.response_id.not_in(tests))
+
+
+def response_count(wave_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(SurveyResponse.id)).where(
+        SurveyResponse.wave_id == wave_id, SurveyResponse.is_test.is_(False)))
+
+
+def counts_by_setting(wave_id: int) -> dict[str | None, int]:
+    rows = db.session.execute(
+        sa.select(SurveyResponse.setting_code, sa.func.count(SurveyResponse.id))
+        .where(SurveyResponse.wave_id == wave_id, SurveyResponse.is_test.is_(False))
+        .group_by(SurveyResponse.setting_code)
+    )
+    return {code: n for code, n in rows}
+
+
+def group_totals(wave: SurveyWave, dimension: str | None, after: int, upto: int) -> dict:
+    """The SQL GROUP BY over the answers of responses with after < id <= upto:
+    {(question, option, group): [answers, sum of numbers]}."""
+    a = SurveyAnswer
+    tests = sa.select(SurveyResponse.id).where(SurveyResponse.wave_id == wave.id, SurveyResponse.is_test.is_(True))
+    query = sa.select(a.question, a.option, sa.func.count(), sa.func.sum(a.number)).where(
+        a.response_id.not_in(tests), a.response_id <= upto)
+    if after:  # only the newest answers: found through the response_id index ("+ 0" keeps wave_id's index out)
+        query = query.where(a.response_id > after, (a.wave_id + 0) == wave.id)
+    else:  # everything: one scan of the results index
+        query = query.where(a.wave_id == wave.id)
+    columns = [a.question, a.option]
+    if dimension:  # setting, district, age_band or gender: columns of the response
+        group = getattr(SurveyResponse, "setting_code" if dimension == "setting" else dimension)
+        query = query.join(SurveyResponse, SurveyResponse.id == a.response_id).add_columns(group)
+        columns.append(group)
+    totals = {}
+    for row in db.session.execute(query.group_by(*columns)):
+        totals[(row[0], row[1], row[4] if dimension else None)] = [row[2], int(row[3] or 0)]
+    return totals
+
+
+def _merge(old: dict, new: dict) -> dict:
+    merged = {key: list(value) for key, value in old.items()}
+    for key, (n, total) in new.items():
+        merged.setdefault(key, [0, 0])
+        merged[key][0] += n
+        merged[key][1] += total
+    return merged
+
+
+def _count(wave_id: int, after: int, upto: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(SurveyResponse.id)).where(
+        SurveyResponse.wave_id == wave_id, SurveyResponse.id > after, SurveyResponse.id <= upto))
+
+
+def totals(wave: SurveyWave, dimension: str | None = None) -> dict:
+    """{(question, option, group): [answers, sum of numbers]} for every real response so far.
+
+    Responses are only ever added, so the totals of the responses up to some id are kept
+    (SurveyResultTotals) and later views only run the GROUP BY over the responses added since.
+    Counting the responses before and after each GROUP BY proves nothing arrived out of order
+    meanwhile (a slow submission can commit a lower id late); if something did, it starts again.
+    """
+    key = dimension or ""
+    stored = db.session.scalar(sa.select(SurveyResultTotals).where(
+        SurveyResultTotals.wave_id == wave.id, SurveyResultTotals.dimension == key))
+    upto = db.session.scalar(sa.select(sa.func.max(SurveyResponse.id)).where(SurveyResponse.wave_id == wave.id)) or 0
+    after, known, kept = 0, 0, {}
+    if stored and _count(wave.id, 0, stored.last_response_id) == stored.responses:
+        after, known = stored.last_response_id, stored.responses
+        kept = {(q, o, g): [n, total] for q, o, g, n, total in stored.rows}
+    if stored and after == upto and after:
+        return kept
+    added = _count(wave.id, after, upto)
+    result = _merge(kept, group_totals(wave, dimension, after, upto))
+    if _count(wave.id, after, upto) == added and _count(wave.id, 0, after) == known:
+        rows = [[q, o, g, n, total] for (q, o, g), (n, total) in result.items()]
+        try:
+            if stored is None:
+                db.session.add(SurveyResultTotals(wave_id=wave.id, dimension=key, responses=known + added,
+                                                  last_response_id=upto, rows=rows))
+            else:
+                stored.responses, stored.last_response_id, stored.rows = known + added, upto, rows
+            db.session.commit()
+        except (IntegrityError, OperationalError):  # another view stored them first, or the database is busy
+            db.session.rollback()
+    return result
+
+
+def aggregate(wave: SurveyWave, dimension: str | None = None):
+    """The counts behind every result, from SQL GROUP BYs (never a loop over responses).
+
+    Returns (counts, bases, means): counts[(question, option, group)] = people who chose the option;
+    bases[(question, group)] = people who answered the question; means[(question, group)] for number
+    questions. group is None without a breakdown; with one it is the group's option value or setting
+    code, None for people who did not answer the breakdown question (or had no setting code).
+    """
+    kinds = {q["code"]: q["type"] for q in defs.questions(wave.definition)}
+    counts, bases, means = {}, {}, {}
+    for (question, option, key), (n, total) in totals(wave, dimension).items():
+        if question not in kinds or not n:
+            continue
+        if option is None:  # a number, a text, or the "answered" row of a multiple choice
+            bases[(question, key)] = n
+            if kinds[question] == "number":
+                means[(question, key)] = total / n
+        else:
+            counts[(question, option, key)] = n
+            if kinds[question] != "multiple":  # one option per person: the options add up to the base
+                bases[(question, key)] = bases.get((question, key), 0) + n
+    return counts, bases, means

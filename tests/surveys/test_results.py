@@ -1,0 +1,231 @@
+"""Results staff can trust: figures against hand-worked values, suppression on every page and export,
+breakdowns, comparison with an earlier wave, free text and the exports."""
+import csv
+import html
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from livesafe.audit.models import AuditEvent
+from livesafe.auth import roles
+from livesafe.extensions import db
+from livesafe.surveys import logic, results
+from livesafe.surveys.models import SurveySetting, SurveyWave
+from tests.helpers import sign_in
+from tests.surveys.conftest import add_responses, many
+
+
+def _table(page: str, code: str) -> str:
+    match = re.search(rf'<table class="table" data-table="{code}">(.*?)</table>', page, re.S)
+    assert match, code
+    return match.group(1)
+
+
+def _row(table: str, label: str) -> list[str]:
+    match = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', table, re.S)
+    assert match, label
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+@pytest.fixture
+def answered(app, wave):
+    """30 people: 20 young, 8 old, 2 who would rather not say; plus a staff test response."""
+    add_responses(app, wave, many(20, age="young", district="north", safe="4", worries=["knives", "gangs"],
+                                  adults=2, ideas="More lights"))
+    add_responses(app, wave, many(8, age="old", district="south", safe="1", worries=["knives"], adults=5))
+    add_responses(app, wave, many(2, age="prefer_not_to_say", district="north", worries=["none"]))
+    add_responses(app, wave, [{"age": "old"}], test=True)
+    return wave
+
+
+def test_results_show_counts_percentages_and_wilson_intervals(client, demo_users, answered):
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{answered.id}/results").get_data(as_text=True)
+    age = _table(page, "age")
+    # 20 of 30: Wilson 95% interval by hand: centre (0.6667 + 1.9208/30) / 1.1280 = 0.6478,
+    # half-width 1.96 * sqrt(0.6667 * 0.3333 / 30 + 3.8415 / 3600) / 1.1280 = 0.1600 -> 48.8% to 80.8%.
+    assert _row(age, "Young") == ["20", "67%", "49% to 81%"]
+    assert _row(age, "Old") == ["<10", "–", "–"]  # 8: small, hidden; the test response is not counted
+    assert _row(age, "I&#39;d rather not say") == ["<10", "–", "–"]
+    worries = _table(page, "worries")  # multiple choice: percentages of the 30 who answered
+    assert _row(worries, "Knives") == ["28", "93%", "79% to 98%"]
+    assert _row(worries, "Gangs") == ["20", "67%", "49% to 81%"]
+    assert "30 people answered" in page
+
+
+def test_the_chart_shows_the_same_figures_as_its_table(client, demo_users, answered):
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{answered.id}/results").get_data(as_text=True)
+    chart = re.search(r'<svg class="survey-chart"[^>]*data-chart="age"[^>]*>(.*?)</svg>', page, re.S)
+    assert chart and 'role="img"' in page and 'aria-labelledby="chart-age-title chart-age-desc"' in page
+    in_chart = dict(re.findall(r'data-percent="([^"]+)">([^<]+)</text>', chart.group(1)))
+    in_table = dict(re.findall(r'<td class="num" data-percent="([^"]+)">([^<]+)</td>', _table(page, "age")))
+    assert in_chart["young"] == in_table["young"] == "67%"
+    assert in_chart["old"].startswith("&lt;10") and in_table["old"] == "–"
+    assert "style=" not in chart.group(0)
+
+
+def test_the_average_of_a_number_question_is_shown(ctx, answered):
+    adults = {r.code: r for r in results.overall(answered)}["adults"]
+    assert adults.base.count == 28 and adults.mean == pytest.approx((20 * 2 + 8 * 5) / 28)
+
+
+def test_test_responses_never_count(ctx, answered):
+    assert logic.response_count(answered.id) == 30
+    age = {r.code: r for r in results.overall(answered)}["age"]
+    assert {o.value: o.cell.count for o in age.options} == {"young": 20, "old": 8, "prefer_not_to_say": 2}
+
+
+def test_a_lone_small_count_gets_a_partner_hidden(app, client, demo_users, wave):
+    add_responses(app, wave, many(40, carried="no") + many(3, carried="yes") + many(12, carried="prefer_not_to_say"))
+    sign_in(client, roles.STAFF)
+    carried = _table(client.get(f"/surveys/manage/{wave.id}/results").get_data(as_text=True), "carried")
+    assert _row(carried, "Yes") == ["<10", "–", "–"]
+    assert _row(carried, "I&#39;d rather not say") == ["hidden", "–", "–"]  # else 55 - 40 - 12 gives 3 away
+    assert _row(carried, "No")[0] == "40"
+
+
+def test_a_breakdown_by_district_is_suppressed_and_agrees_with_the_overall(client, demo_users, answered):
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{answered.id}/results?breakdown=district").get_data(as_text=True)
+    assert "Broken down by district" in page
+    section = page.split('id="q-age"', 1)[1].split("</table>", 1)[0]
+    young, old = _row(section, "Young"), _row(section, "Old")
+    # Columns: North, South, rather not say, not answered, everyone. Young people all live in the north,
+    # so showing North's 20 would give away the empty (hidden) cells beside it: it is hidden too.
+    assert young == ["hidden", "<10", "<10", "<10", "20"]
+    assert old[1] == "<10" and old[-1] == "<10"  # South's 8, and the same "<10" as the overall results
+    # North's total (22) can stay: the hidden 20 beside "<10"s could be anything from 10 to 22.
+    assert _row(section, "People who answered") == ["22", "<10", "<10", "<10", "30"]
+
+
+def test_a_breakdown_by_setting_code(app, client, demo_users, wave):
+    with app.app_context():
+        db.session.add(SurveySetting(code="RIVER1", name="Riverside Academy"))
+        db.session.commit()
+    add_responses(app, wave, many(15, age="young"), setting="RIVER1")
+    add_responses(app, wave, many(12, age="young") + many(3, age="old"))
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{wave.id}/results?breakdown=setting").get_data(as_text=True)
+    assert "Riverside Academy (RIVER1)" in page and "No setting code" in page
+    wave_page = client.get(f"/surveys/manage/{wave.id}").get_data(as_text=True)
+    assert re.search(r"Riverside Academy \(RIVER1\)</th><td class=\"num\">15</td>", wave_page)
+
+
+def test_an_unknown_breakdown_or_comparison_is_refused(client, demo_users, wave):
+    sign_in(client, roles.STAFF)
+    for query in ("breakdown=religion", "compare=99999"):
+        response = client.get(f"/surveys/manage/{wave.id}/results?{query}")
+        assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_htmx_gets_only_the_results_fragment(client, demo_users, answered):
+    sign_in(client, roles.STAFF)
+    response = client.get(f"/surveys/manage/{answered.id}/results?breakdown=gender", headers={"HX-Request": "true"})
+    text = response.get_data(as_text=True)
+    assert "<html" not in text and "Broken down by gender" in text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_comparison_with_an_earlier_wave(app, client, demo_users, make_wave, answered):
+    earlier = make_wave(title="Earlier wave", status=logic.CLOSED, opens_in=-400, closes_in=-300)
+    add_responses(app, earlier, many(10, age="young") + many(20, age="old") + many(10, age="prefer_not_to_say"))
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{answered.id}/results?compare={earlier.id}").get_data(as_text=True)
+    # 20/30 now against 10/40 before: +41.7 points; z = 3.49, p = 0.0005 (hand-worked, pooled p = 30/70).
+    young = _row(_table(page, "age"), "Young")
+    assert young[3] == "25%" and young[4] == "+41.7 points" and young[5].startswith("Yes p = 0.000")
+    assert "small sample" not in young[5]  # 30 and 40 answered: enough for the test
+    old = _row(_table(page, "age"), "Old")
+    assert old[3] == "50%" and old[4] == "–" and "cannot test" in old[5]  # hidden now: no change shown
+
+
+def test_only_earlier_waves_of_the_same_survey_are_offered(client, demo_users, make_wave, wave, ctx):
+    from livesafe.surveys import definitions as defs
+
+    later = make_wave(title="Later", opens_in=10)
+    other = make_wave(defs.available()["community"], title="Community", opens_in=-400)
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{wave.id}/results").get_data(as_text=True)
+    assert "Later" not in page and "Community" not in page
+    assert client.get(f"/surveys/manage/{wave.id}/results?compare={other.id}").status_code == 422
+    assert client.get(f"/surveys/manage/{later.id}/results?compare={wave.id}").status_code == 200
+
+
+def test_free_text_is_escaped_and_words_suggesting_harm_are_highlighted(app, client, demo_users, wave):
+    add_responses(app, wave, [{"ideas": "Someone threatened to stab me <script>alert(1)</script>"},
+                              {"ideas": "Better buses"}])
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{wave.id}/free-text").get_data(as_text=True)
+    assert "<mark>threatened</mark>" in page and "<mark>stab</mark>" in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Better buses" in page
+    assert "You cannot:" in page and "contact or follow up the person" in page
+    flagged = client.get(f"/surveys/manage/{wave.id}/free-text?flagged=1").get_data(as_text=True)
+    assert "Better buses" not in flagged and "<mark>stab</mark>" in flagged
+
+
+def test_highlighting_matches_whole_words_and_stems():
+    pattern = results.term_pattern(["stab*", "die", "self harm*"])
+    assert [p for p, hit in results.highlight("He got stabbed; the diet; self-harming", pattern) if hit] == [
+        "stabbed", "self-harming"]
+    assert results.highlight("I could die", pattern) == [("I could ", False), ("die", True)]
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_the_results_export_is_suppressed_and_rounded(app, client, demo_users, wave):
+    add_responses(app, wave, many(23, age="young", district="north") + many(4, age="old", district="north")
+                  + many(12, age="prefer_not_to_say", district="south"))
+    sign_in(client, roles.STAFF)
+    response = client.get(f"/surveys/manage/{wave.id}/export/results.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = _csv(response)
+    overall = {r["answer_code"]: r for r in rows if r["question_code"] == "age" and r["breakdown"] == "all"}
+    assert overall["young"]["count"] == "25" and overall["young"]["base"] == "40"  # 23 -> 25, 39 -> 40
+    assert overall["young"]["percent"] == "59"  # 23 / 39, from the unrounded counts
+    assert overall["old"]["count"] == "<10" and overall["old"]["percent"] == ""
+    assert overall["prefer_not_to_say"]["count"] == "hidden"
+    by_district = [r for r in rows if r["question_code"] == "age" and r["breakdown"] == "district"]
+    assert {r["group"] for r in by_district} >= {"North", "South", "Not answered"}
+    shown = [r["count"] for r in rows if r["count"] not in ("", "<10", "hidden")]
+    assert shown and all(int(c) % 5 == 0 for c in shown)
+
+
+def test_the_raw_export_has_answers_but_no_ids_and_is_audited(app, client, demo_users, wave):
+    add_responses(app, wave, [{"age": "young", "worries": ["knives", "gangs"], "adults": 3, "ideas": "=HYPERLINK(1)"}])
+    add_responses(app, wave, [{"age": "old"}], test=True)
+    sign_in(client, roles.ADMIN)
+    rows = _csv(client.get(f"/surveys/manage/{wave.id}/export/responses.csv"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert "id" not in row and "response_id" not in row
+    assert (row["age"], row["worries"], row["adults"], row["why"]) == ("young", "knives;gangs", "3", "")
+    assert row["ideas"] == "'=HYPERLINK(1)"  # a spreadsheet will not run it
+    assert row["submitted_on"] == logic.today().isoformat()
+    with app.app_context():
+        assert db.session.scalar(sa.select(AuditEvent.action).where(
+            AuditEvent.action == "survey_wave.export_responses")) is not None
+
+
+def test_results_page_figures_equal_a_plain_group_by(ctx, answered):
+    """The figures on the page come from the same SQL as a hand-written GROUP BY."""
+    rows = db.session.execute(sa.text(
+        "SELECT a.question, a.option, count(*) FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id "
+        "WHERE r.wave_id = :w AND NOT r.is_test AND a.option IS NOT NULL GROUP BY a.question, a.option"),
+        {"w": answered.id}).all()
+    plain = {(q, o): n for q, o, n in rows}
+    shown = {(r.code, o.value): o.cell.count for r in results.overall(db.session.get(SurveyWave, answered.id))
+             for o in r.options if o.cell.count}
+    assert shown == plain
+
+
+def test_the_raw_export_does_not_keep_the_order_people_answered_in(app, client, demo_users, wave):
+    add_responses(app, wave, [{"age": "young"}, {"age": "old"}, {"age": "prefer_not_to_say"}])
+    sign_in(client, roles.ADMIN)
+    rows = _csv(client.get(f"/surveys/manage/{wave.id}/export/responses.csv"))
+    assert [r["age"] for r in rows] == ["old", "prefer_not_to_say", "young"]

@@ -1,7 +1,7 @@
-"""merge grants and panels
+"""merge grants, panels and surveys
 
 Revision ID: 0003_merge
-Revises: 0002_grants, 0002_panels
+Revises: 0002_grants, 0002_panels, 0002_surveys
 Create Date: 2026-11-21 20:58:34.703800
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_merge'
-down_revision = ('0002_grants', '0002_panels')
+down_revision = ('0002_grants', '0002_panels', '0002_surveys')
 branch_labels = None
 depends_on = None
 

@@ -118,8 +118,20 @@ TABLE = {
     "panels.you_said_we_did": PUBLIC,
 }
 
-# Routes the walk cannot reach (links in e-mails, buttons the demo data does not show): how to try them.
+def _thanks_page():
+    """The thank-you page of the first open survey wave (reached only by answering)."""
+    import sqlalchemy as sa
+
+    from livesafe.extensions import db
+    from livesafe.surveys.models import SurveyWave
+
+    return "/surveys/%s/thanks" % db.session.scalars(sa.select(SurveyWave.slug).order_by(SurveyWave.id)).first()
+
+
+# Routes the walk cannot reach (links in e-mails, buttons the demo data does not show): how to try
+# them. A callable URL is worked out in the demo app's context.
 SAMPLES = {
+    "surveys.thanks": ("GET", _thanks_page),
     "auth.reset_password": ("GET", "/password/reset/not-a-real-token"),
     "auth.accept_invite": ("GET", "/invite/not-a-real-token"),
     "auth.logout": ("POST", "/logout"),

@@ -171,3 +171,32 @@ def test_every_query_parameter_survives_hostile_values(walks, role):
                 value = value[:5_000]
             query = urlencode({name: value for name in names})
             _assert_safe(client.get(f"{path}?{query}"), f"{path}?{query[:60]}")
+
+
+# Property-based: arbitrary Unicode (control characters, surrogates' neighbours, huge code points)
+# into the public query parameters and the sign-in form finds what a fixed list would not.
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=ANY_TEXT, audience=ANY_TEXT, page=ANY_TEXT)
+def test_search_and_filters_take_any_text(demo_app, query, audience, page):
+    client = demo_app.test_client()
+    for url in ("/search", "/services", "/you-said-we-did", "/local-places"):
+        response = client.get(url, query_string={"q": query, "audience": audience, "page": page,
+                                                 "age": page, "area": audience, "kind": query})
+        assert response.status_code < 500, url
+        if "<" in query and len(query.strip()) > 3:
+            assert query not in response.get_data(as_text=True), f"{url} reflected {query!r} unescaped"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(email=ANY_TEXT, password=ANY_TEXT)
+def test_sign_in_takes_any_text(demo_app, email, password):
+    from tests.helpers import csrf_token
+
+    client = demo_app.test_client()
+    response = client.post("/login", data={"csrf_token": csrf_token(client), "email": email, "password": password})
+    assert response.status_code in (422, 429)

@@ -29,6 +29,9 @@ def _samples(demo_app, walks):
             if endpoint:
                 found.setdefault(endpoint, {}).setdefault(role, (form.method.upper(), form.action))
     for endpoint, (method, url) in SAMPLES.items():
+        if callable(url):
+            with demo_app.app_context():
+                url = url()
         found.setdefault(endpoint, {}).setdefault(None, (method, url))
     return found
 

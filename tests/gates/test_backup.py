@@ -28,7 +28,7 @@ def test_backup_and_restore_round_trip_every_table(app, tmp_path):
 
     # Change things after the backup: the restore must undo all of it.
     with app.app_context():
-        db.session.execute(sa.delete(User).where(User.email == "applicant@example.org"))
+        db.session.execute(sa.update(User).where(User.email == "applicant@example.org").values(name="Changed"))
         db.session.add(User(email="after-backup@example.org", role="staff"))
         db.session.commit()
         assert _snapshot() != before

@@ -115,6 +115,9 @@ def run() -> list[dict]:
         env = dict(os.environ, LIVESAFE_ENV="production", SECRET_KEY=secrets.token_hex(24),
                    DATABASE_URL=f"sqlite:///{scratch / 'bench.sqlite3'}", SEARCH_INDEX_DIR=str(scratch / "index"),
                    PYTHONPATH=str(ROOT))
+        # The site needs its schema (search lists verified community places from the database).
+        subprocess.run([sys.executable, "-m", "flask", "--app", "livesafe", "db", "upgrade"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
         bare = _Server("bare:app", scratch, env)
         try:
             baseline = _throughput([bare.url("/")], scratch)

@@ -5,6 +5,7 @@ Functions add to the session and leave the commit to the caller, except
 constraint is what keeps concurrent clicks honest.
 """
 import statistics
+import time
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -729,6 +730,7 @@ def verify_asset(asset: Asset, actor, now: datetime | None = None) -> None:
     asset.verified_at = now or utcnow()
     asset.verified_by_id = actor.id
     record(actor, "panels.asset.verify", asset, {"verified": False}, {"verified": True})
+    current_app.extensions.pop("verified_assets_version", None)
 
 
 def all_assets() -> list[Asset]:
@@ -781,8 +783,21 @@ def search_assets(query: str, limit: int = 5) -> list[Asset]:
     ))
 
 
+ASSETS_VERSION_SECONDS = 10
+
+
 def verified_assets_version() -> tuple:
-    """Changes whenever an asset is verified, so cached search pages that list assets stay right."""
-    return tuple(db.session.execute(
+    """Changes whenever an asset is verified, so cached search pages that list assets stay right.
+
+    Looked up at most every few seconds per app (not on every cached page), and at once in the app
+    that verified one: other instances see a new place within ASSETS_VERSION_SECONDS.
+    """
+    now = time.monotonic()
+    cached = current_app.extensions.get("verified_assets_version")
+    if cached and cached[0] > now:
+        return cached[1]
+    version = tuple(db.session.execute(
         sa.select(sa.func.count(Asset.id), sa.func.max(Asset.verified_at)).where(Asset.verified_at.is_not(None))
     ).one())
+    current_app.extensions["verified_assets_version"] = (now + ASSETS_VERSION_SECONDS, version)
+    return version

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := LIVESAFE_ENV=development $(BIN)/flask --app livesafe
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install browser setup-db bench
+.PHONY: run test check install browser setup-db bench
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: setup-db
 # Install everything (the test browser included) and run the whole suite.
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast lane while working: everything but the browser and slow server tests, on SQLite.
+check: install
+	env -u DATABASE_URL $(BIN)/python -m pytest -q -x -m 'not browser and not slow' $(PYTEST_ARGS)
 
 # Benchmarks (needs wrk, installed from Debian's packages).
 bench: install

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from livesafe.hub.content import AUDIENCES, Event, Library, Page, Service
-from livesafe.hub.readability import flesch_reading_ease
+from livesafe.hub.readability import TARGET_READING_AGE, reading_age
 from livesafe.timeutil import to_london, utcnow
 
 REVIEW_WINDOW_DAYS = 30
-READABILITY_MINIMUM = 60
 LINK = re.compile(r'href="([^"]+)"')
 
 
@@ -173,9 +172,37 @@ def broken_links(library: Library, route_exists=lambda path: False) -> list[tupl
     return found
 
 
-def readability_scores(library: Library) -> list[tuple[Page, float]]:
-    """Flesch reading ease of every young people's page, lowest first."""
-    scores = [(page, flesch_reading_ease(page.title + "\n" + page.text))
-              for page in library.pages_for(audience="young-people")]
-    return sorted(scores, key=lambda pair: pair[1])
+@dataclass(frozen=True)
+class Readability:
+    """One row of the readability report: a page, campaign or service and its reading age."""
+
+    kind: str  # "article", "campaign" or "service"
+    title: str
+    url: str
+    audience: str
+    age: float
+    has_target: bool  # young people's pages, every campaign and every service description
+
+    @property
+    def meets_target(self) -> bool:
+        return not self.has_target or self.age <= TARGET_READING_AGE
+
+
+def service_text(service: Service) -> str:
+    """What a visitor reads about a service: its name, summary, offer and how to get a place."""
+    return "\n".join([service.name, service.summary, service.offers, service.how_to_contact])
+
+
+def readability_report(library: Library) -> list[Readability]:
+    """Every page, campaign and service with its reading age: those over target first, then hardest first."""
+    rows = [Readability("article", page.title, f"/articles/{page.slug}", page.audience_label,
+                        reading_age(page.title + "\n" + page.text), page.audience == "young-people")
+            for page in library.pages.values()]
+    rows += [Readability("campaign", campaign.title, f"/campaigns/{campaign.slug}", "Campaign",
+                         reading_age(campaign.title + "\n" + campaign.text), True)
+             for campaign in library.campaigns.values()]
+    rows += [Readability("service", service.name, f"/services#{service.slug}", "Service",
+                         reading_age(service_text(service)), True)
+             for service in library.services]
+    return sorted(rows, key=lambda row: (row.meets_target, not row.has_target, -row.age))
 

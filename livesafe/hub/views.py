@@ -8,6 +8,7 @@ from livesafe.hub import bp, logic
 from livesafe.hub.cache import cached_render
 from livesafe.hub.content import AUDIENCES, library
 from livesafe.hub.forms import ServiceFilterForm
+from livesafe.hub.readability import FORMULA as READABILITY_FORMULA, TARGET_READING_AGE
 from livesafe.site.render import render, render_invalid
 
 # The help numbers on the "get help now" page, most urgent first.
@@ -148,6 +149,7 @@ def content_health():
         due_soon=due_soon,
         window=logic.REVIEW_WINDOW_DAYS,
         broken=logic.broken_links(lib, _route_exists),
-        readability=logic.readability_scores(lib),
-        minimum=logic.READABILITY_MINIMUM,
+        readability=logic.readability_report(lib),
+        target=TARGET_READING_AGE,
+        formula=READABILITY_FORMULA,
     )

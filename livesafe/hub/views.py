@@ -12,8 +12,8 @@ from livesafe.hub.readability import FORMULA as READABILITY_FORMULA, TARGET_READ
 from livesafe.site.render import render, render_invalid
 
 # The help numbers on the "get help now" page, most urgent first.
-HELP_SERVICES = ("emergency-999", "childline", "samaritans", "shout", "crimestoppers", "fearless",
-                 "police-101", "nspcc-helpline")
+HELP_SERVICES = ("emergency-999", "childline", "samaritans", "shout", "nhs-111", "national-domestic-abuse-helpline",
+                 "rape-crisis", "runaway-helpline", "crimestoppers", "fearless", "police-101", "nspcc-helpline")
 EVENTS_EMAIL = "events@livesafe.example.org"
 
 

@@ -94,15 +94,19 @@ def test_broken_links_and_missing_related_pages_are_found(tmp_path):
                              ("/articles/a", "related page missing")]
 
 
-def test_readability_scores_list_young_peoples_pages_hardest_first(tmp_path):
+def test_readability_report_lists_every_page_with_targets_for_young_people_and_too_hard_first(tmp_path):
     loaded = load_library(write_content(tmp_path, pages=[
         page("easy", "Easy", "You can get help. Call a friend."),
         page("hard", "Hard", "Considerable psychological difficulties necessitate professional consultation."),
-        page("adult", "Adult", "For professionals only.", audience="professionals"),
+        page("adult", "Adult", "Considerable psychological difficulties necessitate professional consultation.",
+             audience="professionals"),
     ]))
-    scores = logic.readability_scores(loaded)
-    assert [found.slug for found, _ in scores] == ["hard", "easy"]
-    assert scores[0][1] < 60 <= scores[1][1]
+    rows = logic.readability_report(loaded)
+    assert [row.url for row in rows] == ["/articles/hard", "/articles/easy", "/articles/adult"]
+    hard, easy, adult = rows
+    assert hard.has_target and not hard.meets_target and hard.age > 12
+    assert easy.has_target and easy.meets_target and easy.age <= 12
+    assert not adult.has_target and adult.meets_target  # no target for professionals' pages
 
 
 def test_london_today_changes_at_london_midnight():

@@ -56,9 +56,11 @@ def test_home_routes_by_audience_and_topic_with_help_and_search(client):
 def test_get_help_lists_every_help_number(client):
     page = _text(client.get("/get-help"))
     for number in ["tel:999", "tel:101", "tel:08001111", "tel:0800555111", "tel:08088005000", "tel:116123",
-                   "sms:85258"]:
+                   "sms:85258", "tel:111", "tel:08082000247", "tel:08085002222", "tel:116000"]:
         assert number in page
     assert "Fearless" in page
+    assert "If you are 19 or over" in page and "Calls to 101 cost 15p" in page
+    assert "All of these are free" not in page
 
 
 def test_audience_page_lists_only_that_audiences_articles(client, library):
@@ -234,7 +236,10 @@ def test_content_health_for_staff_shows_reviews_links_and_readability(client, de
     assert "Drugs and alcohol" in due_soon  # due 10 December 2026, 19 days away
     assert "Knives and the law" not in due_soon  # due April 2027
     assert "Broken internal links (0)" in page
-    readability = page.split("Readability of young people", 1)[1]
-    for item in library.pages_for(audience="young-people"):
+    readability = page.split("Readability: reading age of every page", 1)[1]
+    assert "Flesch-Kincaid grade level + 5" in readability
+    for item in library.pages.values():
         assert f'href="/articles/{item.slug}"' in readability
-    assert "too hard" not in readability
+    for service in library.services:
+        assert f'href="/services#{service.slug}"' in readability
+    assert "Too hard" not in readability and "Meets target" in readability

@@ -1,33 +1,28 @@
-"""Flesch reading ease with a vowel-group syllable count, checked against sums done by hand."""
+"""Reading age with textstat (Flesch-Kincaid grade + 5), checked against sums done by hand."""
 import pytest
 
-from livesafe.hub.readability import flesch_reading_ease, markdown_to_text, syllables
+from livesafe.hub.readability import TARGET_READING_AGE, as_sentences, markdown_to_text, reading_age
 
 
-@pytest.mark.parametrize("word, expected", [
-    ("cat", 1), ("the", 1), ("make", 1), ("free", 1), ("table", 2), ("reading", 2), ("children", 2),
-    ("outside", 2), ("they", 1), ("happy", 2), ("don't", 1),
-])
-def test_syllables_count_vowel_groups_without_a_silent_e(word, expected):
-    assert syllables(word) == expected
+def fk_age(words, sentences, syllables):
+    return 0.39 * words / sentences + 11.8 * syllables / words - 15.59 + 5
 
 
 def test_one_short_sentence_by_hand():
-    # 6 words, 6 syllables, 1 sentence: 206.835 - 1.015 * 6 - 84.6 * 1
-    assert flesch_reading_ease("The cat sat on the mat.") == pytest.approx(116.145)
+    # 6 words, 6 syllables, 1 sentence
+    assert reading_age("The cat sat on the mat.") == pytest.approx(fk_age(6, 1, 6), abs=0.06)
 
 
 def test_two_sentences_by_hand():
-    # Children(2) like(1) reading(2). They(1) play(1) outside(2).
-    # 6 words, 9 syllables, 2 sentences: 206.835 - 1.015 * 3 - 84.6 * 1.5
-    assert flesch_reading_ease("Children like reading. They play outside.") == pytest.approx(76.89)
+    # Children(2) like(1) reading(2). They(1) play(1) outside(2): 6 words, 9 syllables, 2 sentences
+    assert reading_age("Children like reading. They play outside.") == pytest.approx(fk_age(6, 2, 9), abs=0.06)
 
 
-def test_long_words_and_long_sentences_score_lower():
+def test_long_words_and_long_sentences_read_older():
     plain = "You can get help. Call a friend. Talk to an adult you trust."
     dense = ("Individuals experiencing considerable psychological difficulties should consider "
              "communicating with appropriately qualified professional practitioners immediately.")
-    assert flesch_reading_ease(plain) > 60 > flesch_reading_ease(dense)
+    assert reading_age(plain) <= TARGET_READING_AGE < reading_age(dense)
 
 
 def test_markdown_is_reduced_to_its_text_one_block_per_line():
@@ -36,11 +31,11 @@ def test_markdown_is_reduced_to_its_text_one_block_per_line():
 
 
 def test_each_block_ends_a_sentence_even_without_a_full_stop():
-    # Three blocks of two words: heading(2) words(1) / stay(1) safe(1) / call(1) now(1).
-    # 6 words, 3 sentences, 7 syllables.
-    text = markdown_to_text("## Heading words\n\n- stay safe\n- call now\n")
-    assert flesch_reading_ease(text) == pytest.approx(206.835 - 1.015 * 2 - 84.6 * 7 / 6)
+    assert as_sentences("Heading words\nstay safe\ncall now.") == "Heading words. stay safe. call now."
+    # Three blocks of three one-syllable words, no full stops: 9 words, 9 syllables, 3 sentences.
+    text = markdown_to_text("## Stay safe now\n\n- Call a friend\n- Talk to us\n")
+    assert reading_age(text) == pytest.approx(fk_age(9, 3, 9), abs=0.06)
 
 
 def test_text_without_words_scores_zero():
-    assert flesch_reading_ease("0800 1111 ...") == 0.0
+    assert reading_age("0800 1111 ...") == 0.0

@@ -196,3 +196,15 @@ def test_the_content_hash_changes_when_any_file_changes(tmp_path):
     before = load_library(root).content_hash
     (root / "pages" / "a.md").write_text((root / "pages" / "a.md").read_text().replace("Text.", "Other text."))
     assert load_library(root).content_hash != before
+
+
+def test_search_data_for_the_new_subjects_is_well_formed(library):
+    import yaml
+    synonyms = yaml.safe_load((Path(__file__).resolve().parents[2] / "content/search/synonyms-more.yaml").read_text())
+    assert all(isinstance(term, str) and isinstance(words, list) and words for term, words in synonyms.items())
+    queries = yaml.safe_load((Path(__file__).resolve().parents[2] / "content/search/evaluation-more.yaml").read_text())
+    assert len(queries) >= 60
+    assert {query["audience"] for query in queries} == {"young-people", "parents", "professionals"}
+    for query in queries:
+        assert query["query"] and isinstance(query["crisis"], bool)
+        assert all(path.startswith("/articles/") and path.split("/")[-1] in library.pages for path in query["expect"])

@@ -98,3 +98,23 @@ def test_unreachable_server_claims_nothing(app):
         row = db.session.scalars(sa.select(OutboxMessage)).one()
         # The server is down, not the message: it is not charged an attempt and is still due.
         assert row.sent_at is None and row.failed_at is None and row.attempts == 0
+
+
+def test_catch_all_prints_each_email_decoded(app, capsys):
+    """What `make run` shows a newcomer: the message on the console, with whole, clickable links."""
+    from livesafe.mail.catchall import Printer
+
+    controller = Controller(Printer(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=controller.port)
+    link = "http://localhost/password/reset/" + "T" * 80  # longer than a line: sent quoted-printable
+    try:
+        with app.app_context():
+            mail.queue("someone@example.org", "Reset your password", f"Open this link:\n{link}\n")
+            db.session.commit()
+            assert mail.deliver_due().sent == 1
+    finally:
+        controller.stop()
+    printed = capsys.readouterr().out
+    assert "E-mail to someone@example.org" in printed and "Subject: Reset your password" in printed
+    assert link in printed

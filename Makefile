@@ -24,9 +24,12 @@ setup-db: install
 	$(FLASK) demo
 	$(FLASK) index
 
-# Install, migrate, load demo data, build the search index and serve on http://127.0.0.1:5000
+# Install, migrate, load demo data, build the search index and serve on http://127.0.0.1:$(PORT), with the
+# mail worker and a catch-all SMTP server that prints every e-mail here (scripts/run-dev.sh).
+PORT ?= 5000
+MAIL_PORT ?= 1025
 run: setup-db
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	BIN=$(BIN) PORT=$(PORT) MAIL_PORT=$(MAIL_PORT) scripts/run-dev.sh
 
 # Install everything (the test browser included) and run the whole suite.
 test: install browser

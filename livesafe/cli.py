@@ -27,14 +27,38 @@ def register(app):
             click.echo(f"  {email:28} {role}")
 
     @app.cli.command("send-mail")
-    def send_mail():
-        """Deliver queued e-mails from the outbox over SMTP."""
-        from livesafe.mail.logic import send_pending
+    @click.option("--watch", is_flag=True, help="Keep running: the mail worker (stop with Ctrl-C or SIGTERM).")
+    def send_mail(watch):
+        """Deliver due e-mails from the outbox over SMTP (once, or as a worker with --watch)."""
+        from livesafe.mail import logic as mail
 
-        sent, failed = send_pending()
-        click.echo(f"Sent {sent} message(s); {failed} failed.")
-        if failed:
+        if watch:
+            import logging
+            import signal
+            import threading
+
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+            stop = threading.Event()
+            # Finish the message in hand, then stop.
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            signal.signal(signal.SIGINT, lambda *_: stop.set())
+            click.echo(f"Mail worker: delivering to {current_app.config['MAIL_HOST']}:{current_app.config['MAIL_PORT']}")
+            mail.watch(stop)
+            return
+        try:
+            result = mail.deliver_due()
+        except mail.MailServerUnavailable as error:
+            raise click.ClickException(f"Mail server unavailable, nothing sent: {mail.scrub(str(error))}")
+        click.echo(f"Sent {result.sent} message(s); {result.retrying} to retry later; {result.failed} failed.")
+        if result.retrying or result.failed:
             raise SystemExit(1)
+
+    @app.cli.command("prune-mail")
+    def prune_mail():
+        """Delete e-mails sent or given up more than MAIL_RETENTION_DAYS ago."""
+        from livesafe.mail.logic import prune
+
+        click.echo(f"Deleted {prune()} message(s) past retention.")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))

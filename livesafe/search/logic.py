@@ -150,6 +150,7 @@ class SearchResults:
     audience_counts: list[tuple[str, str, int]] = field(default_factory=list)
     topic_counts: list[tuple[str, int]] = field(default_factory=list)
     crisis: CrisisMatch | None = None  # the search touched the crisis vocabulary: the crisis panel comes first
+    crisis_pages: list[tuple[str, str]] = field(default_factory=list)  # (path, title) shown in the panel
 
 
 def _limit_words(text: str) -> str:
@@ -178,7 +179,7 @@ def _fuzzy_allowed(data: SearchData, word: str) -> bool:
             and not is_english_word(word))
 
 
-def _concept_query(concept: Concept, fieldname: str, schema, reader, data: SearchData):
+def _concept_query(concept: Concept, fieldname: str, schema, reader, data: SearchData, fuzzy: bool = True):
     """Any of the concept's alternatives in the field, or None if all are stop words."""
     analyzer = schema[fieldname].analyzer
     parts = {}
@@ -186,7 +187,8 @@ def _concept_query(concept: Concept, fieldname: str, schema, reader, data: Searc
         stems = tuple(token.text for token in analyzer(" ".join(words), mode="query"))
         if len(stems) == 1:
             query = Term(fieldname, stems[0])
-            if (fieldname, stems[0]) not in reader and len(concept[1]) == 1 and _fuzzy_allowed(data, words[0]):
+            if (fuzzy and (fieldname, stems[0]) not in reader and len(concept[1]) == 1
+                    and _fuzzy_allowed(data, words[0])):
                 query = FuzzyTerm(fieldname, stems[0], boost=0.5, maxdist=2 if len(stems[0]) >= 8 else 1,
                                   prefixlength=1)
             parts[stems] = query
@@ -262,10 +264,10 @@ def _matched(opened: OpenIndex, query, now: datetime) -> set[int]:
     return _docs(query, opened) - finished
 
 
-def _queries(opened: OpenIndex, data: SearchData, concepts: list[Concept], every: bool):
+def _queries(opened: OpenIndex, data: SearchData, concepts: list[Concept], every: bool, fuzzy: bool = True):
     """(query on the body that decides what matches, query on title and summary that adds to the score)."""
     schema, reader = opened.searcher.schema, opened.searcher.reader()
-    body = _combine([_concept_query(concept, "body", schema, reader, data) for concept in concepts],
+    body = _combine([_concept_query(concept, "body", schema, reader, data, fuzzy) for concept in concepts],
                     And if every else Or)
     extra = _combine([_concept_query(concept, name, schema, reader, data)
                       for concept in concepts for name in ("title", "summary")], Or)
@@ -283,7 +285,7 @@ def _choose_query(opened: OpenIndex, data: SearchData, words: str, suggestion: s
     """
     concepts = _concepts(data, words)
     corrected = False
-    if suggestion and not _matched(opened, _queries(opened, data, concepts, every=False)[0], now):
+    if suggestion and not _matched(opened, _queries(opened, data, concepts, every=False, fuzzy=False)[0], now):
         suggested = _concepts(data, suggestion)
         corrected = bool(_matched(opened, _queries(opened, data, suggested, every=False)[0], now))
         concepts = suggested if corrected else concepts
@@ -329,6 +331,8 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
         for path in results.crisis.pages:
             pinned += sorted(opened.docs_for_term("path", path))
         matched |= set(pinned)
+        results.crisis_pages = [(searcher.stored_fields(docnum)["path"], searcher.stored_fields(docnum)["title"])
+                                for docnum in pinned]
 
     audience_docs = opened.facets["audience"].get(audience, frozenset()) if audience else None
     topic_docs = opened.facets["topics"].get(topic, frozenset()) if topic else None

@@ -85,6 +85,7 @@ class CrisisMatch:
 @dataclass
 class SearchData:
     crisis_kinds: dict[str, CrisisKind] = field(default_factory=dict)
+    general_contacts: tuple[Contact, ...] = ()  # the crisis routes shown when a search finds nothing
     # first word -> [(the term's words, kind slug)], longest terms first
     crisis_terms: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     # a typo one letter away from a single-word crisis term -> kind slug
@@ -185,6 +186,7 @@ def load_search_data(content_dir: str | Path) -> SearchData:
     if crisis_file.exists():
         raw = _read(crisis_file) or {}
         contacts = {slug: Contact(slug=slug, **values) for slug, values in (raw.get("contacts") or {}).items()}
+        data.general_contacts = tuple(contacts[name] for name in raw.get("general") or ())
         for slug, kind in (raw.get("kinds") or {}).items():
             data.crisis_kinds[slug] = CrisisKind(
                 slug=slug, heading=kind["heading"], now=kind["now"],

@@ -15,8 +15,11 @@ def test_search_page_is_a_get_form_with_live_search(client):
     page = _text(response)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert '<form method="get" action="/search"' in page
-    assert 'hx-get="/search" hx-trigger="input changed delay:300ms, search"' in page
-    assert 'hx-target="#search-results" hx-push-url="true"' in page
+    # Typing updates the results without touching the address; a deliberate submit replaces it (never pushes).
+    assert 'hx-get="/search" hx-trigger="input changed delay:300ms" hx-target="#search-results"' in page
+    assert 'hx-include="closest form" hx-replace-url="false"' in page
+    assert 'hx-get="/search" hx-trigger="submit"\n      hx-target="#search-results" hx-replace-url="true"' in page
+    assert "hx-push-url" not in page
     assert 'id="search-results"' in page and 'name="q"' in page
 
 

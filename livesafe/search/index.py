@@ -126,11 +126,16 @@ def documents(library: Library, data: SearchData | None = None):
                    extra.get("audience", ",".join(AUDIENCES)), ())
 
 
+# Short pages that list or lead to others (a topic, an event, a listing) would otherwise outrank the
+# page that answers the question, because a word in a short text weighs more; they count for less.
+KIND_BOOSTS = {"topic": 0.4, "event": 0.5, "listing": 0.5, "audience": 0.5}
+
+
 def _doc(path, kind, title, summary, text, audience, topics, **extra) -> dict:
     # The title is in the body too, so matching needs only the body; a title match adds to the score.
     body = f"{title}\n{summary}\n{text}"
     return dict(path=path, kind=kind, title=title, summary=summary, body=body, content=body, spell=body,
-                audience=audience, topics=",".join(topics), **extra)
+                audience=audience, topics=",".join(topics), _boost=KIND_BOOSTS.get(kind, 1.0), **extra)
 
 
 def current_dir(index_dir: str | Path) -> Path | None:

@@ -29,7 +29,8 @@ MAX_WORD_LENGTH = 30
 PER_PAGE = 10
 MAX_PAGE = 100
 TERM_CACHE_SIZE = 128
-KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign"}
+KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign",
+               "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page"}
 
 
 def clean_query(raw: str | None) -> str:
@@ -185,6 +186,8 @@ def _concept_query(concept: Concept, fieldname: str, schema, reader, data: Searc
     parts = {}
     for words in concept[1]:
         stems = tuple(token.text for token in analyzer(" ".join(words), mode="query"))
+        if len(words) > 1 and len(stems) < 2:
+            continue  # a phrase of stop words and one word ("on me") would match far too much
         if len(stems) == 1:
             query = Term(fieldname, stems[0])
             if (fuzzy and (fieldname, stems[0]) not in reader and len(concept[1]) == 1
@@ -231,9 +234,11 @@ def suggest(searcher, text: str, data: SearchData | None = None, crisis: CrisisM
         if (not 4 <= len(word) <= MAX_WORD_LENGTH or word.isdigit() or word in untouchable or data.protected(word)
                 or is_english_word(word) or _known(reader, searcher.schema, word)):
             continue
-        # Sharing the first letter: most typos keep it, and it makes suggesting ten times faster.
-        found = corrector.suggest(word, limit=1, maxdist=2, prefix=1) or data.slang_corrector().suggest(
-            word, limit=1, maxdist=2, prefix=1)
+        # One letter wrong anywhere ("nife"), else two, sharing the first letter: most typos keep it,
+        # and it makes suggesting ten times faster.
+        found = (corrector.suggest(word, limit=1, maxdist=1, prefix=0)
+                 or corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+                 or data.slang_corrector().suggest(word, limit=1, maxdist=2, prefix=1))
         if found and found[0] != word:
             pieces += [text[last:token.startchar], found[0]]
             last, changed = token.endchar, True
@@ -264,44 +269,48 @@ def _matched(opened: OpenIndex, query, now: datetime) -> set[int]:
     return _docs(query, opened) - finished
 
 
-def _queries(opened: OpenIndex, data: SearchData, concepts: list[Concept], every: bool, fuzzy: bool = True):
-    """(query on the body that decides what matches, query on title and summary that adds to the score)."""
+def _queries(opened: OpenIndex, data: SearchData, concepts: list[Concept], fuzzy: bool = True):
+    """(query on the body that decides what matches, query that adds to the score).
+
+    A page matches with any concept; pages with every concept, with them in the title or summary, or
+    with the typed words side by side, score more.
+    """
     schema, reader = opened.searcher.schema, opened.searcher.reader()
-    body = _combine([_concept_query(concept, "body", schema, reader, data, fuzzy) for concept in concepts],
-                    And if every else Or)
-    extra = _combine([_concept_query(concept, name, schema, reader, data)
-                      for concept in concepts for name in ("title", "summary")], Or)
-    return body, extra
+    each = [_concept_query(concept, "body", schema, reader, data, fuzzy) for concept in concepts]
+    body = _combine(each, Or)
+    extra = [_concept_query(concept, name, schema, reader, data)
+             for concept in concepts for name in ("title", "summary")]
+    every = [query for query in each if query is not None]
+    if len(every) > 1:
+        extra.append(And(every, boost=2.0))
+    # Words typed side by side ("lock knife") score more where the page has them side by side too.
+    typed = [stem for concept in concepts
+             for stem in (token.text for token in schema["body"].analyzer(concept[0], mode="query"))]
+    extra += [Phrase("body", [first, second], slop=2, boost=2.0) for first, second in zip(typed, typed[1:])]
+    return body, _combine(extra, Or)
 
 
 def _choose_query(opened: OpenIndex, data: SearchData, words: str, suggestion: str | None,
                   crisis: CrisisMatch | None, now: datetime):
     """(query, matched documents, corrected?) for what was typed.
 
-    Pages with every concept come first; if none has them all, pages with any of them. If nothing
+    Pages with any concept match; those with all of them score more (see `_queries`). If nothing
     matches the words as typed but the suggestion does ("knif crme" -> "knife crime"), search that.
     A crisis search also looks for the words of its crisis kinds ("feeling low", "unsafe"), so the
     results under the crisis panel are about the same thing.
     """
     concepts = _concepts(data, words)
     corrected = False
-    if suggestion and not _matched(opened, _queries(opened, data, concepts, every=False, fuzzy=False)[0], now):
+    if suggestion and not _matched(opened, _queries(opened, data, concepts, fuzzy=False)[0], now):
         suggested = _concepts(data, suggestion)
-        corrected = bool(_matched(opened, _queries(opened, data, suggested, every=False)[0], now))
+        corrected = bool(_matched(opened, _queries(opened, data, suggested)[0], now))
         concepts = suggested if corrected else concepts
     if crisis:
         concepts = concepts + [concept for kind in crisis.kinds for concept in data.concepts(kind.search)]
-        modes = (False,)
-    else:
-        modes = (True, False)
-    query, matched = None, set()
-    for every in modes:
-        query, extra = _queries(opened, data, concepts, every)
-        matched = _matched(opened, query, now)
-        if matched:
-            break
+    query, extra = _queries(opened, data, concepts)
     if query is None:
         return None, set(), corrected
+    matched = _matched(opened, query, now)
     return (AndMaybe(query, extra) if extra is not None else query), matched, corrected
 
 

@@ -171,7 +171,7 @@ def _read(path: Path):
 
 
 def load_search_data(content_dir: str | Path) -> SearchData:
-    """Read content/search/ (crisis.yaml, synonyms*.yaml, pages.yaml); missing files give empty data."""
+    """Read content/search/ (crisis.yaml, synonyms*.yaml, slang.yaml, pages.yaml); missing files give empty data."""
     folder = Path(content_dir) / "search"
     digest = hashlib.sha256()
     data = SearchData()
@@ -210,6 +210,9 @@ def load_search_data(content_dir: str | Path) -> SearchData:
             for term in terms:
                 known.update(term)
     data.synonym_terms = _by_first_word(synonym_entries)
+    slang_file = folder / "slang.yaml"
+    if slang_file.exists():
+        known.update(word for term in _read(slang_file) or [] for word in words_of(str(term)))
     data.known_words = frozenset(known)
     for word in known:  # a crisis or slang word is itself, never another's typo
         data.crisis_typos.pop(word, None)

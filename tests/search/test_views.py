@@ -154,3 +154,22 @@ def test_searching_from_an_audience_page_keeps_to_that_audience(client):
     assert '<input type="hidden" name="audience" value="parents-carers">' in page
     results = _text(client.get("/search?q=knife&audience=parents-carers"))
     assert "For parents and carers" in results and "For young people" not in results
+
+
+def test_a_crisis_search_shows_the_crisis_panel_before_any_result(client):
+    page = _text(client.get("/search", query_string={"q": "i want to kill myself"}))
+    panel = page.index('class="crisis-panel"')
+    assert panel < page.index('class="results"')
+    assert 'href="tel:999"' in page and 'href="tel:116123"' in page and 'href="sms:85258"' in page
+    assert 'href="tel:08001111"' in page and 'aria-labelledby="crisis-title"' in page
+    assert "Did you mean" not in page and "kind myself" not in page
+
+
+def test_a_crisis_search_from_live_search_gets_the_panel_in_the_fragment(client):
+    page = _text(client.get("/search?q=sucidal", headers={"HX-Request": "true"}))
+    assert "<html" not in page and 'class="crisis-panel"' in page and "social" not in page.lower().split("crisis")[0]
+
+
+def test_zero_results_show_the_crisis_routes(client):
+    page = _text(client.get("/search?q=qwzxv"))
+    assert 'id="crisis-routes-title"' in page and 'href="tel:116123"' in page and 'href="tel:111"' in page

@@ -1,4 +1,5 @@
-"""Search latency in-process: median and p95 over the shipped content and over 5,000 generated pages.
+"""Search quality on the evaluation set (content/search/evaluation*.yaml) beside latency in-process: median and
+p95 over the shipped content (evaluation queries included) and over 5,000 generated pages.
 
 Run alone with `python bench/search.py`; bench/run.py calls run().
 """
@@ -19,7 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from livesafe.hub.content import AUDIENCES, Library, Page, load_library  # noqa: E402
 from livesafe.search import index  # noqa: E402
+from livesafe.search.evaluation import evaluate, load_cases  # noqa: E402
 from livesafe.search.logic import SearchIndex  # noqa: E402
+from livesafe.search.vocabulary import load_search_data  # noqa: E402
 
 QUERIES = [
     "knife law", "knife crime", "knif crme", "county lines", "exploitaton", "online bullying", "stop and search",
@@ -27,7 +30,7 @@ QUERIES = [
     "A&E", "\"joint enterprise\"", "webinar", "parents exploitation signs", "youth worker", "revenge", "zzzqqq",
 ]
 FILTERED = [("knife", "parents-carers", None), ("help", None, "getting-help"), ("law", "young-people", "the-law")]
-GENERATED_PAGES = 5000
+GENERATED_PAGES = int(__import__("os").environ.get("BENCH_SEARCH_PAGES", 5000))
 WORDS_PER_PAGE = 400
 
 
@@ -79,11 +82,28 @@ def _generated_library(source: Library, pages: int, words: int, seed: int = 7) -
 
 def run() -> list[dict]:
     shipped = load_library(ROOT / "content")
-    queries = [(query, None, None) for query in QUERIES] + FILTERED
+    data = load_search_data(ROOT / "content")
+    cases = load_cases(ROOT / "content")
+    queries = [(query, None, None) for query in QUERIES] + FILTERED + [(case.query, None, None) for case in cases]
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        index.build(Path(scratch) / "shipped", shipped)
-        times = _latencies(SearchIndex(Path(scratch) / "shipped"), queries, repeats=20)
+        index.build(Path(scratch) / "shipped", shipped, data)
+        searches = SearchIndex(Path(scratch) / "shipped", data)
+        report = evaluate(searches, cases)
+        rows += [
+            {"name": f"search quality, {report.cases} evaluation queries, hit@1", "value": round(report.hit1, 3),
+             "unit": "", "target": ">= 0.85", "ok": report.hit1 >= 0.85},
+            {"name": "search quality, hit@3", "value": round(report.hit3, 3), "unit": "", "target": ">= 0.95",
+             "ok": report.hit3 >= 0.95},
+            {"name": "search quality, MRR", "value": round(report.mrr, 3), "unit": "", "target": None},
+            {"name": "search quality, zero-result rate", "value": round(report.zero_rate, 3), "unit": "",
+             "target": "<= 0.02", "ok": report.zero_rate <= 0.02},
+            {"name": f"search quality, crisis-first rate ({report.crisis_cases} crisis queries)",
+             "value": round(report.crisis_first, 3), "unit": "", "target": "1.0", "ok": report.crisis_first == 1.0},
+            {"name": "search quality, real words rewritten", "value": len(report.rewritten), "unit": "",
+             "target": "0", "ok": not report.rewritten},
+        ]
+        times = _latencies(searches, queries, repeats=5)
         rows += [
             {"name": "search latency, shipped content, median", "value": round(statistics.median(times), 2),
              "unit": "ms", "target": None},
@@ -92,10 +112,11 @@ def run() -> list[dict]:
         ]
         generated = _generated_library(shipped, GENERATED_PAGES, WORDS_PER_PAGE)
         start = time.perf_counter()
-        index.build(Path(scratch) / "generated", generated)
+        index.build(Path(scratch) / "generated", generated, data)
         rows.append({"name": f"index build, {GENERATED_PAGES} generated pages of {WORDS_PER_PAGE} words",
                      "value": round(time.perf_counter() - start, 1), "unit": "s", "target": None})
-        times = _latencies(SearchIndex(Path(scratch) / "generated"), queries, repeats=5)
+        times = _latencies(SearchIndex(Path(scratch) / "generated", data), queries[:len(QUERIES) + len(FILTERED)],
+                           repeats=5)
         rows += [
             {"name": f"search latency, {GENERATED_PAGES} pages, median", "value": round(statistics.median(times), 2),
              "unit": "ms", "target": None},

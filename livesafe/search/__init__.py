@@ -9,15 +9,17 @@ def init_app(app):
     from livesafe.hub.content import library_for
     from livesafe.search import index
     from livesafe.search.logic import SearchIndex
+    from livesafe.search.vocabulary import load_search_data
 
     index_dir = app.config["SEARCH_INDEX_DIR"]
-    index.ensure_current(index_dir, library_for(app))
-    app.extensions["search_index"] = SearchIndex(index_dir)
+    data = load_search_data(app.config["CONTENT_DIR"])
+    index.ensure_current(index_dir, library_for(app), data)
+    app.extensions["search_index"] = SearchIndex(index_dir, data)
 
     @app.cli.command("index")
     def index_command():
         """Build the search index from content/ into a new directory and swap it in."""
-        target = index.build(index_dir, library_for(app))
+        target = index.build(index_dir, library_for(app), data)
         click.echo(f"Search index built in {target} and swapped in.")
 
 

@@ -21,9 +21,10 @@ from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer,
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from livesafe.hub.content import AUDIENCES, EVENT_KINDS, SERVICE_KINDS, Library
+from livesafe.search.vocabulary import SearchData
 
 # Bump when the schema or the documents change shape: a new version means a rebuild.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 CURRENT = "current"
 HASH_FILE = "INDEX_HASH"
 
@@ -57,7 +58,9 @@ SCHEMA = Schema(
     path=ID(unique=True, stored=True),
     kind=ID(stored=True),
     title=TEXT(analyzer=STEMMING, field_boost=3.0, stored=True),
-    summary=STORED(),  # the snippet when no words of the text can be highlighted; searched in body
+    # The snippet when no words of the text can be highlighted. It is in body too (for matching);
+    # here it weighs a match in the summary above one deep in the text.
+    summary=TEXT(analyzer=STEMMING, field_boost=2.0, stored=True),
     # Character positions let snippets be cut without analysing the text again.
     body=TEXT(analyzer=STEMMING, chars=True),
     # Unstemmed words for "did you mean": corrections from stemmed terms come out as stems.
@@ -69,8 +72,9 @@ SCHEMA = Schema(
 )
 
 
-def index_hash(library: Library) -> str:
-    return hashlib.sha256(f"{SCHEMA_VERSION}:{library.content_hash}".encode()).hexdigest()
+def index_hash(library: Library, data: SearchData | None = None) -> str:
+    extra = data.digest if data else ""
+    return hashlib.sha256(f"{SCHEMA_VERSION}:{library.content_hash}:{extra}".encode()).hexdigest()
 
 
 def _service_audiences(service) -> str:
@@ -81,8 +85,17 @@ def _service_audiences(service) -> str:
     return ",".join(audiences)
 
 
-def documents(library: Library):
-    """One dict per searchable thing: articles, services, events and campaigns.
+def _service_text(service) -> str:
+    return "\n".join(filter(None, [
+        service.offers, service.how_to_contact, f"Ages: {service.ages_label}.", f"Areas: {service.areas_label}.",
+        f"Kind of help: {SERVICE_KINDS[service.kind]}.",
+        f"Phone: {service.phone}." if service.phone else "", f"Open: {service.hours}." if service.hours else "",
+    ]))
+
+
+def documents(library: Library, data: SearchData | None = None):
+    """One dict per searchable thing: articles, services, events, campaigns, topics and the template pages
+    listed in content/search/pages.yaml (get help, the directory, audience pages).
 
     `body` is the title, the summary and the text; it is also stored as `content`, for snippets.
     """
@@ -90,12 +103,7 @@ def documents(library: Library):
         yield _doc(f"/articles/{page.slug}", "article", page.title, page.summary, page.text, page.audience,
                    page.topics)
     for service in library.services:
-        text = "\n".join(filter(None, [
-            service.offers, service.how_to_contact, f"Ages: {service.ages_label}.", f"Areas: {service.areas_label}.",
-            f"Kind of help: {SERVICE_KINDS[service.kind]}.",
-            f"Phone: {service.phone}." if service.phone else "", f"Open: {service.hours}." if service.hours else "",
-        ]))
-        yield _doc(f"/services#{service.slug}", "service", service.name, service.summary, text,
+        yield _doc(f"/services#{service.slug}", "service", service.name, service.summary, _service_text(service),
                    _service_audiences(service), service.topics)
     for event in library.events:
         text = (f"{EVENT_KINDS[event.kind]}. Where: {event.where}. When: {event.starts.strftime('%d %B %Y')}. "
@@ -106,13 +114,28 @@ def documents(library: Library):
         text = "\n".join([campaign.text] + [label for label, _ in campaign.call_to_action])
         yield _doc(f"/campaigns/{campaign.slug}", "campaign", campaign.title, campaign.summary, text,
                    "young-people", ())
+    for topic in library.topics.values():
+        yield _doc(f"/topics/{topic.slug}", "topic", topic.name, topic.description, "", ",".join(AUDIENCES),
+                   (topic.slug,))
+    services = {service.slug: service for service in library.services}
+    for extra in (data.extra_pages if data else ()):
+        listed = [services[slug] for slug in extra.get("services", ()) if slug in services]
+        text = "\n".join([extra.get("text", "")] + [
+            f"{service.name}. {service.summary} {service.phone or ''}" for service in listed])
+        yield _doc(extra["path"], extra.get("kind", "page"), extra["title"], extra["summary"], text,
+                   extra.get("audience", ",".join(AUDIENCES)), ())
+
+
+# Short pages that list or lead to others (a topic, an event, a listing) would otherwise outrank the
+# page that answers the question, because a word in a short text weighs more; they count for less.
+KIND_BOOSTS = {"topic": 0.4, "event": 0.5, "listing": 0.5, "audience": 0.5}
 
 
 def _doc(path, kind, title, summary, text, audience, topics, **extra) -> dict:
     # The title is in the body too, so matching needs only the body; a title match adds to the score.
     body = f"{title}\n{summary}\n{text}"
     return dict(path=path, kind=kind, title=title, summary=summary, body=body, content=body, spell=body,
-                audience=audience, topics=",".join(topics), **extra)
+                audience=audience, topics=",".join(topics), _boost=KIND_BOOSTS.get(kind, 1.0), **extra)
 
 
 def current_dir(index_dir: str | Path) -> Path | None:
@@ -155,14 +178,14 @@ def _prune(index_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _build_locked(index_dir: Path, library: Library) -> Path:
-    expected = index_hash(library)
+def _build_locked(index_dir: Path, library: Library, data: SearchData | None) -> Path:
+    expected = index_hash(library, data)
     previous = current_dir(index_dir)
     target = index_dir / f"build-{expected[:16]}-{uuid.uuid4().hex[:8]}"
     target.mkdir()
     ix = whoosh_index.create_in(str(target), SCHEMA)
     with ix.writer() as writer:
-        for doc in documents(library):
+        for doc in documents(library, data):
             writer.add_document(**doc)
     ix.close()
     (target / HASH_FILE).write_text(expected)
@@ -172,23 +195,23 @@ def _build_locked(index_dir: Path, library: Library) -> Path:
     return target
 
 
-def build(index_dir: str | Path, library: Library) -> Path:
+def build(index_dir: str | Path, library: Library, data: SearchData | None = None) -> Path:
     """Write a complete new index beside the old one, then swap it in. Returns the new build's directory."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir):
-        return _build_locked(index_dir, library)
+        return _build_locked(index_dir, library, data)
 
 
-def ensure_current(index_dir: str | Path, library: Library) -> bool:
+def ensure_current(index_dir: str | Path, library: Library, data: SearchData | None = None) -> bool:
     """Rebuild if the index is missing or was built from other content. True if it rebuilt."""
-    if current_hash(index_dir) == index_hash(library):
+    if current_hash(index_dir) == index_hash(library, data):
         return False
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir):
         # Another worker may have built it while this one waited for the lock.
-        if current_hash(index_dir) == index_hash(library):
+        if current_hash(index_dir) == index_hash(library, data):
             return False
-        _build_locked(index_dir, library)
+        _build_locked(index_dir, library, data)
     return True

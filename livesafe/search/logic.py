@@ -13,11 +13,14 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import highlight, index as whoosh_index
-from whoosh.qparser import AndGroup, OrGroup, PhrasePlugin, QueryParser
-from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Term
+from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Term
+from whoosh.searching import Hit as WhooshHit
 
 from livesafe.hub.content import AUDIENCES
 from livesafe.search.index import CURRENT
+from livesafe.search.vocabulary import CrisisMatch, SearchData, is_english_word, words_of
+
+EMPTY = SearchData()
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
@@ -26,7 +29,8 @@ MAX_WORD_LENGTH = 30
 PER_PAGE = 10
 MAX_PAGE = 100
 TERM_CACHE_SIZE = 128
-KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign"}
+KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign",
+               "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page"}
 
 
 def clean_query(raw: str | None) -> str:
@@ -91,8 +95,9 @@ class OpenIndex:
 class SearchIndex:
     """Hands out searchers on the current build; one per app, shared by its threads."""
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, data: SearchData | None = None):
         self.index_dir = Path(index_dir)
+        self.data = data or EMPTY
         self._pool: queue.SimpleQueue = queue.SimpleQueue()
 
     def target(self) -> str:
@@ -116,7 +121,7 @@ class SearchIndex:
     def search(self, raw_query: str, **kwargs) -> "SearchResults":
         opened = self.acquire()
         try:
-            return run_search(opened, raw_query, **kwargs)
+            return run_search(opened, raw_query, data=self.data, **kwargs)
         finally:
             self.release(opened)
 
@@ -145,26 +150,63 @@ class SearchResults:
     corrected: bool = False  # True when the hits are for the suggestion (the query itself found nothing)
     audience_counts: list[tuple[str, str, int]] = field(default_factory=list)
     topic_counts: list[tuple[str, int]] = field(default_factory=list)
-
-
-def _parser(schema, fieldname: str, group):
-    # Only words and "quoted phrases": no fields, wildcards, ranges, groups, operators or boosts,
-    # so nothing a person types can make the parser fail or run an expensive query.
-    return QueryParser(fieldname, schema, group=group, plugins=[PhrasePlugin()])
+    crisis: CrisisMatch | None = None  # the search touched the crisis vocabulary: the crisis panel comes first
+    crisis_pages: list[tuple[str, str]] = field(default_factory=list)  # (path, title) shown in the panel
 
 
 def _limit_words(text: str) -> str:
     return " ".join(text.split()[:MAX_WORDS])
 
 
-def _fuzzy(query, reader):
-    """Words the index has never seen also match words one or two edits away."""
-    if isinstance(query, Term) and not isinstance(query, FuzzyTerm) and isinstance(query.text, str):
-        if 4 <= len(query.text) <= MAX_WORD_LENGTH and (query.fieldname, query.text) not in reader:
-            return FuzzyTerm(query.fieldname, query.text, boost=query.boost * 0.5,
-                             maxdist=2 if len(query.text) >= 8 else 1, prefixlength=1)
-        return query
-    return query.apply(lambda child: _fuzzy(child, reader))
+Concept = tuple[str, tuple[tuple[str, ...], ...]]  # (what was typed, every way of saying it, as words)
+
+
+def _concepts(data: SearchData, text: str) -> list[Concept]:
+    """The search as concepts: "quoted phrases" stay whole; other words go through the synonym table."""
+    concepts = []
+    for number, piece in enumerate(re.split(r'"([^"]*)"', text)):
+        if number % 2:
+            if words_of(piece):
+                concepts.append((piece, (words_of(piece),)))
+        else:
+            concepts += data.concepts(piece)
+    return concepts
+
+
+def _fuzzy_allowed(data: SearchData, word: str) -> bool:
+    """Only a word that is no word at all may match other words nearby: never a real English word or
+    known slang ("trapping" must not find "training")."""
+    return (4 <= len(word) <= MAX_WORD_LENGTH and not word.isdigit() and not data.protected(word)
+            and not is_english_word(word))
+
+
+def _concept_query(concept: Concept, fieldname: str, schema, reader, data: SearchData, fuzzy: bool = True):
+    """Any of the concept's alternatives in the field, or None if all are stop words."""
+    analyzer = schema[fieldname].analyzer
+    parts = {}
+    for words in concept[1]:
+        stems = tuple(token.text for token in analyzer(" ".join(words), mode="query"))
+        if len(words) > 1 and len(stems) < 2:
+            continue  # a phrase of stop words and one word ("on me") would match far too much
+        if len(stems) == 1:
+            query = Term(fieldname, stems[0])
+            if (fuzzy and (fieldname, stems[0]) not in reader and len(concept[1]) == 1
+                    and _fuzzy_allowed(data, words[0])):
+                query = FuzzyTerm(fieldname, stems[0], boost=0.5, maxdist=2 if len(stems[0]) >= 8 else 1,
+                                  prefixlength=1)
+            parts[stems] = query
+        elif stems:
+            parts[stems] = Phrase(fieldname, list(stems))
+    if not parts:
+        return None
+    return next(iter(parts.values())) if len(parts) == 1 else Or(list(parts.values()))
+
+
+def _combine(queries, group):
+    queries = [query for query in queries if query is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else group(queries)
 
 
 def _known(reader, schema, word: str) -> bool:
@@ -175,19 +217,29 @@ def _known(reader, schema, word: str) -> bool:
     return bool(stems) and all(reader.doc_frequency("body", stem) for stem in stems)
 
 
-def suggest(searcher, text: str) -> str | None:
-    """The query with each unknown word replaced by the closest known word, or None if all are known."""
+def suggest(searcher, text: str, data: SearchData | None = None, crisis: CrisisMatch | None = None) -> str | None:
+    """The query with each misspelt word replaced by the closest word the site knows, or None.
+
+    Only a word that is no word at all is corrected: never a real English word, a word on the site,
+    slang from the synonym table, or a crisis word (nor anything one letter from one).
+    """
+    data = data or EMPTY
     reader = searcher.reader()
     corrector = searcher.corrector("spell")
     analyzer = searcher.schema["spell"].analyzer
+    untouchable = crisis.words if crisis else frozenset()
     pieces, last, changed = [], 0, False
     for token in analyzer(text, chars=True, mode="query"):
         word = token.text
-        if not 4 <= len(word) <= MAX_WORD_LENGTH or word.isdigit() or _known(reader, searcher.schema, word):
+        if (not 4 <= len(word) <= MAX_WORD_LENGTH or word.isdigit() or word in untouchable or data.protected(word)
+                or is_english_word(word) or _known(reader, searcher.schema, word)):
             continue
-        # Sharing the first letter: most typos keep it, and it makes suggesting ten times faster.
-        found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-        if found:
+        # One letter wrong anywhere ("nife"), else two, sharing the first letter: most typos keep it,
+        # and it makes suggesting ten times faster.
+        found = (corrector.suggest(word, limit=1, maxdist=1, prefix=0)
+                 or corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+                 or data.slang_corrector().suggest(word, limit=1, maxdist=2, prefix=1))
+        if found and found[0] != word:
             pieces += [text[last:token.startchar], found[0]]
             last, changed = token.endchar, True
     if not changed:
@@ -196,8 +248,10 @@ def suggest(searcher, text: str) -> str | None:
 
 
 def _docs(query, opened: OpenIndex) -> set[int]:
-    """Every document the query matches. The parser only makes ANDs and ORs of terms and phrases, so this
+    """Every document the query matches. Queries here are ANDs and ORs of terms and phrases, so this
     is set algebra on posting lists (much faster than stepping a matcher through every document)."""
+    if query is None:
+        return set()
     if isinstance(query, Or):
         return set().union(*(_docs(child, opened) for child in query.subqueries))
     if isinstance(query, And):
@@ -215,26 +269,49 @@ def _matched(opened: OpenIndex, query, now: datetime) -> set[int]:
     return _docs(query, opened) - finished
 
 
-def _choose_query(opened: OpenIndex, words: str, suggestion: str | None, now: datetime):
-    """(query, matched documents, corrected?) for what was typed.
+def _queries(opened: OpenIndex, data: SearchData, concepts: list[Concept], fuzzy: bool = True):
+    """(query on the body that decides what matches, query that adds to the score).
 
-    Pages with all the words come first; if none has them all, pages with any of them. If nothing
-    matches the words as typed but the suggestion does ("knif crme" -> "knife crime"), search that.
-    Matching is on `body` (which holds the title too); a match in the title adds to the score.
+    A page matches with any concept; pages with every concept, with them in the title or summary, or
+    with the typed words side by side, score more.
     """
     schema, reader = opened.searcher.schema, opened.searcher.reader()
-    any_word, all_words = _parser(schema, "body", OrGroup.factory(0.9)), _parser(schema, "body", AndGroup)
+    each = [_concept_query(concept, "body", schema, reader, data, fuzzy) for concept in concepts]
+    body = _combine(each, Or)
+    extra = [_concept_query(concept, name, schema, reader, data)
+             for concept in concepts for name in ("title", "summary")]
+    every = [query for query in each if query is not None]
+    if len(every) > 1:
+        extra.append(And(every, boost=2.0))
+    # Words typed side by side ("lock knife") score more where the page has them side by side too.
+    typed = [stem for concept in concepts
+             for stem in (token.text for token in schema["body"].analyzer(concept[0], mode="query"))]
+    extra += [Phrase("body", [first, second], slop=2, boost=2.0) for first, second in zip(typed, typed[1:])]
+    return body, _combine(extra, Or)
+
+
+def _choose_query(opened: OpenIndex, data: SearchData, words: str, suggestion: str | None,
+                  crisis: CrisisMatch | None, now: datetime):
+    """(query, matched documents, corrected?) for what was typed.
+
+    Pages with any concept match; those with all of them score more (see `_queries`). If nothing
+    matches the words as typed but the suggestion does ("knif crme" -> "knife crime"), search that.
+    A crisis search also looks for the words of its crisis kinds ("feeling low", "unsafe"), so the
+    results under the crisis panel are about the same thing.
+    """
+    concepts = _concepts(data, words)
     corrected = False
-    if suggestion and not _matched(opened, any_word.parse(words), now):
-        corrected = bool(_matched(opened, _fuzzy(any_word.parse(suggestion), reader), now))
-        words = suggestion if corrected else words
-    for parser in (all_words, any_word):
-        query = _fuzzy(parser.parse(words), reader)
-        matched = _matched(opened, query, now)
-        if matched:
-            break
-    in_title = _fuzzy(_parser(schema, "title", OrGroup).parse(words), reader)
-    return AndMaybe(query, in_title), matched, corrected
+    if suggestion and not _matched(opened, _queries(opened, data, concepts, fuzzy=False)[0], now):
+        suggested = _concepts(data, suggestion)
+        corrected = bool(_matched(opened, _queries(opened, data, suggested)[0], now))
+        concepts = suggested if corrected else concepts
+    if crisis:
+        concepts = concepts + [concept for kind in crisis.kinds for concept in data.concepts(kind.search)]
+    query, extra = _queries(opened, data, concepts)
+    if query is None:
+        return None, set(), corrected
+    matched = _matched(opened, query, now)
+    return (AndMaybe(query, extra) if extra is not None else query), matched, corrected
 
 
 def _counts(matched: set[int], facets: dict[str, frozenset], other: frozenset | None) -> dict[str, int]:
@@ -243,16 +320,28 @@ def _counts(matched: set[int], facets: dict[str, frozenset], other: frozenset | 
 
 
 def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, topic: str | None = None,
-               page: int = 1, now: datetime | None = None, per_page: int = PER_PAGE) -> SearchResults:
+               page: int = 1, now: datetime | None = None, per_page: int = PER_PAGE,
+               data: SearchData | None = None) -> SearchResults:
     now = now or datetime.now(timezone.utc)
+    data = data or EMPTY
     text = clean_query(raw_query)
     results = SearchResults(query=text)
     words = _limit_words(text)
     if not re.search(r"\w", words):
         return results
     searcher = opened.searcher
-    results.suggestion = suggest(searcher, words)
-    query, matched, results.corrected = _choose_query(opened, words, results.suggestion, now)
+    reader = searcher.reader()
+    results.crisis = data.crisis(words, site_knows=lambda word: bool(reader.doc_frequency("spell", word)))
+    results.suggestion = suggest(searcher, words, data, results.crisis)
+    query, matched, results.corrected = _choose_query(opened, data, words, results.suggestion, results.crisis, now)
+    # A crisis search puts the pages of its crisis kinds first, in the order crisis.yaml gives.
+    pinned = []
+    if results.crisis:
+        for path in results.crisis.pages:
+            pinned += sorted(opened.docs_for_term("path", path))
+        matched |= set(pinned)
+        results.crisis_pages = [(searcher.stored_fields(docnum)["path"], searcher.stored_fields(docnum)["title"])
+                                for docnum in pinned]
 
     audience_docs = opened.facets["audience"].get(audience, frozenset()) if audience else None
     topic_docs = opened.facets["topics"].get(topic, frozenset()) if topic else None
@@ -272,11 +361,16 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
     if not allowed:
         return results
 
-    found = searcher.search(query, limit=results.page * per_page, filter=allowed, terms=True)
-    found.fragmenter = highlight.PinpointFragmenter(maxchars=160, surround=60, autotrim=True)
-    found.formatter = _MarkFormatter()
-    for hit in found[(results.page - 1) * per_page:results.page * per_page]:
-        snippet = hit.highlights("body", text=hit["content"], top=2)
+    pinned = [docnum for docnum in pinned if docnum in allowed]
+    ranked: list = [searcher.stored_fields(docnum) for docnum in pinned]
+    rest = allowed - set(pinned)
+    if rest and query is not None:
+        found = searcher.search(query, limit=results.page * per_page, filter=rest, terms=True)
+        found.fragmenter = highlight.PinpointFragmenter(maxchars=160, surround=60, autotrim=True)
+        found.formatter = _MarkFormatter()
+        ranked += list(found[:results.page * per_page])
+    for hit in ranked[(results.page - 1) * per_page:results.page * per_page]:
+        snippet = hit.highlights("body", text=hit["content"], top=2) if isinstance(hit, WhooshHit) else None
         results.hits.append(Hit(
             path=hit["path"],
             kind=hit["kind"],

@@ -29,7 +29,7 @@ def search():
     def context():
         results = searches.search(query, audience=audience, topic=topic, page=page, now=now)
         return dict(results=results, audience=audience, topic=topic, topics=lib.topics, audiences=AUDIENCES,
-                    assets=_assets(query) if page == 1 else None)
+                    assets=_assets(query) if page == 1 else None, crisis_contacts=searches.data.general_contacts)
 
     # The same address gives the same page until the index is rebuilt or another event finishes.
     finished = tuple(event.slug for event in lib.events if event.ends <= now)

@@ -33,7 +33,7 @@ def test_snippets_mark_the_matched_words_and_escape_everything_else(make_index):
 
 def test_plural_and_stemmed_forms_match(make_index):
     searches, _ = make_index(pages=[page("a", "Blades", "Carrying knives is dangerous.")])
-    assert searches.search("knife carried").total == 1
+    assert searches.search("knife carried").hits[0].path == "/articles/a"
 
 
 def test_did_you_mean_corrects_knif_crme_and_finds_knife_crime_pages(shipped, library):
@@ -115,7 +115,8 @@ def test_finished_events_are_not_found(make_index):
 def test_services_events_and_campaigns_are_searchable(shipped):
     assert shipped.search("Childline", now=NOW).hits[0].path == "/services#childline"
     webinars = shipped.search("webinar", now=NOW)
-    assert webinars.hits and all(hit.kind == "event" for hit in webinars.hits[:3])
+    # The events listing is a page people look for too.
+    assert webinars.hits and all(hit.kind == "event" or hit.path == "/events" for hit in webinars.hits[:3])
     assert "/campaigns/lives-not-knives" in [hit.path for hit in shipped.search("lives not knives", now=NOW).hits]
 
 

@@ -15,8 +15,11 @@ def test_search_page_is_a_get_form_with_live_search(client):
     page = _text(response)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert '<form method="get" action="/search"' in page
-    assert 'hx-get="/search" hx-trigger="input changed delay:300ms, search"' in page
-    assert 'hx-target="#search-results" hx-push-url="true"' in page
+    # Typing updates the results without touching the address; a deliberate submit replaces it (never pushes).
+    assert 'hx-get="/search" hx-trigger="input changed delay:300ms" hx-target="#search-results"' in page
+    assert 'hx-include="closest form" hx-replace-url="false"' in page
+    assert 'hx-get="/search" hx-trigger="submit"\n      hx-target="#search-results" hx-replace-url="true"' in page
+    assert "hx-push-url" not in page
     assert 'id="search-results"' in page and 'name="q"' in page
 
 
@@ -151,3 +154,22 @@ def test_searching_from_an_audience_page_keeps_to_that_audience(client):
     assert '<input type="hidden" name="audience" value="parents-carers">' in page
     results = _text(client.get("/search?q=knife&audience=parents-carers"))
     assert "For parents and carers" in results and "For young people" not in results
+
+
+def test_a_crisis_search_shows_the_crisis_panel_before_any_result(client):
+    page = _text(client.get("/search", query_string={"q": "i want to kill myself"}))
+    panel = page.index('class="crisis-panel"')
+    assert panel < page.index('class="results"')
+    assert 'href="tel:999"' in page and 'href="tel:116123"' in page and 'href="sms:85258"' in page
+    assert 'href="tel:08001111"' in page and 'aria-labelledby="crisis-title"' in page
+    assert "Did you mean" not in page and "kind myself" not in page
+
+
+def test_a_crisis_search_from_live_search_gets_the_panel_in_the_fragment(client):
+    page = _text(client.get("/search?q=sucidal", headers={"HX-Request": "true"}))
+    assert "<html" not in page and 'class="crisis-panel"' in page and "social" not in page.lower().split("crisis")[0]
+
+
+def test_zero_results_show_the_crisis_routes(client):
+    page = _text(client.get("/search?q=qwzxv"))
+    assert 'id="crisis-routes-title"' in page and 'href="tel:116123"' in page and 'href="tel:111"' in page

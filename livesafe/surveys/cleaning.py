@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from livesafe.audit.logic import record
 from livesafe.extensions import db
+from livesafe.surveys import releases
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveyWave
 
 
@@ -16,6 +17,7 @@ def _delete(wave: SurveyWave, ids: list[int], reason: str, actor, how: dict) -> 
     if ids:
         db.session.execute(sa.delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
         db.session.execute(sa.delete(SurveyResponse).where(SurveyResponse.id.in_(ids)))
+    releases.recount_next(wave)
     record(actor, "survey_wave.delete_responses", wave, after={"reason": reason.strip(), "deleted": len(ids), **how})
     db.session.commit()
     return len(ids)

@@ -111,5 +111,7 @@ class SurveyRelease(db.Model):
     last_response_id: Mapped[int]
     responses: Mapped[int]  # real responses included (not published as such: see livesafe.disclosure)
     released_on: Mapped[date] = mapped_column(sa.Date)
+    # Set when staff delete responses: the next release counts everything again (ids can be reused).
+    recount: Mapped[bool] = mapped_column(default=False)
     # {dimension ("" for none): [[question, option, group, count, sum of record keys, sum of numbers], ...]}
     tables: Mapped[dict] = mapped_column(sa.JSON)

@@ -109,7 +109,7 @@ def make(wave: SurveyWave, last: SurveyRelease | None, on) -> SurveyRelease | No
     """Store the next release. Adds only the new responses to the last release's totals when nothing it
     included has gone (deleted, or committed late with a lower id); otherwise counts everything again."""
     upto = db.session.scalar(sa.select(sa.func.max(SurveyResponse.id)).where(_real(wave.id))) or 0
-    if last is not None and _count(wave.id, 0, last.last_response_id) == last.responses:
+    if last is not None and not last.recount and _count(wave.id, 0, last.last_response_id) == last.responses:
         tables = _tables(_cube(wave.id, last.last_response_id, upto), _loaded(last.tables))
     else:
         tables = _tables(_cube(wave.id, 0, upto))
@@ -123,6 +123,11 @@ def make(wave: SurveyWave, last: SurveyRelease | None, on) -> SurveyRelease | No
         db.session.rollback()
         return None
     return release
+
+
+def recount_next(wave: SurveyWave) -> None:
+    """After a deletion: the next release must count everything again, not add to this one."""
+    db.session.execute(sa.update(SurveyRelease).where(SurveyRelease.wave_id == wave.id).values(recount=True))
 
 
 def tables(release: SurveyRelease, dimension: str | None) -> dict:

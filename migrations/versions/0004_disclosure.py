@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('last_response_id', sa.Integer(), nullable=False),
     sa.Column('responses', sa.Integer(), nullable=False),
     sa.Column('released_on', sa.Date(), nullable=False),
+    sa.Column('recount', sa.Boolean(), nullable=False),
     sa.Column('tables', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['wave_id'], ['survey_waves.id'], name=op.f('fk_survey_releases_wave_id_survey_waves')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_releases')),

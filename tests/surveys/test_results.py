@@ -97,7 +97,7 @@ def test_a_breakdown_by_setting_code(app, client, demo_users, wave):
     assert "Riverside Academy (RIVER1)" in page and "No setting code" in page
     wave_page = client.get(f"/surveys/manage/{wave.id}").get_data(as_text=True)
     shown = re.search(r"Riverside Academy \(RIVER1\)</th><td class=\"num\">(\d+)</td>", wave_page)
-    assert shown and 12 <= int(shown.group(1)) <= 18  # 15, give or take the published noise
+    assert shown and 11 <= int(shown.group(1)) <= 19  # 15, give or take the published noise
 
 
 def test_an_unknown_breakdown_or_comparison_is_refused(client, demo_users, wave):
@@ -218,9 +218,9 @@ def test_every_figure_moves_by_at_most_the_documented_noise(client, demo_users, 
     sign_in(client, roles.STAFF)
     rows = _csv(client.get(f"/surveys/manage/{wave.id}/export/results.csv"))
     overall = {r["answer_code"]: r for r in rows if r["question_code"] == "age" and r["breakdown"] == "all"}
-    assert abs(int(overall["young"]["count"]) - 60) <= 3 and abs(int(overall["old"]["count"]) - 40) <= 3
+    assert abs(int(overall["young"]["count"]) - 60) <= 4 and abs(int(overall["old"]["count"]) - 40) <= 4
     base = int(overall["young"]["base"])
-    assert abs(base - 100) <= 3
+    assert abs(base - 100) <= 4
     # Percentages and intervals come from the published counts, never the true ones.
     assert overall["young"]["percent"] == str(round(100 * int(overall["young"]["count"]) / base))
 

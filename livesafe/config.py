@@ -66,6 +66,8 @@ def from_environment(instance_path: str) -> dict:
         "INVITE_TOKEN_SECONDS": _int("INVITE_TOKEN_SECONDS", 7 * 24 * 3600),
         "PASSWORD_HASH_METHOD": "scrypt",
         "SUPPRESSION_THRESHOLD": _int("SUPPRESSION_THRESHOLD", 10),
+        "DISCLOSURE_CELL_KEY": _bool(os.environ.get("DISCLOSURE_CELL_KEY"), True),
+        "SURVEY_RELEASE_EVERY": max(20, _int("SURVEY_RELEASE_EVERY", 20)),
     }
 
 

@@ -110,3 +110,23 @@ class ResultsForm(FlaskForm):
 
     breakdown = SelectField("Break down by", validators=[Optional()])
     compare = SelectField("Compare with", validators=[Optional()])
+    adjust = SelectField("Many comparisons", validators=[Optional()], choices=[
+        ("", "No adjustment"), ("holm", "Adjust for many comparisons (Holm)")])
+
+
+class DeleteAnswerForm(FlaskForm):
+    """Staff delete the whole response behind a junk free-text answer, with a reason (audited)."""
+
+    answer = StringField(validators=[DataRequired()])
+    reason = StringField("Why delete this response?", validators=[
+        DataRequired("Say why this response should be deleted"), Length(min=5, max=300)])
+
+
+class DeleteDayForm(FlaskForm):
+    """Staff delete a flood: every response of one day, optionally from one setting code, with a reason."""
+
+    day = DateField("Day the responses came in", validators=[InputRequired("Enter the day, for example 2026-03-14")])
+    setting = StringField("Setting code (leave empty for responses from any setting or none)",
+                          validators=[Optional(), Length(max=20)])
+    reason = StringField("Why delete these responses?", validators=[
+        DataRequired("Say why these responses should be deleted"), Length(min=5, max=300)])

@@ -5,13 +5,13 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from livesafe.audit.logic import record
 from livesafe.extensions import db
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.models import (
-    SurveyAnswer, SurveyResponse, SurveyResultTotals, SurveySetting, SurveySubmissionToken, SurveyWave,
+    SurveyAnswer, SurveyResponse, SurveySetting, SurveySubmissionToken, SurveyWave,
 )
 from livesafe.throttle import logic as throttle
 from livesafe.throttle.logic import key_for
@@ -198,106 +198,3 @@ def real_answers(wave_id: int):
 def response_count(wave_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count(SurveyResponse.id)).where(
         SurveyResponse.wave_id == wave_id, SurveyResponse.is_test.is_(False)))
-
-
-def counts_by_setting(wave_id: int) -> dict[str | None, int]:
-    rows = db.session.execute(
-        sa.select(SurveyResponse.setting_code, sa.func.count(SurveyResponse.id))
-        .where(SurveyResponse.wave_id == wave_id, SurveyResponse.is_test.is_(False))
-        .group_by(SurveyResponse.setting_code)
-    )
-    return {code: n for code, n in rows}
-
-
-def group_totals(wave: SurveyWave, dimension: str | None, after: int, upto: int) -> dict:
-    """The SQL GROUP BY over the answers of responses with after < id <= upto:
-    {(question, option, group): [answers, sum of numbers]}."""
-    a = SurveyAnswer
-    tests = sa.select(SurveyResponse.id).where(SurveyResponse.wave_id == wave.id, SurveyResponse.is_test.is_(True))
-    query = sa.select(a.question, a.option, sa.func.count(), sa.func.sum(a.number)).where(
-        a.response_id.not_in(tests), a.response_id <= upto)
-    if after:  # only the newest answers: found through the response_id index ("+ 0" keeps wave_id's index out)
-        query = query.where(a.response_id > after, (a.wave_id + 0) == wave.id)
-    else:  # everything: one scan of the results index
-        query = query.where(a.wave_id == wave.id)
-    columns = [a.question, a.option]
-    if dimension:  # setting, district, age_band or gender: columns of the response
-        group = getattr(SurveyResponse, "setting_code" if dimension == "setting" else dimension)
-        query = query.join(SurveyResponse, SurveyResponse.id == a.response_id).add_columns(group)
-        columns.append(group)
-    totals = {}
-    for row in db.session.execute(query.group_by(*columns)):
-        totals[(row[0], row[1], row[4] if dimension else None)] = [row[2], int(row[3] or 0)]
-    return totals
-
-
-def _merge(old: dict, new: dict) -> dict:
-    merged = {key: list(value) for key, value in old.items()}
-    for key, (n, total) in new.items():
-        merged.setdefault(key, [0, 0])
-        merged[key][0] += n
-        merged[key][1] += total
-    return merged
-
-
-def _count(wave_id: int, after: int, upto: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(SurveyResponse.id)).where(
-        SurveyResponse.wave_id == wave_id, SurveyResponse.id > after, SurveyResponse.id <= upto))
-
-
-def totals(wave: SurveyWave, dimension: str | None = None) -> dict:
-    """{(question, option, group): [answers, sum of numbers]} for every real response so far.
-
-    Responses are only ever added, so the totals of the responses up to some id are kept
-    (SurveyResultTotals) and later views only run the GROUP BY over the responses added since.
-    Counting the responses before and after each GROUP BY proves nothing arrived out of order
-    meanwhile (a slow submission can commit a lower id late); if something did, it starts again.
-    """
-    key = dimension or ""
-    stored = db.session.scalar(sa.select(SurveyResultTotals).where(
-        SurveyResultTotals.wave_id == wave.id, SurveyResultTotals.dimension == key))
-    upto = db.session.scalar(sa.select(sa.func.max(SurveyResponse.id)).where(SurveyResponse.wave_id == wave.id)) or 0
-    after, known, kept = 0, 0, {}
-    if stored and _count(wave.id, 0, stored.last_response_id) == stored.responses:
-        after, known = stored.last_response_id, stored.responses
-        kept = {(q, o, g): [n, total] for q, o, g, n, total in stored.rows}
-    if stored and after == upto and after:
-        return kept
-    added = _count(wave.id, after, upto)
-    result = _merge(kept, group_totals(wave, dimension, after, upto))
-    if _count(wave.id, after, upto) == added and _count(wave.id, 0, after) == known:
-        rows = [[q, o, g, n, total] for (q, o, g), (n, total) in result.items()]
-        try:
-            if stored is None:
-                db.session.add(SurveyResultTotals(wave_id=wave.id, dimension=key, responses=known + added,
-                                                  last_response_id=upto, rows=rows))
-            else:
-                stored.responses, stored.last_response_id, stored.rows = known + added, upto, rows
-            db.session.commit()
-        except (IntegrityError, OperationalError):  # another view stored them first, or the database is busy
-            db.session.rollback()
-    return result
-
-
-def aggregate(wave: SurveyWave, dimension: str | None = None):
-    """The counts behind every result, from SQL GROUP BYs (never a loop over responses).
-
-    Returns (counts, bases, means): counts[(question, option, group)] = people who chose the option;
-    bases[(question, group)] = people who answered the question; means[(question, group)] for number
-    questions. group is None without a breakdown; with one it is the group's option value or setting
-    code, None for people who did not answer the breakdown question (or had no setting code).
-    """
-    kinds = {q["code"]: q["type"] for q in defs.questions(wave.definition)}
-    counts, bases, means = {}, {}, {}
-    for (question, option, key), (n, total) in totals(wave, dimension).items():
-        if question not in kinds or not n:
-            continue
-        if option is None:  # a number, a text, or the "answered" row of a multiple choice
-            bases[(question, key)] = n
-            if kinds[question] == "number":
-                means[(question, key)] = total / n
-        else:
-            counts[(question, option, key)] = n
-            if kinds[question] != "multiple":  # one option per person: the options add up to the base
-                bases[(question, key)] = bases.get((question, key), 0) + n
-    return counts, bases, means

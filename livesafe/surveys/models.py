@@ -10,6 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from livesafe.disclosure import new_record_key
 from livesafe.extensions import db
 from livesafe.timeutil import UTCDateTime, utcnow
 
@@ -55,6 +56,9 @@ class SurveyResponse(db.Model):
     age_band: Mapped[str | None] = mapped_column(sa.String(60))
     gender: Mapped[str | None] = mapped_column(sa.String(60))
     is_test: Mapped[bool] = mapped_column(default=False)
+    # Random, drawn when stored: published counts are perturbed by the sum of their records' keys
+    # (livesafe.disclosure, the cell key method).
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key)
 
 
 class SurveyAnswer(db.Model):
@@ -92,17 +96,22 @@ class SurveySubmissionToken(db.Model):
     wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
 
 
-class SurveyResultTotals(db.Model):
-    """The GROUP BY totals of a wave's responses with id <= last_response_id (for one breakdown, or
-    none), kept so a results page only has to add up the responses that arrived since. Derived data:
-    deleting a row only makes the next view slower."""
+class SurveyRelease(db.Model):
+    """One release of a wave's results: the responses with id <= last_response_id that existed when it
+    was made. Results only ever show a release, so two views cannot be one response apart. The tables
+    are the release's GROUP BY totals, kept because a release never changes (derived data).
+    Only the date is kept, no time."""
 
-    __tablename__ = "survey_result_totals"
-    __table_args__ = (sa.UniqueConstraint("wave_id", "dimension"),)
+    __tablename__ = "survey_releases"
+    __table_args__ = (sa.UniqueConstraint("wave_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
-    dimension: Mapped[str] = mapped_column(sa.String(20))  # "" for no breakdown
-    responses: Mapped[int]
+    number: Mapped[int]
     last_response_id: Mapped[int]
-    rows: Mapped[list] = mapped_column(sa.JSON)  # [question, option, group, answers, sum of numbers]
+    responses: Mapped[int]  # real responses included (not published as such: see livesafe.disclosure)
+    released_on: Mapped[date] = mapped_column(sa.Date)
+    # Set when staff delete responses: the next release counts everything again (ids can be reused).
+    recount: Mapped[bool] = mapped_column(default=False)
+    # {dimension ("" for none): [[question, option, group, count, sum of record keys, sum of numbers], ...]}
+    tables: Mapped[dict] = mapped_column(sa.JSON)

@@ -1,60 +1,97 @@
-"""Results as staff see and export them: counts, percentages with 95% intervals, breakdowns,
-comparison with an earlier wave, all with small numbers suppressed. The counting is done by
-SQL in logic.aggregate; this module only shapes the few aggregated rows."""
+"""Results as staff see and export them: counts, percentages with 95% intervals, breakdowns, comparison
+with an earlier wave, responses per setting, free-text counts and the CSV.
+
+Every count shown comes from livesafe.disclosure.publish (the cell key method plus the threshold), and
+percentages, intervals and tests are worked out from those published counts only, so nothing on a page
+or in a file is finer than what is shown. Figures are those of the wave's current release
+(livesafe.surveys.releases); a release never changes, so computed tables are cached by release.
+"""
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+import secrets
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
+from livesafe import disclosure
+from livesafe.disclosure import Published, Tally
 from livesafe.extensions import db
 from livesafe.surveys import definitions as defs
-from livesafe.surveys import logic, stats
-from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
-from livesafe.surveys.stats import PRIMARY, SHOWN
+from livesafe.surveys import logic, releases, stats
+from livesafe.surveys.models import SurveyAnswer, SurveyRelease, SurveyResponse, SurveySetting, SurveyWave
+from livesafe.surveys.releases import RESPONSES
 
 DIMENSION_LABELS = {"district": "District", "age_band": "Age band", "gender": "Gender", "setting": "Setting code"}
 NOT_ANSWERED = "Not answered"
 NO_SETTING = "No setting code"
+CACHE_SIZE = 256
 
 
 def threshold() -> int:
-    return int(current_app.config["SUPPRESSION_THRESHOLD"])
+    return disclosure.threshold()
+
+
+def _cached(key: tuple, compute):
+    """Computed tables by (what, wave, release, ...): a release never changes. Per app, bounded."""
+    cache = current_app.extensions.setdefault("survey_results", {})
+    key = key + (current_app.config.get("DISCLOSURE_CELL_KEY", True), threshold())
+    if key not in cache:
+        if len(cache) >= CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = compute()
+    return cache[key]
 
 
 @dataclass
 class Cell:
-    count: int
-    state: str
-    base: int
-    base_state: str
-    t: int
+    """A published count and the published count it is a share of (for percentages)."""
+
+    published: Published
+    base: Published
+
+    @property
+    def count(self) -> int | None:
+        return self.published.count
 
     @property
     def shown(self) -> bool:
-        return self.state == SHOWN
+        return self.published.shown
 
     @property
     def text(self) -> str:
-        return stats.shown_as(self.state, self.count, self.t)
+        return self.published.label
 
     @property
     def has_percent(self) -> bool:
-        """A percentage of a hidden base or of a hidden count would give the hidden number away."""
-        return self.shown and self.base_state == SHOWN and self.base > 0
+        """Only from published counts; none for a count or base below the threshold."""
+        return self.shown and self.base.shown and self.base.count > 0
+
+    @property
+    def share(self) -> int | None:
+        # Noise can lift a count a little above its base: a share is never over 100%.
+        return min(self.count, self.base.count) if self.has_percent else None
 
     @property
     def percent(self) -> float | None:
-        return stats.percent(self.count, self.base) if self.has_percent else None
+        return stats.percent(self.share, self.base.count) if self.has_percent else None
 
     @property
     def interval(self) -> tuple[float, float] | None:
         if not self.has_percent:
             return None
-        low, high = stats.wilson(self.count, self.base)
+        low, high = stats.wilson(self.share, self.base.count)
         return 100 * low, 100 * high
+
+    @property
+    def interval_text(self) -> str:
+        return stats.format_interval(*self.interval) if self.has_percent else ""
+
+
+def _base_cell(published: Published) -> Cell:
+    return Cell(published, published)
 
 
 @dataclass
@@ -63,12 +100,7 @@ class OptionResult:
     label: str
     cell: Cell
     earlier: Cell | None = None
-
-    @property
-    def comparison(self) -> stats.Comparison | None:
-        if self.earlier is None or not (self.cell.has_percent and self.earlier.has_percent):
-            return None
-        return stats.compare(self.cell.count, self.cell.base, self.earlier.count, self.earlier.base)
+    comparison: stats.Comparison | None = None
 
 
 @dataclass
@@ -89,44 +121,110 @@ class QuestionResult:
 
     @property
     def small(self) -> bool:
-        return self.base.base_state == SHOWN and self.base.count < stats.SMALL_BASE
+        return self.base.shown and self.base.count < stats.SMALL_BASE
 
 
-def _base_cell(n: int, state: str, t: int) -> Cell:
-    return Cell(n, state, n, state, t)
+# Figures of a release ------------------------------------------------------------
+
+def release_of(wave: SurveyWave) -> SurveyRelease | None:
+    return releases.current(wave)
 
 
-def overall(wave: SurveyWave, earlier: SurveyWave | None = None) -> list[QuestionResult]:
-    t = threshold()
-    counts, bases, means = logic.aggregate(wave)
-    results = [_question_result(q, counts, bases, means, t) for q in defs.questions(wave.definition)]
-    if earlier is not None:
-        before = {r.code: r for r in overall(earlier)}
-        for result in results:
-            old = before.get(result.code)
-            if old is None or old.kind != result.kind:
-                continue
-            result.earlier_base = old.base
-            old_options = {o.value: o.cell for o in old.options}
-            for option in result.options:
-                option.earlier = old_options.get(option.value)
+def _figures(wave: SurveyWave, release: SurveyRelease, dimension: str | None):
+    """(counts, bases, means) of one breakdown of a release: counts[(question, option, group)] and
+    bases[(question, group)] (people who answered; RESPONSES for responses) as Tallies."""
+    kinds = {q["code"]: q["type"] for q in defs.questions(wave.definition)}
+    counts, bases, means = {}, {}, {}
+    for (question, option, group), (n, keys, numbers) in releases.tables(release, dimension).items():
+        if question == RESPONSES:
+            bases[(RESPONSES, group)] = Tally(n, keys)
+        elif question not in kinds or not n:
+            continue
+        elif option is None:  # a number, a text, or the "answered" row of a multiple choice
+            bases[(question, group)] = Tally(n, keys)
+            if kinds[question] == "number":
+                means[(question, group)] = numbers / n
+        else:
+            counts[(question, option, group)] = Tally(n, keys)
+            if kinds[question] != "multiple":  # one option per person: the options add up to the base
+                bases.setdefault((question, group), Tally()).add(n, keys)
+    return counts, bases, means
+
+
+def _publish(tallies: dict, key) -> Published:
+    """A cell nobody is in is published like any other (so "<10" never reveals a true zero)."""
+    return tallies.get(key, Tally()).publish()
+
+
+def _overall(wave: SurveyWave, release: SurveyRelease) -> list[QuestionResult]:
+    counts, bases, means = _figures(wave, release, None)
+    results = []
+    for q in defs.questions(wave.definition):
+        code = q["code"]
+        base = _base_cell(_publish(bases, (code, None)))
+        if q["type"] not in defs.OPTION_TYPES:
+            mean = means.get((code, None)) if base.shown else None
+            results.append(QuestionResult(q, base, mean=mean))
+            continue
+        results.append(QuestionResult(q, base, [
+            OptionResult(value, label, Cell(_publish(counts, (code, value, None)), base.published))
+            for value, label in defs.choices(q)
+        ]))
     return results
 
 
-def _question_result(q, counts, bases, means, t) -> QuestionResult:
-    code = q["code"]
-    base = bases.get((code, None), 0)
-    if q["type"] not in defs.OPTION_TYPES:
-        state = PRIMARY if base < t else SHOWN
-        mean = means.get((code, None)) if state == SHOWN else None
-        return QuestionResult(q, _base_cell(base, state, t), mean=mean)
-    values = defs.choices(q)
-    option_counts = {value: counts.get((code, value, None), 0) for value, _ in values}
-    states, base_state = stats.one_way(option_counts, base, t, additive=q["type"] != "multiple")
-    return QuestionResult(q, _base_cell(base, base_state, t), [
-        OptionResult(value, label, Cell(option_counts[value], states[value], base, base_state, t))
-        for value, label in values
-    ])
+def overall(wave: SurveyWave, earlier: SurveyWave | None = None, adjust: bool = False) -> list[QuestionResult]:
+    """The wave's results at its current release ([] before the first release); with an earlier wave,
+    each option compared with it (two-proportion z-test on published counts; Holm-adjusted if asked)."""
+    release = release_of(wave)
+    if release is None:
+        return []
+    results = _cached(("overall", wave.id, release.id), lambda: _overall(wave, release))
+    if earlier is None:
+        return results
+    before = {r.code: r for r in overall(earlier)}
+    compared = []
+    for result in results:
+        old = before.get(result.code)
+        if old is None or old.kind != result.kind:
+            compared.append(result)
+            continue
+        old_options = {o.value: o.cell for o in old.options}
+        options = []
+        for option in result.options:
+            then = old_options.get(option.value)
+            test = None
+            if then is not None and option.cell.has_percent and then.has_percent:
+                test = stats.compare(option.cell.share, option.cell.base.count, then.share, then.base.count)
+            options.append(replace(option, earlier=then, comparison=test))
+        compared.append(replace(result, options=options, earlier_base=old.base))
+    if adjust:
+        _holm(compared)
+    return compared
+
+
+def _holm(results: list[QuestionResult]) -> None:
+    tested = [o for r in results for o in r.options if o.comparison is not None]
+    for option, p in zip(tested, stats.holm([o.comparison.p_value for o in tested])):
+        option.comparison = replace(option.comparison, adjusted_p=p, significant=p < stats.SIGNIFICANCE)
+
+
+def responses_total(wave: SurveyWave) -> Published | None:
+    """The published number of responses at the current release (None before the first)."""
+    release = release_of(wave)
+    if release is None:
+        return None
+    _, bases, _ = _figures(wave, release, None)
+    return _publish(bases, (RESPONSES, None))
+
+
+def latest_total(wave: SurveyWave) -> Published | None:
+    """As responses_total, without making a release (for lists of waves)."""
+    release = releases.latest(wave)
+    if release is None:
+        return None
+    _, bases, _ = _figures(wave, release, None)
+    return _publish(bases, (RESPONSES, None))
 
 
 # Breakdowns --------------------------------------------------------------------
@@ -139,72 +237,66 @@ class CrossResult:
     totals: list[Cell]  # people answering, per group
     grand: Cell
     means: list[float | None] = field(default_factory=list)
-    withheld: bool = False  # too few people to show any of it safely
 
 
 def dimensions(wave: SurveyWave) -> list[tuple[str, str]]:
     return [(d, DIMENSION_LABELS[d]) for d in wave.definition.get("breakdowns", {})] + [("setting", DIMENSION_LABELS["setting"])]
 
 
-def _groups(wave: SurveyWave, dimension: str, counts: dict, bases: dict) -> list[tuple]:
+def _groups(wave: SurveyWave, dimension: str, bases: dict) -> list[tuple]:
+    """Every group is listed, with responses or not: leaving one out would tell a true zero."""
     if dimension == "setting":
-        used = sorted({key for (_, key) in bases if key is not None})
         names = dict(db.session.execute(sa.select(SurveySetting.code, SurveySetting.name)).all())
-        return [(code, f"{names.get(code, 'Unknown setting')} ({code})") for code in used] + [(None, NO_SETTING)]
+        codes = sorted(set(names) | {key for (_, key) in bases if key is not None})
+        return [(code, f"{names.get(code, 'Unknown setting')} ({code})") for code in codes] + [(None, NO_SETTING)]
     question = defs.question_map(wave.definition)[wave.definition["breakdowns"][dimension]]
     return defs.choices(question) + [(None, NOT_ANSWERED)]
 
 
-def breakdown(wave: SurveyWave, dimension: str, overall_results: list[QuestionResult]) -> list[CrossResult]:
-    t = threshold()
-    counts, bases, means = logic.aggregate(wave, dimension)
-    groups = _groups(wave, dimension, counts, bases)
+def _breakdown(wave: SurveyWave, release: SurveyRelease, dimension: str) -> list[CrossResult]:
+    counts, bases, means = _figures(wave, release, dimension)
+    groups = _groups(wave, dimension, bases)
     keys = [key for key, _ in groups]
     own = wave.definition["breakdowns"].get(dimension)
     crosses = []
-    for result in overall_results:
+    for result in _cached(("overall", wave.id, release.id), lambda: _overall(wave, release)):
         q, code = result.question, result.code
         if code == own:
             continue
-        group_bases = {key: bases.get((code, key), 0) for key in keys}
+        totals = [_base_cell(_publish(bases, (code, k))) for k in keys]
         if q["type"] not in defs.OPTION_TYPES:  # number and text: how many people answered, per group
-            _, _, states, _, withheld = stats.cross(
-                {("n", k): n for k, n in group_bases.items()}, {"n": result.base.count}, group_bases,
-                result.base.count, t, forced_rows={"n": result.base.state}, forced_grand=result.base.state)
-            totals = [_base_cell(group_bases[k], states[k], t) for k in keys]
-            group_means = [means.get((code, k)) if states[k] == SHOWN else None for k in keys]
-            crosses.append(CrossResult(q, groups, [], totals, result.base, group_means, withheld=withheld))
+            group_means = [means.get((code, k)) if total.shown else None for k, total in zip(keys, totals)]
+            crosses.append(CrossResult(q, groups, [], totals, result.base, group_means))
             continue
-        cells = {(o.value, k): counts.get((code, o.value, k), 0) for o in result.options for k in keys}
-        cell_states, _, total_states, _, withheld = stats.cross(
-            cells, {o.value: o.cell.count for o in result.options}, group_bases, result.base.count, t,
-            additive=q["type"] != "multiple",
-            forced_rows={o.value: o.cell.state for o in result.options}, forced_grand=result.base.state,
-        )
         rows = [
             (o.value, o.label,
-             [Cell(cells[(o.value, k)], cell_states[(o.value, k)], group_bases[k], total_states[k], t) for k in keys],
+             [Cell(_publish(counts, (code, o.value, k)), total.published) for k, total in zip(keys, totals)],
              o.cell)
             for o in result.options
         ]
-        totals = [_base_cell(group_bases[k], total_states[k], t) for k in keys]
-        crosses.append(CrossResult(q, groups, [] if withheld else rows, totals, result.base, withheld=withheld))
+        crosses.append(CrossResult(q, groups, rows, totals, result.base))
     return crosses
+
+
+def breakdown(wave: SurveyWave, dimension: str) -> list[CrossResult]:
+    release = release_of(wave)
+    if release is None:
+        return []
+    return _cached(("breakdown", wave.id, release.id, dimension), lambda: _breakdown(wave, release, dimension))
 
 
 # Setting counts ----------------------------------------------------------------
 
-def setting_counts(wave: SurveyWave) -> tuple[list[tuple[str, Cell]], Cell]:
-    """Responses per setting code (and without one), suppressed like any other result."""
-    t = threshold()
-    counts = logic.counts_by_setting(wave.id)
-    names = dict(db.session.execute(sa.select(SurveySetting.code, SurveySetting.name)).all())
-    total = sum(counts.values())
-    keyed = {code or "": n for code, n in counts.items()}
-    states, total_state = stats.one_way(keyed, total, t)
-    rows = [(f"{names.get(code, 'Unknown setting')} ({code})" if code else NO_SETTING,
-             Cell(n, states[code], total, total_state, t)) for code, n in sorted(keyed.items())]
-    return rows, _base_cell(total, total_state, t)
+def setting_counts(wave: SurveyWave) -> tuple[list[tuple[str, Cell]], Cell] | None:
+    """Responses per setting code (every setting listed, and responses without one), published."""
+    release = release_of(wave)
+    if release is None:
+        return None
+    _, bases, _ = _figures(wave, release, "setting")
+    total = _base_cell(responses_total(wave))
+    rows = [(label, Cell(_publish(bases, (RESPONSES, code)), total.published))
+            for code, label in _groups(wave, "setting", bases)]
+    return rows, total
 
 
 # Free text ---------------------------------------------------------------------
@@ -234,29 +326,63 @@ def highlight(text: str, pattern: re.Pattern | None) -> list[tuple[str, bool]]:
     return pieces
 
 
+def _answer_tokens() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="survey-free-text-answer")
+
+
+def answer_token(answer_id: int) -> str:
+    """An opaque name for a free-text answer (for the delete button): no order, nothing to join."""
+    return _answer_tokens().dumps(answer_id)
+
+
+def answer_from_token(token: str) -> int | None:
+    try:
+        value = _answer_tokens().loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
 @dataclass
 class FreeTextAnswer:
     pieces: list[tuple[str, bool]]
+    token: str
 
     @property
     def flagged(self) -> bool:
         return any(flag for _, flag in self.pieces)
 
 
-def free_text(wave: SurveyWave, flagged_only: bool = False) -> list[tuple[dict, list[FreeTextAnswer]]]:
-    """Every free-text answer by question, flagged words marked. No date, setting or other answer beside it."""
+@dataclass
+class FreeTextQuestion:
+    question: dict
+    answers: list[FreeTextAnswer]
+    answered: Published | None  # people who answered it, as published on the results (current release)
+
+
+def free_text(wave: SurveyWave, flagged_only: bool = False) -> list[FreeTextQuestion]:
+    """Every free-text answer by question, flagged words marked, in a fresh random order on every view
+    (never the order they arrived in). No date, setting or other answer beside it. Safeguarding comes
+    first, so answers since the last release are listed too; the count given is the published one."""
     pattern = term_pattern(defs.safeguarding_terms())
     texts = db.session.execute(
-        sa.select(SurveyAnswer.question, SurveyAnswer.text)
+        sa.select(SurveyAnswer.id, SurveyAnswer.question, SurveyAnswer.text)
         .where(logic.real_answers(wave.id), SurveyAnswer.text.is_not(None))
-        .order_by(SurveyAnswer.question, SurveyAnswer.id)
     ).all()
     by_question: dict[str, list[FreeTextAnswer]] = {}
-    for question, text in texts:
-        answer = FreeTextAnswer(highlight(text, pattern))
+    for answer_id, question, text in texts:
+        answer = FreeTextAnswer(highlight(text, pattern), answer_token(answer_id))
         if answer.flagged or not flagged_only:
             by_question.setdefault(question, []).append(answer)
-    return [(q, by_question.get(q["code"], [])) for q in defs.questions(wave.definition) if q["type"] == "text"]
+    shuffle = secrets.SystemRandom().shuffle
+    published = {r.code: r.base.published for r in overall(wave)}
+    listed = []
+    for q in defs.questions(wave.definition):
+        if q["type"] == "text":
+            answers = by_question.get(q["code"], [])
+            shuffle(answers)
+            listed.append(FreeTextQuestion(q, answers, published.get(q["code"])))
+    return listed
 
 
 # Exports -----------------------------------------------------------------------
@@ -267,17 +393,13 @@ def _safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _export_count(cell: Cell) -> str:
-    return str(stats.round5(cell.count)) if cell.shown else cell.text
-
-
 def _whole(value: float | None) -> str:
     return "" if value is None else str(round(value))
 
 
 def results_csv(wave: SurveyWave) -> str:
-    """Aggregated results, suppressed; visible counts rounded to the nearest 5. Percentages and
-    intervals are worked out from the unrounded counts and given to the nearest whole number."""
+    """The published results: the same counts as the pages ("<10" below the threshold), and percentages
+    and intervals worked out from those published counts, to whole numbers."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["question_code", "question", "breakdown", "group", "answer_code", "answer",
@@ -288,9 +410,9 @@ def results_csv(wave: SurveyWave) -> str:
         interval = cell.interval if cell else None
         writer.writerow([_safe(v) for v in [
             q["code"], q["text"], dimension, group, value, label,
-            _export_count(cell) if cell else "", _whole(cell.percent) if cell else "",
+            cell.text if cell else "", _whole(cell.percent) if cell else "",
             _whole(interval[0]) if interval else "", _whole(interval[1]) if interval else "",
-            _export_count(base), "" if mean is None else f"{mean:.1f}",
+            base.text, "" if mean is None else f"{mean:.1f}",
         ]])
 
     for r in results:
@@ -299,11 +421,11 @@ def results_csv(wave: SurveyWave) -> str:
                 line(r.question, "all", "all", o.value, o.label, o.cell, r.base)
         else:
             line(r.question, "all", "all", "", "", None, r.base, r.mean)
-    for dimension, label in dimensions(wave):
-        for cross in breakdown(wave, dimension, results):
-            if cross.withheld:
-                continue
-            for index, (key, group_label) in enumerate(cross.groups):
+    if not results:
+        return out.getvalue()
+    for dimension, _ in dimensions(wave):
+        for cross in breakdown(wave, dimension):
+            for index, (_, group_label) in enumerate(cross.groups):
                 if cross.rows:
                     for value, answer_label, cells, _ in cross.rows:
                         line(cross.question, dimension, group_label, value, answer_label, cells[index], cross.totals[index])

@@ -15,10 +15,13 @@ from livesafe.auth.permissions import roles_required
 from livesafe.extensions import db
 from livesafe.audit.logic import record
 from livesafe.site.render import render, render_invalid
-from livesafe.surveys import bp, logic, results
+from livesafe import disclosure
+from livesafe.surveys import bp, cleaning, logic, releases, results, stats
 from livesafe.surveys import definitions as defs
-from livesafe.surveys.forms import HONEYPOT, ResultsForm, SettingForm, WaveForm, page_answers, page_form
-from livesafe.surveys.models import SurveyResponse, SurveySetting, SurveyWave
+from livesafe.surveys.forms import (
+    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, page_answers, page_form,
+)
+from livesafe.surveys.models import SurveySetting, SurveyWave
 
 STATE, THANKS = "survey", "survey_thanks"
 staff_only = roles_required(*roles.STAFF_ROLES)
@@ -190,21 +193,21 @@ def manage():
             flash(f"Wave \u201c{wave.title}\u201d created as a draft.")
             return redirect(url_for("surveys.wave", wave_id=wave.id))
     waves = db.session.scalars(sa.select(SurveyWave).order_by(SurveyWave.opens_on.desc(), SurveyWave.id.desc())).all()
-    counts = dict(db.session.execute(
-        sa.select(SurveyResponse.wave_id, sa.func.count()).where(SurveyResponse.is_test.is_(False))
-        .group_by(SurveyResponse.wave_id)).all())
-    context = dict(form=form, waves=waves, counts=counts, threshold=results.threshold())
+    totals = {wave.id: results.latest_total(wave) for wave in waves}  # published, as of each wave's last release
+    context = dict(form=form, waves=waves, totals=totals, threshold=results.threshold())
     if form.is_submitted():
         return render_invalid("surveys/manage.html", **context)
     return render("surveys/manage.html", **context)
 
 
-def _wave_page(wave, status=200, error=None):
+def _wave_page(wave, status=200, error=None, delete_form=None):
     settings = db.session.scalars(sa.select(SurveySetting).order_by(SurveySetting.name)).all()
-    rows, total = results.setting_counts(wave)
+    rows, total = results.setting_counts(wave) or ([], None)
     return render("surveys/wave.html", status=status, wave=wave, settings=settings, setting_rows=rows,
                   total=total, actions=logic.allowed_actions(wave), action_form=EmptyForm(), error=error,
-                  accepting=logic.accepting(wave), status_labels=logic.STATUS_LABELS)
+                  accepting=logic.accepting(wave), status_labels=logic.STATUS_LABELS,
+                  release=releases.latest(wave), release_every=releases.release_every(),
+                  delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold())
 
 
 @bp.route("/surveys/manage/<int:wave_id>")
@@ -262,6 +265,11 @@ def _earlier_waves(wave: SurveyWave) -> list[SurveyWave]:
     ).all()
 
 
+def _results_context(wave) -> dict:
+    return dict(wave=wave, threshold=results.threshold(), disclosure=disclosure.describe(),
+                release_every=releases.release_every(), format_p=stats.format_p)
+
+
 @bp.route("/surveys/manage/<int:wave_id>/results")
 @staff_only
 def wave_results(wave_id):
@@ -270,26 +278,60 @@ def wave_results(wave_id):
     form.breakdown.choices = [("", "Nothing: all answers")] + results.dimensions(wave)
     earlier_waves = _earlier_waves(wave)
     form.compare.choices = [("", "No comparison")] + [(str(w.id), w.title) for w in earlier_waves]
-    context = dict(wave=wave, form=form, threshold=results.threshold())
+    context = dict(form=form, **_results_context(wave))
     if not form.validate():
         return render_invalid("surveys/results.html", "surveys/_results.html", results=[], crosses=None,
-                              earlier=None, dimension=None, **context)
+                              earlier=None, dimension=None, release=None, **context)
+    release = results.release_of(wave)
     earlier = next((w for w in earlier_waves if str(w.id) == form.compare.data), None)
-    overall = results.overall(wave, earlier)
+    overall = results.overall(wave, earlier, adjust=form.adjust.data == "holm")
     dimension = form.breakdown.data or None
-    crosses = results.breakdown(wave, dimension, overall) if dimension else None
+    crosses = results.breakdown(wave, dimension) if dimension else None
     return render("surveys/results.html", "surveys/_results.html", results=overall, crosses=crosses,
                   earlier=earlier, dimension=dimension, dimension_label=results.DIMENSION_LABELS.get(dimension),
-                  **context)
+                  release=release, adjusted=form.adjust.data == "holm", **context)
+
+
+def _free_text_page(wave, status=200, form=None):
+    flagged_only = request.args.get("flagged") == "1"
+    return render("surveys/free_text.html", status=status, wave=wave, answers=results.free_text(wave, flagged_only),
+                  flagged_only=flagged_only, delete_form=form or DeleteAnswerForm(formdata=None),
+                  threshold=results.threshold())
 
 
 @bp.route("/surveys/manage/<int:wave_id>/free-text")
 @staff_only
 def free_text(wave_id):
+    return _free_text_page(_wave_or_404(wave_id))
+
+
+@bp.route("/surveys/manage/<int:wave_id>/free-text/delete", methods=["POST"])
+@staff_only
+def delete_answer(wave_id):
+    """Delete the response behind a junk free-text answer (audited, with a reason)."""
     wave = _wave_or_404(wave_id)
-    flagged_only = request.args.get("flagged") == "1"
-    return render("surveys/free_text.html", wave=wave, answers=results.free_text(wave, flagged_only),
-                  flagged_only=flagged_only)
+    form = DeleteAnswerForm()
+    if not form.validate_on_submit():
+        return _free_text_page(wave, status=422, form=form)
+    answer_id = results.answer_from_token(form.answer.data)
+    if answer_id is None or not cleaning.delete_response_of_answer(wave, answer_id, form.reason.data, current_user):
+        abort(404)
+    flash("The response was deleted. The results will leave it out from the next release.")
+    return redirect(url_for("surveys.free_text", wave_id=wave.id))
+
+
+@bp.route("/surveys/manage/<int:wave_id>/responses/delete", methods=["POST"])
+@staff_only
+def delete_day(wave_id):
+    """Delete a flood: every response of one day (optionally from one setting), audited, with a reason."""
+    wave = _wave_or_404(wave_id)
+    form = DeleteDayForm()
+    if not form.validate_on_submit():
+        return _wave_page(wave, status=422, delete_form=form)
+    cleaning.delete_day(wave, form.day.data, form.setting.data, form.reason.data, current_user)
+    flash("Responses of that day were deleted (if there were any). The results will leave them out from the "
+          "next release.")
+    return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 
 def _csv(text: str, filename: str) -> Response:

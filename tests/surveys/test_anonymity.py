@@ -31,7 +31,8 @@ def test_stored_rows_hold_no_address_agent_account_or_time(app, wave):
     assert ADDRESS not in stored and AGENT not in stored
     with app.app_context():
         columns = {c.name for c in SurveyResponse.__table__.columns}
-        assert columns == {"id", "wave_id", "submitted_on", "setting_code", "district", "age_band", "gender", "is_test"}
+        assert columns == {"id", "wave_id", "submitted_on", "setting_code", "district", "age_band", "gender", "is_test",
+                           "record_key"}  # random, for the cell key method: identifies nobody
         row = db.session.scalar(sa.select(SurveyResponse))
         assert type(row.submitted_on) is date
     for cookie in response.headers.getlist("Set-Cookie"):

@@ -1,64 +1,137 @@
-"""Stored running totals: later views add up only new responses, and always equal a fresh GROUP BY."""
-from datetime import date
+"""Releases: an open wave's figures change only at a release (N new responses, at most once a day),
+a closed wave is frozen, stored release totals equal a fresh count, and deleting junk follows at the next release."""
+from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
+from livesafe.auth import roles
+from livesafe.audit.models import AuditEvent
 from livesafe.extensions import db
-from livesafe.surveys import logic
-from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveyResultTotals, SurveyWave
-from tests.surveys.conftest import add_responses, many
+from livesafe.surveys import logic, releases, results
+from livesafe.surveys.models import SurveyRelease, SurveyResponse, SurveyWave
+from tests.helpers import post, sign_in
+from tests.surveys.conftest import add_responses, many, token_of
 
 
-def _fresh(wave, dimension=None):
-    """The same figures straight from a GROUP BY over every answer."""
-    return logic.group_totals(wave, dimension, 0, 10**9)
+def _later(monkeypatch, days):
+    day = logic.today() + timedelta(days=days)
+    monkeypatch.setattr(logic, "today", lambda: day)
 
 
-def test_later_views_add_only_the_new_responses(app, wave):
-    add_responses(app, wave, many(5, age="young", adults=3))
+def _figures(client, wave):
+    return client.get(f"/surveys/manage/{wave.id}/export/results.csv").get_data(as_text=True)
+
+
+def test_figures_change_only_at_a_release(app, client, demo_users, wave, monkeypatch):
+    add_responses(app, wave, many(19, age="young", safe="4"))
+    sign_in(client, roles.STAFF)
+    assert _figures(client, wave).count("\n") == 1  # 19 < 20: nothing released yet
+    add_responses(app, wave, many(1, age="old"))
+    first = _figures(client, wave)
+    assert first.count("\n") > 1
+    add_responses(app, wave, many(1, age="old", safe="1"))  # one more person: nothing may move
+    assert _figures(client, wave) == first
+    add_responses(app, wave, many(25, age="old", safe="1"))
+    assert _figures(client, wave) == first  # enough responses, but a release was made today already
+    _later(monkeypatch, 1)
+    assert _figures(client, wave) != first
     with app.app_context():
-        stored_wave = db.session.get(SurveyWave, wave.id)
-        first = logic.totals(stored_wave)
-        assert first[("age", "young", None)] == [5, 0] and first[("adults", None, None)] == [5, 15]
-        kept = db.session.scalar(sa.select(SurveyResultTotals))
-        assert (kept.dimension, kept.responses) == ("", 5)
-    add_responses(app, wave, many(2, age="old", adults=1))
+        made = db.session.scalars(sa.select(SurveyRelease).order_by(SurveyRelease.number)).all()
+        assert [(r.number, r.responses) for r in made] == [(1, 20), (2, 46)]
+        assert made[1].released_on == logic.today()  # a date only
+
+
+def test_a_closed_wave_is_released_once_and_frozen(app, client, demo_users, make_wave, monkeypatch):
+    closed = make_wave(status=logic.CLOSED)
+    add_responses(app, closed, many(7, age="young"))
+    sign_in(client, roles.STAFF)
+    first = _figures(client, closed)
+    assert first.count("\n") > 1  # closed with fewer than 20: released once, all "<10"
+    add_responses(app, closed, many(3, age="old"))
+    _later(monkeypatch, 3)
+    assert _figures(client, closed) == first
+
+
+def test_stored_release_totals_equal_a_fresh_count(app, wave, monkeypatch):
+    add_responses(app, wave, many(20, age="young", district="north", adults=2))
+    with app.app_context():
+        stored = db.session.get(SurveyWave, wave.id)
+        assert releases.current(stored).number == 1
+    add_responses(app, wave, many(22, age="old", district="south", adults=1))
     add_responses(app, wave, many(3, age="old"), test=True)
+    _later(monkeypatch, 1)
     with app.app_context():
-        stored_wave = db.session.get(SurveyWave, wave.id)
-        second = logic.totals(stored_wave)
-        assert second == _fresh(stored_wave)
-        assert second[("age", "old", None)] == [2, 0] and second[("adults", None, None)] == [7, 17]
-        assert db.session.scalar(sa.select(SurveyResultTotals.responses)) == 10  # test responses are counted, not added
+        stored = db.session.get(SurveyWave, wave.id)
+        second = releases.current(stored)
+        assert second.number == 2 and second.responses == 42
+        fresh = releases._tables(releases._cube(wave.id, 0, second.last_response_id))
+        for dimension in releases.DIMENSIONS:
+            assert releases.tables(second, dimension) == {k: tuple(v) for k, v in fresh[dimension].items()}
+        assert releases.tables(second, None)[("adults", None, None)] == (42, sum(
+            db.session.scalars(sa.select(SurveyResponse.record_key).where(
+                SurveyResponse.wave_id == wave.id, SurveyResponse.is_test.is_(False)))), 62)
 
 
-def test_a_response_that_commits_late_with_a_lower_id_is_not_missed(app, wave):
+def test_record_keys_are_random_and_stored_with_each_response(app, wave):
+    add_responses(app, wave, many(60, age="young"))
     with app.app_context():
-        def response(id_, age):
-            db.session.add(SurveyResponse(id=id_, wave_id=wave.id, submitted_on=date.today(), is_test=False))
-            db.session.flush()
-            db.session.add(SurveyAnswer(wave_id=wave.id, response_id=id_, question="age", option=age))
-            db.session.commit()
-
-        response(1_000_100, "young")  # ids far above the sequences, set by hand
-        stored_wave = db.session.get(SurveyWave, wave.id)
-        assert logic.totals(stored_wave)[("age", "young", None)] == [1, 0]
-        response(1_000_050, "old")  # allocated earlier, committed after the totals were stored
-        response(1_000_101, "young")
-        totals = logic.totals(stored_wave)
-        assert totals[("age", "old", None)] == [1, 0] and totals[("age", "young", None)] == [2, 0]
+        keys = db.session.scalars(sa.select(SurveyResponse.record_key)).all()
+        assert len(set(keys)) > 20 and all(0 <= k < 256 for k in keys)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(batches=st.lists(st.lists(st.sampled_from(["young", "old", "prefer_not_to_say"]), max_size=6), min_size=1,
-                        max_size=4),
-       dimension=st.sampled_from([None, "district", "setting"]))
-def test_totals_always_equal_a_fresh_group_by(app, make_wave, batches, dimension):
-    wave = make_wave(title="Property")
-    for batch in batches:
-        add_responses(app, wave, [{"age": age, "district": "north" if age == "young" else "south"} for age in batch])
-        with app.app_context():
-            stored_wave = db.session.get(SurveyWave, wave.id)
-            assert logic.totals(stored_wave, dimension) == _fresh(stored_wave, dimension)
+def test_staff_delete_a_junk_answer_with_a_reason_and_it_leaves_at_the_next_release(
+        app, client, demo_users, wave, monkeypatch):
+    add_responses(app, wave, many(25, age="young") + [{"age": "old", "ideas": "buy cheap watches here"}])
+    sign_in(client, roles.STAFF)
+    before = _figures(client, wave)
+    page = client.get(f"/surveys/manage/{wave.id}/free-text")
+    answer = __import__("re").search(r'name="answer" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    refused = client.post(f"/surveys/manage/{wave.id}/free-text/delete",
+                          data={"answer": answer, "reason": "", "csrf_token": token_of(page)})
+    assert refused.status_code == 422 and "Say why this response should be deleted" in refused.get_data(as_text=True)
+    done = client.post(f"/surveys/manage/{wave.id}/free-text/delete",
+                       data={"answer": answer, "reason": "Spam advert", "csrf_token": token_of(page)})
+    assert done.status_code == 302
+    assert "cheap watches" not in client.get(f"/surveys/manage/{wave.id}/free-text").get_data(as_text=True)
+    assert _figures(client, wave) == before  # the current release never changes
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "survey_wave.delete_responses"))
+        assert event.after["reason"] == "Spam advert" and event.after["deleted"] == 1
+    add_responses(app, wave, many(21, age="young"))  # SQLite may reuse the deleted (highest) id for one of them
+    _later(monkeypatch, 1)
+    _figures(client, wave)
+    with app.app_context():
+        assert db.session.scalar(sa.select(SurveyRelease.responses).where(SurveyRelease.number == 2)) == 46
+    bogus = client.post(f"/surveys/manage/{wave.id}/free-text/delete",
+                        data={"answer": "forged", "reason": "Spam advert", "csrf_token": token_of(page)})
+    assert bogus.status_code == 404
+
+
+def test_staff_delete_a_day_of_flood_responses(app, client, demo_users, wave):
+    add_responses(app, wave, many(30, age="young"))
+    sign_in(client, roles.ADMIN)
+    page = client.get(f"/surveys/manage/{wave.id}")
+    bad = client.post(f"/surveys/manage/{wave.id}/responses/delete",
+                      data={"day": "not a day", "reason": "Flood", "csrf_token": token_of(page)})
+    assert bad.status_code == 422 and 'value="Flood"' in bad.get_data(as_text=True)
+    done = client.post(f"/surveys/manage/{wave.id}/responses/delete",
+                       data={"day": logic.today().isoformat(), "reason": "Scripted flood", "csrf_token": token_of(page)})
+    assert done.status_code == 302
+    with app.app_context():
+        assert logic.response_count(wave.id) == 0
+
+
+@pytest.mark.parametrize("role", [None, roles.APPLICANT, roles.PANEL_MEMBER, roles.ASSESSOR])
+def test_only_staff_and_admins_can_delete_responses(app, client, demo_users, wave, role):
+    add_responses(app, wave, many(3, age="young", ideas="junk"))
+    if role:
+        sign_in(client, role)
+    for path, data in [("responses/delete", {"day": logic.today().isoformat(), "reason": "Not allowed"}),
+                       ("free-text/delete", {"answer": "x", "reason": "Not allowed"})]:
+        response = post(client, f"/surveys/manage/{wave.id}/{path}", data, token_from="/login" if not role else "/")
+        assert response.status_code == (302 if role is None else 403)
+        if role is None:
+            assert "/login" in response.headers["Location"]
+    with app.app_context():
+        assert logic.response_count(wave.id) == 3

@@ -26,7 +26,7 @@ The rule for each kind of input:
   the box.
 - A number the site itself writes into links (page=, ids in query strings): query_int() or
   query_page(). Nobody types these, so a mangled one is ignored: the page shows as if it were
-  absent (a page number is clamped between 1 and the last page). A public page never answers an
+  absent; a page number beyond the last page shows the last. A public page never answers an
   error for a bad link.
 - An id in a path (/grants/applications/<int:id>): IdConverter, the app's `int` converter,
   takes ASCII digits up to MAX_INT only; anything else is 404, like a record that does not exist.
@@ -71,7 +71,7 @@ def parse_int(text, minimum: int = 0, maximum: int = MAX_INT, *, grouping: bool 
         raise NumberError("invalid", "Enter a whole number, like 12")
     if typed.startswith("-") and minimum >= 0:
         raise NumberError("range", _range_message(minimum, maximum))
-    digits = typed.lstrip("-").replace(",", "")
+    digits = typed.lstrip("-").replace(",", "").lstrip("0") or "0"  # int() refuses 4,300 digits, even zeros
     if not _digits_fit(digits, MAX_INT):
         raise NumberError("range", _range_message(minimum, maximum))
     value = -int(digits) if typed.startswith("-") else int(digits)
@@ -100,7 +100,7 @@ def parse_pence(text, maximum: int = MAX_PENCE) -> int:
     match = _MONEY.fullmatch(typed)
     if not match:
         raise NumberError("missing" if not typed else "invalid", "Enter an amount in pounds, like 1500 or 1500.50")
-    pounds, pence = match.group(1).replace(",", ""), (match.group(2) or "0").ljust(2, "0")
+    pounds, pence = match.group(1).replace(",", "").lstrip("0") or "0", (match.group(2) or "0").ljust(2, "0")
     too_much = f"Enter an amount of £{maximum // 100:,}{'.' + format(maximum % 100, '02d') if maximum % 100 else ''} or less"
     if not _digits_fit(pounds, maximum // 100):
         raise NumberError("range", too_much)
@@ -175,10 +175,7 @@ def query_int(name: str, default: int | None = None, minimum: int = 0, maximum: 
 
 def query_page(last: int, name: str = "page") -> int:
     """The page number asked for, from 1 to `last`: 1 when absent or mangled, `last` when beyond it."""
-    typed = (request.args.get(name) or "").strip()
-    if _INT.fullmatch(typed) and not typed.startswith("-") and not _digits_fit(typed, MAX_INT):
-        return max(last, 1)  # a huge page number is past the end
-    return max(1, min(int_or_none(typed, 0, MAX_INT) or 1, last))
+    return max(1, min(query_int(name, 1, 1, MAX_INT), last))
 
 
 class IdConverter(IntegerConverter):

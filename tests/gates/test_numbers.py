@@ -401,6 +401,22 @@ def test_a_required_number_left_empty_is_asked_for(demo_app):
     assert "Enter the youngest age served, as a number" in page and "Enter the oldest age served, as a number" in page
 
 
+def test_the_largest_budget_fits_the_database(demo_app, ids):
+    """Eight lines at the most a line may ask for still add up within a PostgreSQL integer."""
+    from livesafe.grants.logic import BUDGET_LINE_MAX_PENCE
+    from livesafe.grants.models import GrantApplication
+
+    client = client_for(demo_app, "applicant")
+    url = f"/grants/applications/{ids['draft']}/budget"
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    lines = {**{f"item_{n}": f"Item {n}" for n in range(1, 9)}, **{f"amount_{n}": "£1,000,000.00" for n in range(1, 9)}}
+    assert client.post(url + "/autosave", data={**lines, "csrf_token": token}).status_code == 200
+    with demo_app.app_context():
+        assert db.session.get(GrantApplication, ids["draft"]).requested_pence == 8 * BUDGET_LINE_MAX_PENCE
+    response = client.post(url, data={**lines, "amount_1": "1000000.01", "action": "complete", "csrf_token": token})
+    assert response.status_code == 422 and "Row 1: Enter an amount of £1,000,000 or less" in response.get_data(as_text=True)
+
+
 # ---------------------------------------------------------------- numbers in addresses
 
 # Numbers the site writes into its own links: a mangled one is ignored (the same page as without it).

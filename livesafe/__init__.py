@@ -22,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     from livesafe.site.request import CleanRequest
 
     app.request_class = CleanRequest
+    from livesafe.site.numbers import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids in paths are ASCII and fit a column
     app.config.from_mapping(settings.from_environment(app.instance_path))
     if config:
         app.config.update(config)

@@ -10,6 +10,7 @@ from livesafe.auth.forms import EmptyForm, ForgotPasswordForm, InviteForm, Login
 from livesafe.auth.models import User
 from livesafe.auth.permissions import login_required, roles_required
 from livesafe.extensions import db
+from livesafe.site.numbers import query_page
 from livesafe.site.render import render, render_invalid
 
 
@@ -194,9 +195,8 @@ def resend_invite(user_id):
 @bp.route("/admin/audit")
 @roles_required(roles.ADMIN)
 def audit():
-    page = request.args.get("page", 1, type=int)
     events = db.paginate(
         sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        page=min(max(page, 1), 10_000), per_page=50, error_out=False,
+        page=query_page(10_000), per_page=50, error_out=False,
     )
     return render("auth/audit.html", events=events)

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget
 
 from livesafe.grants import logic
+from livesafe.site.numbers import WholeNumber, int_or_none
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -25,16 +26,6 @@ def required(message):
 
 def text(label, message, max_length, **kwargs):
     return TextAreaField(label, validators=[required(message), Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")], **kwargs)
-
-
-class WholeNumber:
-    def __init__(self, minimum, maximum, message):
-        self.minimum, self.maximum, self.message = minimum, maximum, message
-
-    def __call__(self, form, field):
-        value = (field.data or "").strip().replace(",", "")
-        if not value.isdigit() or not self.minimum <= int(value) <= self.maximum:
-            raise ValidationError(self.message)
 
 
 class Pounds:
@@ -279,8 +270,7 @@ def score_form(criteria: list[dict], formdata=None, data=None):
 def score_entries(criteria: list[dict], form) -> dict:
     entries = {}
     for c in criteria:
-        raw = form[f"score_{c['key']}"].data
-        score = int(raw) if raw not in (None, "", "None") and str(raw).isdigit() else None
+        score = int_or_none(form[f"score_{c['key']}"].data, 0, 5)
         entries[c["key"]] = (score, form[f"comment_{c['key']}"].data or "")
     return entries
 
@@ -314,8 +304,7 @@ def return_form(formdata=None, data=None):
     fields["safeguarding_details"] = TextAreaField("What happened and what you did", description="Do not name any young person.", validators=[Length(max=5000, message="The details must be 5000 characters or fewer")])
 
     def validate_safeguarding_details(form, field):
-        count = (form.safeguarding_incidents.data or "").strip()
-        if count.isdigit() and int(count) > 0 and not (field.data or "").strip():
+        if (int_or_none(form.safeguarding_incidents.data, grouping=True) or 0) > 0 and not (field.data or "").strip():
             raise ValidationError("Describe the safeguarding incidents and what you did")
 
     fields["validate_safeguarding_details"] = validate_safeguarding_details

@@ -21,6 +21,7 @@ from livesafe.grants.models import (
     RoundAssessor,
 )
 from livesafe.mail.logic import queue
+from livesafe.site.numbers import MAX_PENCE, int_or_none, parse_pence
 from livesafe.timeutil import format_london, utcnow
 
 # Places and people, from the domain notes.
@@ -81,6 +82,7 @@ SECTIONS = (
 )
 SECTION_TITLES = dict(SECTIONS)
 BUDGET_ROWS = 8
+BUDGET_LINE_MAX_PENCE = 100_000_000  # £1 million a line, so a whole budget fits a PostgreSQL integer
 # Answers the evidence check reads.
 EVIDENCE_FIELDS = (("project", "summary"), ("project", "activities"), ("theory", "activities"),
                    ("approach", "approach"), ("approach", "evidence"))
@@ -92,17 +94,9 @@ class GrantError(Exception):
 
 # ---------------------------------------------------------------- money
 
-_POUNDS = re.compile(r"^(\d{1,9})(?:\.(\d{1,2}))?$")
-
-
-def parse_pounds(text: str) -> int:
+def parse_pounds(text: str, maximum: int = MAX_PENCE) -> int:
     """'£1,234.5' -> 123450 pence. Raises ValueError with a message for the person typing."""
-    cleaned = (text or "").strip().replace(",", "").replace(" ", "").lstrip("£")
-    match = _POUNDS.match(cleaned)
-    if not match:
-        raise ValueError("Enter an amount in pounds, like 1500 or 1500.50")
-    pounds, pence = match.groups()
-    return int(pounds) * 100 + int((pence or "0").ljust(2, "0"))
+    return parse_pence(text, maximum)
 
 
 def format_pounds(pence: int | None) -> str:
@@ -134,7 +128,7 @@ def budget_lines(raw: dict) -> tuple[list[dict], int, list[tuple[str, str]]]:
             errors.append((f"amount_{row}", f"Enter the cost of {item or f'row {row}'}"))
             continue
         try:
-            pence = parse_pounds(amount)
+            pence = parse_pounds(amount, BUDGET_LINE_MAX_PENCE)
         except ValueError as error:
             errors.append((f"amount_{row}", f"Row {row}: {error}"))
             continue
@@ -274,10 +268,11 @@ def parse_criteria(text: str) -> list[dict]:
     for number, line in enumerate(l for l in text.splitlines() if l.strip()):
         name, _, weight = line.rpartition("|")
         name = name.strip()
-        if not name or not weight.strip().isdigit():
-            raise ValueError(f"Write each criterion as “name | weight”, like “Value for money | 15” (line {number + 1})")
+        weight = int_or_none(weight, 0, 100)
+        if not name or weight is None:
+            raise ValueError(f"Write each criterion as “name | weight” with a whole-number weight up to 100, like “Value for money | 15” (line {number + 1})")
         key = known.get(name.lower()) or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
-        criteria.append({"key": key, "name": name, "weight": int(weight)})
+        criteria.append({"key": key, "name": name, "weight": weight})
     if not criteria:
         raise ValueError("Enter at least one criterion")
     if len({c["key"] for c in criteria}) != len(criteria):
@@ -307,10 +302,10 @@ def eligibility_text(questions: list[dict]) -> str:
 
 
 def parse_months(text: str) -> list[int]:
-    months = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-    if not all(m.isdigit() and 1 <= int(m) <= 60 for m in months):
+    months = [int_or_none(part, 1, 60) for part in text.replace(";", ",").split(",") if part.strip()]
+    if None in months:
         raise ValueError("Enter months after the award as whole numbers from 1 to 60, separated by commas, like 3, 6, 12")
-    return sorted({int(m) for m in months})
+    return sorted(set(months))
 
 
 def save_round(actor, values: dict, grant_round: GrantRound | None = None) -> GrantRound:

@@ -10,6 +10,7 @@ from livesafe.auth.permissions import ensure, roles_required
 from livesafe.extensions import csrf, db
 from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
+from livesafe.site.numbers import parse_int
 from livesafe.site.render import render, render_invalid
 from livesafe.timeutil import format_london, london_to_utc, to_london, utcnow
 
@@ -311,7 +312,7 @@ def monitoring_return(application_id, return_id):
 
 
 def _number(field) -> int:
-    return int(field.data.strip().replace(",", ""))
+    return parse_int(field.data, grouping=True)
 
 
 def _return_values(form) -> dict:

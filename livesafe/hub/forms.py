@@ -1,16 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
-from wtforms.validators import AnyOf, NumberRange, Optional
+from wtforms import SelectField
+from wtforms.validators import AnyOf
 
 from livesafe.hub.content import AREAS, SERVICE_KINDS
-
-
-class AgeField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter an age as a whole number, like 15") from None
+from livesafe.site.numbers import WholeNumberField
 
 
 def _choice(label: str, any_label: str, options: list[tuple[str, str]], message: str) -> SelectField:
@@ -25,9 +18,9 @@ class ServiceFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    age = AgeField(
-        "Age",
-        validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age between 0 and 120, like 15")],
+    age = WholeNumberField(
+        "Age", minimum=0, maximum=120, invalid="Enter an age as a whole number, like 15",
+        out_of_range="Enter an age between 0 and 120, like 15",
         description="Leave blank to see services for every age.",
     )
     area = _choice("Area", "Anywhere in Leicester, Leicestershire and Rutland", [(area, area) for area in AREAS],

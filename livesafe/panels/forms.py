@@ -5,7 +5,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -13,10 +12,11 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from livesafe.panels import logic
+from livesafe.site.numbers import WholeNumberField
 
 LONG_TEXT = 5000
 
@@ -123,9 +123,8 @@ class AssetFilterForm(Form):
 
     district = SelectField("District", choices=_options(logic.AREAS, "All districts"), default="")
     kind = SelectField("Kind of place", choices=_options(logic.ASSET_KINDS, "All kinds"), default="")
-    age = IntegerField("Age", validators=[
-        Optional(), NumberRange(min=0, max=120, message="Enter an age between 0 and 120"),
-    ], description="Only places for this age.")
+    age = WholeNumberField("Age", minimum=0, maximum=120, invalid="Enter an age as a whole number, like 14",
+                           out_of_range="Enter an age between 0 and 120", description="Only places for this age.")
 
 
 class TriageFilterForm(Form):
@@ -247,14 +246,12 @@ class AssetForm(Form):
     description = TextAreaField("What it offers", validators=[
         Length(max=2000, message="This must be 2000 characters or fewer"),
     ])
-    min_age = IntegerField("Youngest age", validators=[
-        InputRequired(message="Enter the youngest age served, as a number"),
-        NumberRange(min=0, max=120, message="Enter an age between 0 and 120"),
-    ])
-    max_age = IntegerField("Oldest age", validators=[
-        InputRequired(message="Enter the oldest age served, as a number"),
-        NumberRange(min=0, max=120, message="Enter an age between 0 and 120"),
-    ])
+    min_age = WholeNumberField("Youngest age", minimum=0, maximum=120, required="Enter the youngest age served, as a number",
+                               invalid="Enter the youngest age as a whole number, like 11",
+                               out_of_range="Enter an age between 0 and 120")
+    max_age = WholeNumberField("Oldest age", minimum=0, maximum=120, required="Enter the oldest age served, as a number",
+                               invalid="Enter the oldest age as a whole number, like 18",
+                               out_of_range="Enter an age between 0 and 120")
     opening_times = StringField("Opening times", validators=[
         Length(max=300, message="Opening times must be 300 characters or fewer"),
     ], description="For example: Tuesdays and Thursdays, 6pm to 9pm")

@@ -27,6 +27,7 @@ from livesafe.panels.forms import (
     TriageFilterForm,
 )
 from livesafe.panels.models import Asset, Comment, Feedback, Meeting, Panel, Report
+from livesafe.site.numbers import query_page
 from livesafe.site.render import render, render_invalid, wants_fragment
 from livesafe.timeutil import london_to_utc
 
@@ -67,7 +68,7 @@ def you_said_we_did():
     chosen = {"area": values["area"] or "", "concerns": values["topic"] or "", "state": values["status"] or ""}
     total = logic.count_public_feedback(**chosen)
     pages = max(1, -(-total // logic.PUBLIC_PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = query_page(pages)
     items = logic.public_feedback(**chosen, page=page, per_page=logic.PUBLIC_PAGE_SIZE)
     return render("panels/you_said_we_did.html", fragment="panels/_public_feedback.html", items=items, total=total,
                   page=page, pages=pages, form=form, status=status,
@@ -78,8 +79,6 @@ def you_said_we_did():
 def local_places():
     form = AssetFilterForm(formdata=request.args)
     values, status = _filter(form)
-    if form.age.errors and form.age.data is None:
-        form.age.errors = ["Enter an age as a whole number, like 14"]
     assets = logic.public_assets(values["district"] or "", values["kind"] or "", values["age"])
     return render("panels/local_places.html", fragment="panels/_local_places.html",
                   assets=assets, form=form, status=status)

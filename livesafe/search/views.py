@@ -7,11 +7,7 @@ from livesafe.search import bp
 from livesafe.hub.cache import cached_render
 from livesafe.panels.logic import AREAS, search_assets, verified_assets_version
 from livesafe.search.logic import MAX_PAGE, clean_query
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and len(raw) < 6 else 1
+from livesafe.site.numbers import query_page
 
 
 @bp.route("/search")
@@ -23,7 +19,7 @@ def search():
     audience = audience if audience in AUDIENCES else None
     topic = request.args.get("topic")
     topic = topic if topic in lib.topics else None
-    page = _page_number()
+    page = query_page(MAX_PAGE)
     now = hub_logic.current_time()
 
     def context():

@@ -1,9 +1,10 @@
 """Forms: one page of a survey (built from the wave's definition), and the staff forms."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from livesafe.site.numbers import WholeNumberField
 from livesafe.surveys import definitions as defs
 
 HONEYPOT = "website"  # a field people never see; scripts that fill every field give themselves away
@@ -12,22 +13,6 @@ HONEYPOT = "website"  # a field people never see; scripts that fill every field 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class WholeNumberField(IntegerField):
-    """A text box with a numeric keypad (GOV.UK advice: number inputs mangle typing and scroll-wheel values)."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError("Enter a whole number, like 3") from None
-        else:
-            self.data = None
 
 
 class DayField(DateField):
@@ -47,8 +32,8 @@ def _field_for(q: dict):
         return MultiCheckboxField(label, choices=defs.choices(q), validators=[Optional()], description=hint)
     if q["type"] == "number":
         low, high = q["min"], q["max"]
-        return WholeNumberField(label, description=hint, validators=[
-            Optional(), NumberRange(low, high, message=f"Enter a number from {low} to {high}")])
+        return WholeNumberField(label, description=hint, minimum=low, maximum=high, invalid="Enter a whole number, like 3",
+                                out_of_range=f"Enter a number from {low} to {high}")
     return TextAreaField(label, description=hint, filters=[lambda v: v.strip() if isinstance(v, str) else v],
                          validators=[Optional(), Length(max=q["max_length"],
                                      message=f"Your answer must be {q['max_length']} characters or fewer")])

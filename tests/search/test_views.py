@@ -16,7 +16,7 @@ def test_search_page_is_a_get_form_with_live_search(client):
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert '<form method="get" action="/search"' in page
     assert 'hx-get="/search" hx-trigger="input changed delay:300ms, search"' in page
-    assert 'hx-target="#search-results" hx-push-url="true"' in page
+    assert 'hx-target="#search-results" hx-replace-url="true"' in page
     assert 'id="search-results"' in page and 'name="q"' in page
 
 

@@ -3,4 +3,12 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
+
+def init_app(app):
+    from livesafe.site import assets, logs
+
+    logs.quiet_dev_server()
+    assets.init_app(app)
+
+
 from livesafe.site import views  # noqa: E402,F401

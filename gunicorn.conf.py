@@ -15,7 +15,7 @@ logger_class = PrivateLogger
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-# The proxy in front must not add the client's address for the app either: nothing here trusts it.
+# X-Forwarded-Proto is trusted only from a proxy on this machine; the app never needs X-Forwarded-For.
 forwarded_allow_ips = "127.0.0.1"
 
 hide_server_header()

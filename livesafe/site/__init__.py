@@ -5,9 +5,10 @@ bp = Blueprint("site", __name__)
 
 
 def init_app(app):
-    from livesafe.site import assets, logs
+    from livesafe.site import assets, logs, sessions
 
     logs.quiet_dev_server()
+    app.session_interface = sessions.SessionInterface()
     assets.init_app(app)
 
 

@@ -122,3 +122,16 @@ def test_the_htmx_fragment_and_the_full_page_are_kept_apart(client):
     fragment = client.get("/services?area=Melton", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert full.startswith("<!doctype html>") and not fragment.lstrip().startswith("<!doctype html>")
     assert client.get("/services?area=Melton").get_data(as_text=True) == full
+
+
+def test_a_cookieless_visit_builds_no_session_signer_but_a_cookie_is_still_checked(app, client, monkeypatch):
+    from livesafe.site.sessions import SessionInterface
+
+    def refuse(self, app):
+        raise AssertionError("signer built")
+
+    monkeypatch.setattr(SessionInterface, "get_signing_serializer", refuse)
+    assert client.get("/").status_code == 200
+    client.set_cookie("livesafe_session", "forged.value")
+    with pytest.raises(AssertionError, match="signer built"):  # a cookie still goes to the signer
+        client.get("/")

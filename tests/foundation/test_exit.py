@@ -216,3 +216,16 @@ def test_without_javascript_the_exit_link_ends_the_session_and_reaches_the_neutr
         assert session.context.cookies() == []
     finally:
         session.close()
+
+
+@pytest.mark.browser
+def test_the_advice_page_and_the_exit_controls_pass_axe_and_fit_a_320_pixel_screen(chromium, live_server):
+    session = Browser(chromium, live_server, viewport={"width": 320, "height": 640})
+    try:
+        for path in ["/staying-private", "/"]:
+            session.goto(path)
+            session.page.keyboard.press("Shift")  # the indicator and the announcement are showing
+            session.assert_accessible()
+            assert session.page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    finally:
+        session.close()

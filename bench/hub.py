@@ -131,7 +131,11 @@ def run() -> list[dict]:
                 "search page (10 queries, no page cache)": (_throughput(
                     [app.url("/search?" + urllib.parse.urlencode({"q": query})) for query in VARIED_SEARCHES],
                     scratch, headers={"Cookie": "bench=1"}), None),
-                "home page": (_throughput([app.url("/")], scratch), None),
+                "home page": (_throughput([app.url("/")], scratch), 0.6),
+                "get help page": (_throughput([app.url("/get-help")], scratch), 0.6),
+                "audience page": (_throughput([app.url("/young-people")], scratch), 0.6),
+                "topic page": (_throughput([app.url("/topics/knife-crime")], scratch), 0.6),
+                "services page (filtered)": (_throughput([app.url("/services?age=15&area=Melton")], scratch), 0.6),
             }
         finally:
             app.stop()

@@ -3,6 +3,7 @@
 The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set.
 The schema is built by the migrations (never create_all), once per session.
 """
+import http.server
 import os
 import threading
 
@@ -26,8 +27,31 @@ def database_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+class _NeutralPage(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<!doctype html><title>Weather</title><h1>Weather</h1>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
-def base_config(database_url, tmp_path_factory):
+def neutral_site():
+    """Where the quick exit goes in tests: a page on loopback under another host name. The exit route
+    redirects there, and Playwright cannot fake the target of a redirect, so it must really answer."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NeutralPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://localhost:{server.server_port}/weather"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_config(database_url, tmp_path_factory, neutral_site):
     return {
         "LIVESAFE_ENV": "testing",
         "SECRET_KEY": SECRET,
@@ -37,6 +61,7 @@ def base_config(database_url, tmp_path_factory):
         "MAIL_HOST": "127.0.0.1",
         "MAIL_PORT": 1,
         "BASE_URL": "http://localhost",
+        "QUICK_EXIT_URL": neutral_site,
         # Still scrypt, with lighter parameters so the suite is not spent hashing.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }

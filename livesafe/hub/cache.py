@@ -1,14 +1,22 @@
 """Rendered pages kept for visitors who send no cookies.
 
-Without a cookie there is no session, no account and no flashed message, so a page depends only on
-its address (and the content, which is fixed while the app runs). Most young people arrive like this,
-so their article and search pages come straight from memory.
+Without a cookie there is no session, no account and no flashed message, so a page depends only on its
+address, the content and the clock. Most young people arrive like this, so the pages where they land
+(home, get help, audiences, topics, services, articles, search) come straight from memory.
+
+The key holds everything else a page depends on, so a change shows at once: the content's hash (the
+library is re-read when the files change) and how many events have finished by now (an event that ends
+leaves every listing at that moment). Pages with an error status, or that touched the session, are never kept.
 """
+import bisect
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, make_response, request, session
 
+from livesafe.hub import logic
+from livesafe.hub.content import library
 from livesafe.site.render import render, wants_fragment
 
 MAX_PAGES = 256
@@ -27,7 +35,7 @@ class PageCache:
                 self._pages.move_to_end(key)
             return html
 
-    def put(self, key, html: str) -> None:
+    def put(self, key, html: bytes) -> None:
         with self._lock:
             self._pages[key] = html
             self._pages.move_to_end(key)
@@ -39,16 +47,41 @@ def page_cache() -> PageCache:
     return current_app.extensions.setdefault("hub_page_cache", PageCache())
 
 
-def cached_render(key: tuple, template: str, fragment: str | None = None, context=dict):
-    """Like render(), but kept per address for cookieless visitors. `context()` is only called on a miss."""
+_EVENT_ENDS: dict[str, list] = {}
+
+
+def ended_events(lib, now) -> int:
+    """How many events have finished by `now`: it changes exactly when a listing of events does."""
+    ends = _EVENT_ENDS.get(lib.content_hash)
+    if ends is None:
+        ends = _EVENT_ENDS[lib.content_hash] = sorted(event.ends for event in lib.events)
+    return bisect.bisect_right(ends, now)
+
+
+def cached_render(key: tuple, build: Callable | str, fragment: str | None = None, context: Callable = dict):
+    """`build()` makes the response; for a cookieless visitor a 200 page is kept under `key` (plus the
+    content and event versions and whether an htmx fragment was asked for) and served from memory.
+
+    `cached_render(key, template, fragment, context=lambda: {...})` is the same with render() as build.
+    """
+    if isinstance(build, str):
+        template = build
+
+        def build():
+            return render(template, fragment, **context())
+
     if request.cookies:
-        return render(template, fragment, **context())
-    chosen = fragment if fragment and wants_fragment() else template
+        return build()
+    lib = library()
+    full_key = (lib.content_hash, ended_events(lib, logic.current_time()), wants_fragment(), *key)
     cache = page_cache()
-    html = cache.get((chosen, *key))
+    html = cache.get(full_key)
     if html is None:
-        html = render_template(chosen, **context())
-        cache.put((chosen, *key), html)
+        response = build()
+        if response.status_code != 200 or session.modified:
+            return response
+        cache.put(full_key, response.get_data())
+        return response
     response = make_response(html)
     response.vary.add("HX-Request")
     return response

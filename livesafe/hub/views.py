@@ -24,35 +24,41 @@ def _services_by_slug():
 @bp.route("/")
 def home():
     lib = library()
-    return render(
+    return cached_render(("home",), lambda: render(
         "hub/home.html",
         audiences=AUDIENCES,
         topics=lib.topics.values(),
         campaigns=lib.campaigns.values(),
         events=logic.upcoming_events(lib.events, logic.current_time())[:2],
-    )
+    ))
 
 
 @bp.route("/get-help")
 def get_help():
-    services = _services_by_slug()
-    return render("hub/get_help.html", services=[services[slug] for slug in HELP_SERVICES if slug in services])
+    def build():
+        services = _services_by_slug()
+        return render("hub/get_help.html", services=[services[slug] for slug in HELP_SERVICES if slug in services])
+
+    return cached_render(("get-help",), build)
 
 
 @bp.route('/<any("young-people", "parents-carers", "professionals"):audience>')
 def audience(audience):
-    lib = library()
-    pages = lib.pages_for(audience=audience)
-    by_topic = [(topic, [page for page in pages if topic.slug in page.topics]) for topic in lib.topics.values()]
-    return render(
-        "hub/audience.html",
-        audience=audience,
-        label=AUDIENCES[audience],
-        pages=pages,
-        by_topic=[(topic, found) for topic, found in by_topic if found],
-        events=logic.upcoming_events(lib.events, logic.current_time(), audience=audience),
-        campaigns=lib.campaigns.values() if audience == "young-people" else [],
-    )
+    def build():
+        lib = library()
+        pages = lib.pages_for(audience=audience)
+        by_topic = [(topic, [page for page in pages if topic.slug in page.topics]) for topic in lib.topics.values()]
+        return render(
+            "hub/audience.html",
+            audience=audience,
+            label=AUDIENCES[audience],
+            pages=pages,
+            by_topic=[(topic, found) for topic, found in by_topic if found],
+            events=logic.upcoming_events(lib.events, logic.current_time(), audience=audience),
+            campaigns=lib.campaigns.values() if audience == "young-people" else [],
+        )
+
+    return cached_render(("audience", audience), build)
 
 
 @bp.route("/topics")
@@ -65,32 +71,41 @@ def topics():
 def topic(slug):
     lib = library()
     found = lib.topics.get(slug) or abort(404)
-    pages = lib.pages_for(topic=slug)
-    return render(
-        "hub/topic.html",
-        topic=found,
-        by_audience=[(label, [page for page in pages if page.audience == key]) for key, label in AUDIENCES.items()],
-        services=[service for service in lib.services if slug in service.topics],
-    )
+
+    def build():
+        pages = lib.pages_for(topic=slug)
+        return render(
+            "hub/topic.html",
+            topic=found,
+            by_audience=[(label, [page for page in pages if page.audience == key]) for key, label in AUDIENCES.items()],
+            services=[service for service in lib.services if slug in service.topics],
+        )
+
+    return cached_render(("topic", slug), build)
 
 
 @bp.route("/articles/<slug>")
 def article(slug):
     lib = library()
     page = lib.pages.get(slug) or abort(404)
-    return cached_render(("article", slug), "hub/article.html", context=lambda: dict(
-        page=page, topics=[lib.topics[topic] for topic in page.topics], related=logic.related_pages(lib, page)))
+    return cached_render(("article", slug), lambda: render(
+        "hub/article.html", page=page, topics=[lib.topics[topic] for topic in page.topics],
+        related=logic.related_pages(lib, page)))
 
 
 @bp.route("/services")
 def services():
-    form = ServiceFilterForm(request.args)
-    everything = library().services
-    if request.args and not form.validate():
-        return render_invalid("hub/services.html", "hub/_services.html", form=form, services=everything)
-    found = logic.filter_services(everything, age=form.age.data, area=form.area.data or None,
-                                  kind=form.kind.data or None)
-    return render("hub/services.html", "hub/_services.html", form=form, services=found)
+    def build():
+        form = ServiceFilterForm(request.args)
+        everything = library().services
+        if request.args and not form.validate():
+            return render_invalid("hub/services.html", "hub/_services.html", form=form, services=everything)
+        found = logic.filter_services(everything, age=form.age.data, area=form.area.data or None,
+                                      kind=form.kind.data or None)
+        return render("hub/services.html", "hub/_services.html", form=form, services=found)
+
+    # Keyed by the whole query; a refused filter (422) is never kept.
+    return cached_render(("services", request.query_string), build)
 
 
 @bp.route("/events")

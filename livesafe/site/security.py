@@ -1,6 +1,11 @@
-"""Security headers on every response, and no-store where pages are private."""
+"""Security headers on every response, and no-store on every page.
+
+Every page of the site may say something about the person reading it (a knife-law article, a search, a
+survey answer), so no page is kept in the browser's cache: after a quick exit or on a shared phone, Back and
+the history list must fetch afresh. The server-side page cache (hub/cache.py) is separate and unaffected.
+Static files are the exception: fingerprinted and cached for a year (site/assets.py).
+"""
 from flask import request
-from flask_login import current_user
 
 CSP = "; ".join(
     [
@@ -22,20 +27,16 @@ PERMISSIONS_POLICY = (
     "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
 
-# Blueprints whose pages are private to the person looking at them.
-PRIVATE_BLUEPRINTS = {"auth", "surveys"}
-
 
 def add_headers(response):
     headers = response.headers
     headers["Content-Security-Policy"] = CSP
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "same-origin"
+    headers.setdefault("Referrer-Policy", "same-origin")  # the quick exit sends no-referrer
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.endpoint == "static":
         return response
-    if current_user.is_authenticated or request.blueprint in PRIVATE_BLUEPRINTS:
-        headers["Cache-Control"] = "no-store"
+    headers["Cache-Control"] = "no-store"
     return response

@@ -62,7 +62,6 @@ def register(app):
             "htmx_config": HTMX_CONFIG,
             "navigation": navigation,
             "dashboard_links": dashboard_links,
-            "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
             "roles": roles,
             "current_endpoint": request.endpoint,
         }

@@ -37,7 +37,7 @@ def test_quick_exit_with_shift_three_times_leaves_and_back_does_not_return(brows
     with page.expect_navigation():
         for _ in range(3):
             page.keyboard.press("Shift")
-    assert page.url.startswith("https://www.bbc.co.uk/weather")
+    assert page.url.endswith("/weather")
     page.go_back()
     assert not page.url.startswith(browser.base_url)
 
@@ -51,7 +51,7 @@ def test_quick_exit_button_stays_on_screen_and_replaces_history(browser):
     assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
     with page.expect_navigation():
         page.click("#quick-exit")
-    assert page.url.startswith("https://www.bbc.co.uk/weather")
+    assert page.url.endswith("/weather")
     page.go_back()
     assert not page.url.startswith(browser.base_url)
 
@@ -64,7 +64,7 @@ def test_quick_exit_is_a_working_link_without_javascript(chromium, live_server):
         session.goto("/")
         with session.page.expect_navigation():
             session.page.click("#quick-exit")
-        assert session.page.url.startswith("https://www.bbc.co.uk/weather")
+        assert session.page.url.endswith("/weather")
     finally:
         session.close()
 

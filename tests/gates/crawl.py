@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 # Downloads (.csv, .ics, .json) are fetched but not parsed; files under /static are skipped.
 SKIP_SUFFIXES = (".svg", ".png", ".css", ".js", ".xml")
-SKIP_PREFIXES = ("/static/", "/logout")
+SKIP_PREFIXES = ("/static/", "/logout", "/exit")
 # Only a few examples of each endpoint (each article is the same template with different text).
 PER_ENDPOINT = 40
 

@@ -28,6 +28,7 @@ TABLE = {
     "search.search": PUBLIC,
     "site.privacy": PUBLIC,
     "site.accessibility": PUBLIC,
+    "site.staying_private": PUBLIC,
     # accounts
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
@@ -116,6 +117,8 @@ TABLE = {
     "panels.triage_state": STAFF_ONLY,
     "panels.verify_asset": STAFF_ONLY,
     "panels.you_said_we_did": PUBLIC,
+    # Last, because it ends the session of whoever tries it.
+    "site.quick_exit": PUBLIC,
 }
 
 def _thanks_page():
@@ -136,6 +139,7 @@ SAMPLES = {
     "auth.accept_invite": ("GET", "/invite/not-a-real-token"),
     "auth.logout": ("POST", "/logout"),
     "hub.events_ics": ("GET", "/events.ics"),
+    "site.quick_exit": ("GET", "/exit"),
     "auth.resend_invite": ("POST", "/admin/users/1/resend-invite"),
     "grants.submit": ("POST", "/grants/applications/1/submit"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),

@@ -44,6 +44,9 @@ def test_keyboard_skip_link_focus_order_and_visible_focus(chromium, demo_server)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.classList.contains('skip-link')")
         assert page.evaluate("getComputedStyle(document.activeElement).left") == "0px"
+        page.keyboard.press("Tab")  # the quick exit's secondary link (GOV.UK pattern), then its button
+        assert page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]") \
+            == ["skip-link", "/exit"]
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.id") == "quick-exit"
         # Focus is always visible: an outline or a box shadow on the focused control.

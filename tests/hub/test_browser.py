@@ -41,11 +41,11 @@ def test_search_journey_on_a_phone_ends_with_quick_exit(browser):
     left_from = _journey(browser)
     with page.expect_navigation():
         page.click("#quick-exit")
-    assert page.url.startswith("https://www.bbc.co.uk/weather")
+    assert page.url.endswith("/weather")
     # The page they left was replaced in history: Back cannot show it again.
     page.go_back()
     assert page.url != left_from
-    assert [url for url in browser.outside_requests if "bbc.co.uk/weather" not in url] == []
+    assert [url for url in browser.outside_requests if not url.endswith("/weather")] == []
 
 
 def test_search_journey_without_javascript_still_finds_the_article(chromium, live_server):
@@ -54,7 +54,7 @@ def test_search_journey_without_javascript_still_finds_the_article(chromium, liv
         _journey(session, accessible=False)
         with session.page.expect_navigation():
             session.page.click("#quick-exit")
-        assert session.page.url.startswith("https://www.bbc.co.uk/weather")
+        assert session.page.url.endswith("/weather")
     finally:
         session.close()
 

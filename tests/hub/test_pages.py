@@ -186,7 +186,7 @@ def test_services_filter_with_htmx_returns_only_the_list(client):
     assert _service_names(page) == {"Early Intervention Service"}
     assert "HX-Request" in response.headers["Vary"]
     full = _text(client.get("/services"))
-    assert 'hx-get="/services"' in full and 'hx-target="#service-finder"' in full and 'hx-push-url="true"' in full
+    assert 'hx-get="/services"' in full and 'hx-target="#service-finder"' in full and 'hx-replace-url="true"' in full
 
 
 def test_services_filter_with_no_match_says_so(client):

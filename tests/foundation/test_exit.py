@@ -1,7 +1,6 @@
 """The quick exit: the route ends the session and leaves no trail the site can avoid; pages are never
 stored by the browser; in a real Chromium (with its back/forward cache on, as on a phone) typing in live
 search adds no history entries and Back after the exit shows nothing of the search."""
-import re
 
 import pytest
 
@@ -145,11 +144,12 @@ def test_typing_in_live_search_then_quick_exit_leaves_only_the_home_page_behind(
     search = page.locator("#q")
     search.fill("")
     search.type("self", delay=40)
-    page.wait_for_url(re.compile(r"/search\?q=self$"))
     page.wait_for_timeout(600)  # a pause: htmx has sent the search and swapped the results
     search.type(" harm", delay=40)
-    page.wait_for_url(re.compile(r"/search\?q=self(\+|%20)harm$"))
-    assert _history_length(page) == entries  # typing replaced the address, never added to history
+    page.wait_for_timeout(600)
+    # Typing never touches the address or the history: the typed words are in neither.
+    assert "self" not in page.url and "harm" not in page.url
+    assert _history_length(page) == entries
     with page.expect_navigation(url="**/weather"):
         page.click("#quick-exit")
     page.go_back(wait_until="commit")

@@ -203,7 +203,10 @@ def load_search_data(content_dir: str | Path) -> SearchData:
 
     synonym_entries = []
     for path in sorted(folder.glob("synonyms*.yaml")):
-        for group in _read(path) or []:
+        raw = _read(path) or []
+        # A list of groups, or a mapping of a term to its other forms (`term: [synonym, ...]`).
+        groups = [[term, *(others or [])] for term, others in raw.items()] if isinstance(raw, dict) else raw
+        for group in groups:
             terms = tuple(dict.fromkeys(words_of(str(term)) for term in group if words_of(str(term))))
             data.synonym_groups.append(terms)
             synonym_entries += [(term, len(data.synonym_groups) - 1) for term in terms]

@@ -273,10 +273,11 @@ K1, B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.9  # another way of saying what was typed counts a little less than the word itself
 FUZZY_WEIGHT = 0.5  # a word near a misspelt one
 CRISIS_WORDS_WEIGHT = 0.4  # the words a crisis kind adds, so results are about the same thing
-CRISIS_PAGE_BONUS = 0.5  # share of the best score added to the pages crisis.yaml lists for the kinds touched
+CRISIS_PAGE_BONUS = 0.8  # share of the best score added to the pages crisis.yaml lists for the kinds touched
 CRISIS_ORDER_DECAY = 0.85  # ...less for each page further down the list
-PROXIMITY_WEIGHT = 0.6  # words typed side by side, found side by side (within PROXIMITY words)
+PROXIMITY_WEIGHT = 2.0  # words typed side by side, found side by side (within PROXIMITY words)
 PROXIMITY = 3
+COVERAGE = 1.0  # a page with half the typed concepts scores (1/2) ** COVERAGE of what it would with all
 
 Alternative = tuple[tuple[str, ...], float]  # (stems, weight)
 
@@ -353,7 +354,7 @@ def _rank(opened: "OpenIndex", data: SearchData, concepts: list[Concept], extra:
                 covered[docnum] = covered.get(docnum, 0) + 1
     if typed_count > 1:
         for docnum in total:
-            total[docnum] *= (covered.get(docnum, 0) / typed_count) ** 1.5
+            total[docnum] *= (covered.get(docnum, 0) / typed_count) ** COVERAGE
     analyzer = opened.searcher.schema["body"].analyzer
     typed_stems = [token.text for concept in concepts for token in analyzer(concept[0], mode="query")]
     for first, second in zip(typed_stems, typed_stems[1:]):

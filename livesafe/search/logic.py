@@ -270,7 +270,6 @@ def suggest(searcher, text: str, data: SearchData | None = None, crisis: CrisisM
 # and it lets a concept count once however many of its synonyms a page uses.
 FIELD_WEIGHTS = (("title", 3.0), ("summary", 2.0), ("body", 1.0))
 K1, B = 1.2, 0.75
-SYNONYM_WEIGHT = 0.9  # another way of saying what was typed counts a little less than the word itself
 FUZZY_WEIGHT = 0.5  # a word near a misspelt one
 CRISIS_WORDS_WEIGHT = 0.4  # the words a crisis kind adds, so results are about the same thing
 CRISIS_PAGE_BONUS = 0.8  # share of the best score added to the pages crisis.yaml lists for the kinds touched
@@ -286,13 +285,11 @@ def _alternatives(opened: "OpenIndex", concept: Concept, data: SearchData, fuzzy
     """The concept's ways of saying it as stems; a misspelt word also as the words near it in the index."""
     analyzer = opened.searcher.schema["body"].analyzer
     found: dict[tuple[str, ...], float] = {}
-    typed = words_of(concept[0])
     for words in concept[1]:
         stems = tuple(token.text for token in analyzer(" ".join(words), mode="query"))
         if not stems or (len(words) > 1 and len(stems) < 2):
             continue  # a phrase of stop words and one word ("on me") would match far too much
-        weight = 1.0 if words == typed else SYNONYM_WEIGHT
-        found[stems] = max(found.get(stems, 0.0), weight)
+        found[stems] = 1.0  # every way of saying it counts the same ("excluded" finds what "exclusion" does)
         if (fuzzy and len(stems) == 1 and len(concept[1]) == 1 and not opened.body_df(stems)
                 and _fuzzy_allowed(data, words[0])):
             reader = opened.searcher.reader()

@@ -68,6 +68,7 @@ class OpenIndex:
     # so each is read once (the cache is emptied if it grows past POSTINGS_CACHE_SIZE).
     postings: dict = field(default_factory=dict)
     paths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # path -> docnums (crisis pages)
+    path_of: dict[int, str] = field(default_factory=dict)  # docnum -> path (ties in ranking go by path)
 
     def _read(self, fieldname: str, stem: str) -> dict:
         key = (fieldname, stem)
@@ -132,10 +133,12 @@ class OpenIndex:
                    for name, _ in FIELD_WEIGHTS}
         average = {name: (sum(values.values()) / len(values) if values else 0.0) for name, values in lengths.items()}
         boosts = {docnum: KIND_BOOSTS.get(reader.stored_fields(docnum)["kind"], 1.0) for docnum in docnums}
+        path_of = {docnum: reader.stored_fields(docnum)["path"] for docnum in docnums}
         paths: dict[str, tuple[int, ...]] = {}
-        for docnum in docnums:
-            paths[reader.stored_fields(docnum)["path"]] = paths.get(reader.stored_fields(docnum)["path"], ()) + (docnum,)
-        return cls(target, searcher, facets, event_ends, len(docnums), lengths, average, boosts, paths=paths)
+        for docnum, path in path_of.items():
+            paths[path] = paths.get(path, ()) + (docnum,)
+        return cls(target, searcher, facets, event_ends, len(docnums), lengths, average, boosts, paths=paths,
+                   path_of=path_of)
 
 
 class SearchIndex:
@@ -461,7 +464,7 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
         return results
 
     stored = searcher.stored_fields
-    ranked = sorted(allowed, key=lambda docnum: (-scores[docnum], stored(docnum)["path"]))
+    ranked = sorted(allowed, key=lambda docnum: (-scores[docnum], opened.path_of[docnum]))
     for docnum in ranked[(results.page - 1) * per_page:results.page * per_page]:
         hit = stored(docnum)
         snippet = _snippet(opened, docnum, hit["content"], ranking.terms.get(docnum, set()))

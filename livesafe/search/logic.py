@@ -29,7 +29,8 @@ PER_PAGE = 10
 MAX_PAGE = 100
 POSTINGS_CACHE_SIZE = 20_000
 KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign",
-               "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page"}
+               "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page",
+               "place": "Local place"}
 
 
 def clean_query(raw: str | None) -> str:

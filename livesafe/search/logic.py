@@ -13,11 +13,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import highlight, index as whoosh_index
-from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Term
-from whoosh.searching import Hit as WhooshHit
+from whoosh.analysis import Token
 
 from livesafe.hub.content import AUDIENCES
-from livesafe.search.index import CURRENT
+from livesafe.search.index import CURRENT, KIND_BOOSTS
 from livesafe.search.vocabulary import CrisisMatch, SearchData, is_english_word, words_of
 
 EMPTY = SearchData()
@@ -28,9 +27,10 @@ MAX_WORDS = 12
 MAX_WORD_LENGTH = 30
 PER_PAGE = 10
 MAX_PAGE = 100
-TERM_CACHE_SIZE = 128
+POSTINGS_CACHE_SIZE = 20_000
 KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign",
-               "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page"}
+               "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page",
+               "place": "Local place"}
 
 
 def clean_query(raw: str | None) -> str:
@@ -60,20 +60,60 @@ class OpenIndex:
     searcher: object
     facets: dict[str, dict[str, frozenset]]  # field -> value -> docnums
     event_ends: dict[int, datetime]
-    # (field, term) -> docnums: reading a long posting list is the slow part of matching, and the
-    # index never changes under an OpenIndex, so popular words are read once.
-    term_docs: dict = field(default_factory=dict)
+    doc_count: int = 0
+    lengths: dict[str, dict[int, int]] = field(default_factory=dict)  # field -> docnum -> words
+    average: dict[str, float] = field(default_factory=dict)  # field -> average words
+    boosts: dict[int, float] = field(default_factory=dict)  # docnum -> weight of its kind (index.KIND_BOOSTS)
+    # (field, stem) -> docnum -> positions (or (start, end) characters for ("chars", stem)). Reading
+    # posting lists is the slow part of searching, and the index never changes under an OpenIndex,
+    # so each is read once (the cache is emptied if it grows past POSTINGS_CACHE_SIZE).
+    postings: dict = field(default_factory=dict)
+    paths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # path -> docnums (crisis pages)
+    path_of: dict[int, str] = field(default_factory=dict)  # docnum -> path (ties in ranking go by path)
 
-    def docs_for_term(self, fieldname: str, text) -> frozenset:
-        key = (fieldname, text)
-        docs = self.term_docs.get(key)
-        if docs is None:
+    def _read(self, fieldname: str, stem: str) -> dict:
+        key = (fieldname, stem)
+        found = self.postings.get(key)
+        if found is None:
             reader = self.searcher.reader()
-            docs = frozenset(reader.postings(fieldname, text).all_ids()) if key in reader else frozenset()
-            if len(self.term_docs) >= TERM_CACHE_SIZE:
-                self.term_docs.clear()
-            self.term_docs[key] = docs
-        return docs
+            source = "body" if fieldname == "chars" else fieldname
+            found = {}
+            if (source, stem) in reader:
+                postings = reader.postings(source, stem)
+                if fieldname == "chars":
+                    found = {docnum: tuple((start, end) for _, start, end in value)
+                             for docnum, value in postings.items_as("characters")}
+                else:
+                    found = {docnum: tuple(value) for docnum, value in postings.items_as("positions")}
+            if len(self.postings) >= POSTINGS_CACHE_SIZE:
+                self.postings.clear()
+            self.postings[key] = found
+        return found
+
+    def positions(self, fieldname: str, stem: str) -> dict[int, tuple[int, ...]]:
+        return self._read(fieldname, stem)
+
+    def characters(self, stem: str) -> dict[int, tuple[tuple[int, int], ...]]:
+        """Where the stem is in each document's stored text, for snippets."""
+        return self._read("chars", stem)
+
+    def occurrences(self, fieldname: str, stems: tuple[str, ...]) -> dict[int, int]:
+        """docnum -> how many times the word, or the phrase (its words one after another), is in the field."""
+        first = self.positions(fieldname, stems[0])
+        if len(stems) == 1:
+            return {docnum: len(places) for docnum, places in first.items()}
+        rest = [self.positions(fieldname, stem) for stem in stems[1:]]
+        found = {}
+        for docnum in first.keys() & set.intersection(*(set(other) for other in rest)):
+            later = [set(other[docnum]) for other in rest]
+            count = sum(1 for start in first[docnum]
+                        if all(start + step in places for step, places in enumerate(later, 1)))
+            if count:
+                found[docnum] = count
+        return found
+
+    def body_df(self, stems: tuple[str, ...]) -> int:
+        return len(self.occurrences("body", stems))
 
     @classmethod
     def open(cls, index_dir: Path, target: str) -> "OpenIndex":
@@ -89,7 +129,17 @@ class OpenIndex:
         if ("kind", "event") in reader:
             for docnum in reader.postings("kind", "event").all_ids():
                 event_ends[docnum] = reader.stored_fields(docnum)["ends"].replace(tzinfo=timezone.utc)
-        return cls(target, searcher, facets, event_ends)
+        docnums = list(reader.all_doc_ids())
+        lengths = {name: {docnum: reader.doc_field_length(docnum, name, 0) for docnum in docnums}
+                   for name, _ in FIELD_WEIGHTS}
+        average = {name: (sum(values.values()) / len(values) if values else 0.0) for name, values in lengths.items()}
+        boosts = {docnum: KIND_BOOSTS.get(reader.stored_fields(docnum)["kind"], 1.0) for docnum in docnums}
+        path_of = {docnum: reader.stored_fields(docnum)["path"] for docnum in docnums}
+        paths: dict[str, tuple[int, ...]] = {}
+        for docnum, path in path_of.items():
+            paths[path] = paths.get(path, ()) + (docnum,)
+        return cls(target, searcher, facets, event_ends, len(docnums), lengths, average, boosts, paths=paths,
+                   path_of=path_of)
 
 
 class SearchIndex:
@@ -180,35 +230,6 @@ def _fuzzy_allowed(data: SearchData, word: str) -> bool:
             and not is_english_word(word))
 
 
-def _concept_query(concept: Concept, fieldname: str, schema, reader, data: SearchData, fuzzy: bool = True):
-    """Any of the concept's alternatives in the field, or None if all are stop words."""
-    analyzer = schema[fieldname].analyzer
-    parts = {}
-    for words in concept[1]:
-        stems = tuple(token.text for token in analyzer(" ".join(words), mode="query"))
-        if len(words) > 1 and len(stems) < 2:
-            continue  # a phrase of stop words and one word ("on me") would match far too much
-        if len(stems) == 1:
-            query = Term(fieldname, stems[0])
-            if (fuzzy and (fieldname, stems[0]) not in reader and len(concept[1]) == 1
-                    and _fuzzy_allowed(data, words[0])):
-                query = FuzzyTerm(fieldname, stems[0], boost=0.5, maxdist=2 if len(stems[0]) >= 8 else 1,
-                                  prefixlength=1)
-            parts[stems] = query
-        elif stems:
-            parts[stems] = Phrase(fieldname, list(stems))
-    if not parts:
-        return None
-    return next(iter(parts.values())) if len(parts) == 1 else Or(list(parts.values()))
-
-
-def _combine(queries, group):
-    queries = [query for query in queries if query is not None]
-    if not queries:
-        return None
-    return queries[0] if len(queries) == 1 else group(queries)
-
-
 def _known(reader, schema, word: str) -> bool:
     """In the index as typed, or as another form of the same word ("webinar" for "webinars")."""
     if reader.doc_frequency("spell", word):
@@ -247,71 +268,147 @@ def suggest(searcher, text: str, data: SearchData | None = None, crisis: CrisisM
     return "".join(pieces + [text[last:]]).lower()
 
 
-def _docs(query, opened: OpenIndex) -> set[int]:
-    """Every document the query matches. Queries here are ANDs and ORs of terms and phrases, so this
-    is set algebra on posting lists (much faster than stepping a matcher through every document)."""
-    if query is None:
-        return set()
-    if isinstance(query, Or):
-        return set().union(*(_docs(child, opened) for child in query.subqueries))
-    if isinstance(query, And):
-        return set.intersection(*(_docs(child, opened) for child in query.subqueries))
-    if isinstance(query, FuzzyTerm):
-        reader = opened.searcher.reader()
-        return set().union(*(opened.docs_for_term(query.fieldname, text) for text in query._btexts(reader)))
-    if isinstance(query, Term):
-        return set(opened.docs_for_term(query.fieldname, query.text))
-    return set(opened.searcher.docs_for_query(query))
+# Ranking. The index is small (a few hundred documents), so matching and scoring are done here in
+# plain Python on posting lists read once per OpenIndex, not by Whoosh's matchers: a synonym-expanded
+# search is an OR of dozens of terms and phrases, which Whoosh scored in 50-150 ms; this takes 1-3 ms,
+# and it lets a concept count once however many of its synonyms a page uses.
+FIELD_WEIGHTS = (("title", 3.0), ("summary", 2.0), ("body", 1.0))
+K1, B = 1.2, 0.75
+FUZZY_WEIGHT = 0.5  # a word near a misspelt one
+CRISIS_WORDS_WEIGHT = 0.4  # the words a crisis kind adds, so results are about the same thing
+CRISIS_PAGE_BONUS = 0.8  # share of the best score added to the pages crisis.yaml lists for the kinds touched
+CRISIS_ORDER_DECAY = 0.85  # ...less for each page further down the list
+PROXIMITY_WEIGHT = 2.0  # words typed side by side, found side by side (within PROXIMITY words)
+PROXIMITY = 3
+COVERAGE = 1.0  # a page with half the typed concepts scores (1/2) ** COVERAGE of what it would with all
+
+Alternative = tuple[tuple[str, ...], float]  # (stems, weight)
 
 
-def _matched(opened: OpenIndex, query, now: datetime) -> set[int]:
-    finished = {docnum for docnum, ends in opened.event_ends.items() if ends <= now}
-    return _docs(query, opened) - finished
+def _alternatives(opened: "OpenIndex", concept: Concept, data: SearchData, fuzzy: bool) -> list[Alternative]:
+    """The concept's ways of saying it as stems; a misspelt word also as the words near it in the index."""
+    analyzer = opened.searcher.schema["body"].analyzer
+    found: dict[tuple[str, ...], float] = {}
+    for words in concept[1]:
+        stems = tuple(token.text for token in analyzer(" ".join(words), mode="query"))
+        if not stems or (len(words) > 1 and len(stems) < 2):
+            continue  # a phrase of stop words and one word ("on me") would match far too much
+        found[stems] = 1.0  # every way of saying it counts the same ("excluded" finds what "exclusion" does)
+        if (fuzzy and len(stems) == 1 and len(concept[1]) == 1 and not opened.body_df(stems)
+                and _fuzzy_allowed(data, words[0])):
+            reader = opened.searcher.reader()
+            maxdist = 2 if len(stems[0]) >= 8 else 1
+            for near in reader.terms_within("body", stems[0], maxdist, prefix=1):
+                found.setdefault((near,), FUZZY_WEIGHT)
+    return list(found.items())
 
 
-def _queries(opened: OpenIndex, data: SearchData, concepts: list[Concept], fuzzy: bool = True):
-    """(query on the body that decides what matches, query that adds to the score).
+def _bm25f(opened: "OpenIndex", stems: tuple[str, ...]) -> dict[int, float]:
+    """BM25 in each of title, summary and body, weighted by field and summed (as Whoosh's BM25F does), so
+    a word in the title counts for much more than one more mention deep in the text."""
+    body = opened.occurrences("body", stems)
+    if not body:
+        return {}
+    n = opened.doc_count
+    idf = math.log(1 + (n - len(body) + 0.5) / (len(body) + 0.5))
+    scores: dict[int, float] = {}
+    for fieldname, weight in FIELD_WEIGHTS:
+        counts = body if fieldname == "body" else opened.occurrences(fieldname, stems)
+        lengths, average = opened.lengths[fieldname], opened.average[fieldname] or 1.0
+        for docnum, count in counts.items():
+            norm = 1 - B + B * lengths.get(docnum, 0) / average
+            scores[docnum] = scores.get(docnum, 0.0) + weight * idf * count * (K1 + 1) / (count + K1 * norm)
+    return scores
 
-    A page matches with any concept; pages with every concept, with them in the title or summary, or
-    with the typed words side by side, score more.
+
+@dataclass
+class Ranking:
+    scores: dict[int, float]  # every matched document -> score
+    terms: dict[int, set[str]]  # document -> the body stems that matched (for snippets)
+
+
+def _rank(opened: "OpenIndex", data: SearchData, concepts: list[Concept], extra: list[Concept] = (),
+          fuzzy: bool = True) -> Ranking:
+    """Score every document that has at least one concept.
+
+    Each concept scores by its best alternative in the document; a document with more of the typed
+    concepts scores more (coverage), and so does one with words typed side by side found side by side.
     """
-    schema, reader = opened.searcher.schema, opened.searcher.reader()
-    each = [_concept_query(concept, "body", schema, reader, data, fuzzy) for concept in concepts]
-    body = _combine(each, Or)
-    extra = [_concept_query(concept, name, schema, reader, data)
-             for concept in concepts for name in ("title", "summary")]
-    every = [query for query in each if query is not None]
-    if len(every) > 1:
-        extra.append(And(every, boost=2.0))
-    # Words typed side by side ("lock knife") score more where the page has them side by side too.
-    typed = [stem for concept in concepts
-             for stem in (token.text for token in schema["body"].analyzer(concept[0], mode="query"))]
-    extra += [Phrase("body", [first, second], slop=2, boost=2.0) for first, second in zip(typed, typed[1:])]
-    return body, _combine(extra, Or)
+    parts = [(concept, 1.0, True) for concept in concepts] + [(concept, CRISIS_WORDS_WEIGHT, False)
+                                                                for concept in extra]
+    total: dict[int, float] = {}
+    covered: dict[int, int] = {}
+    terms: dict[int, set[str]] = {}
+    typed_count = 0
+    for concept, concept_weight, typed in parts:
+        alternatives = _alternatives(opened, concept, data, fuzzy)
+        if typed and alternatives:
+            typed_count += 1
+        best: dict[int, float] = {}
+        for stems, weight in alternatives:
+            for docnum, score in _bm25f(opened, stems).items():
+                best[docnum] = max(best.get(docnum, 0.0), weight * score)
+                terms.setdefault(docnum, set()).update(stems)
+        for docnum, score in best.items():
+            total[docnum] = total.get(docnum, 0.0) + concept_weight * score
+            if typed:
+                covered[docnum] = covered.get(docnum, 0) + 1
+    if typed_count > 1:
+        for docnum in total:
+            total[docnum] *= (covered.get(docnum, 0) / typed_count) ** COVERAGE
+    analyzer = opened.searcher.schema["body"].analyzer
+    typed_stems = [token.text for concept in concepts for token in analyzer(concept[0], mode="query")]
+    for first, second in zip(typed_stems, typed_stems[1:]):
+        if first == second:
+            continue
+        left, right = opened.positions("body", first), opened.positions("body", second)
+        for docnum in left.keys() & right.keys() & total.keys():
+            near = set(right[docnum])
+            count = sum(1 for position in left[docnum]
+                        if any(position + step in near for step in range(-PROXIMITY, PROXIMITY + 1)))
+            if count:
+                total[docnum] += PROXIMITY_WEIGHT * min(count, 3)
+    for docnum in total:
+        total[docnum] *= opened.boosts.get(docnum, 1.0)
+    return Ranking(total, terms)
 
 
-def _choose_query(opened: OpenIndex, data: SearchData, words: str, suggestion: str | None,
-                  crisis: CrisisMatch | None, now: datetime):
-    """(query, matched documents, corrected?) for what was typed.
+def _finished(opened: "OpenIndex", now: datetime) -> set[int]:
+    return {docnum for docnum, ends in opened.event_ends.items() if ends <= now}
 
-    Pages with any concept match; those with all of them score more (see `_queries`). If nothing
-    matches the words as typed but the suggestion does ("knif crme" -> "knife crime"), search that.
-    A crisis search also looks for the words of its crisis kinds ("feeling low", "unsafe"), so the
-    results under the crisis panel are about the same thing.
+
+def _choose(opened: "OpenIndex", data: SearchData, words: str, suggestion: str | None,
+            crisis: CrisisMatch | None, now: datetime) -> tuple[Ranking, bool]:
+    """(ranking, corrected?) for what was typed.
+
+    If nothing matches the words as typed but the suggestion does ("knif crme" -> "knife crime"),
+    rank the suggestion. A crisis search also looks for the words of its crisis kinds ("feeling low",
+    "unsafe"), and the pages crisis.yaml lists for those kinds score more.
     """
+    finished = _finished(opened, now)
     concepts = _concepts(data, words)
     corrected = False
-    if suggestion and not _matched(opened, _queries(opened, data, concepts, fuzzy=False)[0], now):
+    if suggestion and not (_rank(opened, data, concepts, fuzzy=False).scores.keys() - finished):
         suggested = _concepts(data, suggestion)
-        corrected = bool(_matched(opened, _queries(opened, data, suggested)[0], now))
+        corrected = bool(_rank(opened, data, suggested).scores.keys() - finished)
         concepts = suggested if corrected else concepts
-    if crisis:
-        concepts = concepts + [concept for kind in crisis.kinds for concept in data.concepts(kind.search)]
-    query, extra = _queries(opened, data, concepts)
-    if query is None:
-        return None, set(), corrected
-    matched = _matched(opened, query, now)
-    return (AndMaybe(query, extra) if extra is not None else query), matched, corrected
+    extra = [concept for kind in crisis.kinds for concept in data.concepts(kind.search)] if crisis else []
+    ranking = _rank(opened, data, concepts, extra)
+    for docnum in finished:
+        ranking.scores.pop(docnum, None)
+    return ranking, corrected
+
+
+def _snippet(opened: "OpenIndex", docnum: int, text: str, stems: set[str]) -> str:
+    """The best two passages with the matched words in <mark>, from character positions in the index."""
+    tokens = sorted((Token(startchar=start, endchar=end, matched=True)
+                     for stem in stems for start, end in opened.characters(stem).get(docnum, ())),
+                    key=lambda token: token.startchar)
+    if not tokens:
+        return ""
+    fragments = highlight.PinpointFragmenter(maxchars=160, surround=60, autotrim=True).fragment_tokens(text, tokens)
+    best = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST)
+    return _MarkFormatter()(text, best)
 
 
 def _counts(matched: set[int], facets: dict[str, frozenset], other: frozenset | None) -> dict[str, int]:
@@ -333,15 +430,21 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
     reader = searcher.reader()
     results.crisis = data.crisis(words, site_knows=lambda word: bool(reader.doc_frequency("spell", word)))
     results.suggestion = suggest(searcher, words, data, results.crisis)
-    query, matched, results.corrected = _choose_query(opened, data, words, results.suggestion, results.crisis, now)
-    # A crisis search puts the pages of its crisis kinds first, in the order crisis.yaml gives.
-    pinned = []
+    ranking, results.corrected = _choose(opened, data, words, results.suggestion, results.crisis, now)
+    scores = ranking.scores
+    # A crisis search shows its kinds' pages in the panel, and they rise among the results: each gets a
+    # share of the best score (more for pages crisis.yaml lists first), so a page that answers the words
+    # typed ("national domestic abuse helpline") can still come first.
     if results.crisis:
-        for path in results.crisis.pages:
-            pinned += sorted(opened.docs_for_term("path", path))
-        matched |= set(pinned)
-        results.crisis_pages = [(searcher.stored_fields(docnum)["path"], searcher.stored_fields(docnum)["title"])
-                                for docnum in pinned]
+        finished = _finished(opened, now)
+        best = max(scores.values(), default=0.0) or 1.0
+        for order, path in enumerate(results.crisis.pages):
+            for docnum in opened.paths.get(path, ()):
+                if docnum in finished:
+                    continue
+                scores[docnum] = scores.get(docnum, 0.0) + CRISIS_PAGE_BONUS * best * CRISIS_ORDER_DECAY ** order
+                results.crisis_pages.append((path, searcher.stored_fields(docnum)["title"]))
+    matched = set(scores)
 
     audience_docs = opened.facets["audience"].get(audience, frozenset()) if audience else None
     topic_docs = opened.facets["topics"].get(topic, frozenset()) if topic else None
@@ -361,16 +464,11 @@ def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, t
     if not allowed:
         return results
 
-    pinned = [docnum for docnum in pinned if docnum in allowed]
-    ranked: list = [searcher.stored_fields(docnum) for docnum in pinned]
-    rest = allowed - set(pinned)
-    if rest and query is not None:
-        found = searcher.search(query, limit=results.page * per_page, filter=rest, terms=True)
-        found.fragmenter = highlight.PinpointFragmenter(maxchars=160, surround=60, autotrim=True)
-        found.formatter = _MarkFormatter()
-        ranked += list(found[:results.page * per_page])
-    for hit in ranked[(results.page - 1) * per_page:results.page * per_page]:
-        snippet = hit.highlights("body", text=hit["content"], top=2) if isinstance(hit, WhooshHit) else None
+    stored = searcher.stored_fields
+    ranked = sorted(allowed, key=lambda docnum: (-scores[docnum], opened.path_of[docnum]))
+    for docnum in ranked[(results.page - 1) * per_page:results.page * per_page]:
+        hit = stored(docnum)
+        snippet = _snippet(opened, docnum, hit["content"], ranking.terms.get(docnum, set()))
         results.hits.append(Hit(
             path=hit["path"],
             kind=hit["kind"],

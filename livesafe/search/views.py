@@ -1,13 +1,14 @@
 """Views of the search feature (thin: parse, call logic, render)."""
-from flask import current_app, request, url_for
+from flask import current_app, request
 
 from livesafe.hub import logic as hub_logic
 from livesafe.hub.content import AUDIENCES, library
 from livesafe.search import bp
 from livesafe.hub.cache import cached_render
-from livesafe.panels.logic import AREAS, search_assets, verified_assets_version
+from livesafe.panels.logic import verified_assets_version
 from livesafe.search.logic import MAX_PAGE, clean_query
 from livesafe.site.numbers import query_page
+from livesafe.search.places import find_places, with_places
 
 
 @bp.route("/search")
@@ -24,19 +25,13 @@ def search():
 
     def context():
         results = searches.search(query, audience=audience, topic=topic, page=page, now=now)
+        # Places have no topic: a search narrowed to a topic shows none.
+        results = with_places(results, find_places(query) if page == 1 and not topic else [])
         return dict(results=results, audience=audience, topic=topic, topics=lib.topics, audiences=AUDIENCES,
-                    assets=_assets(query) if page == 1 else None, crisis_contacts=searches.data.general_contacts)
+                    crisis_contacts=searches.data.general_contacts)
 
     # The same address gives the same page until the index is rebuilt or another event finishes.
     finished = tuple(event.slug for event in lib.events if event.ends <= now)
     key = ("search", searches.target(), query, audience, topic, page, finished, verified_assets_version())
     return cached_render(key, "search/search.html", "search/_results.html", context=context)
 
-
-def _assets(query: str) -> list[dict]:
-    """Verified community places and groups (from the panels' asset register) matching the query."""
-    return [
-        dict(name=asset.name, description=asset.description, area=AREAS.get(asset.district, asset.district),
-             url=url_for("panels.local_place", asset_id=asset.id))
-        for asset in search_assets(query)
-    ]

@@ -17,6 +17,7 @@ APOSTROPHES = re.compile(r"['’‘`]")
 WORD = re.compile(r"[a-z0-9&]+")
 # A crisis word typed one letter wrong ("suicde") still counts, if it is this long and not a real word.
 FUZZY_CRISIS_MIN = 5
+GENERAL_KINDS = {"danger", "talk"}
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -120,8 +121,8 @@ class SearchData:
             position += 1
         if not found:
             return None
-        # Specific kinds before the general "danger" one (its "help me" is in many searches).
-        ordered = sorted(found, key=lambda slug: slug == "danger")
+        # Specific kinds before the general ones ("help me" and "someone to talk to" are in many searches).
+        ordered = sorted(found, key=lambda slug: slug in GENERAL_KINDS)
         return CrisisMatch(tuple(self.crisis_kinds[slug] for slug in ordered), frozenset(matched))
 
     def concepts(self, text: str) -> list[tuple[str, tuple[tuple[str, ...], ...]]]:
@@ -203,7 +204,10 @@ def load_search_data(content_dir: str | Path) -> SearchData:
 
     synonym_entries = []
     for path in sorted(folder.glob("synonyms*.yaml")):
-        for group in _read(path) or []:
+        raw = _read(path) or []
+        # A list of groups, or a mapping of a term to its other forms (`term: [synonym, ...]`).
+        groups = [[term, *(others or [])] for term, others in raw.items()] if isinstance(raw, dict) else raw
+        for group in groups:
             terms = tuple(dict.fromkeys(words_of(str(term)) for term in group if words_of(str(term))))
             data.synonym_groups.append(terms)
             synonym_entries += [(term, len(data.synonym_groups) - 1) for term in terms]

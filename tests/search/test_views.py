@@ -1,8 +1,6 @@
 """The search page: live search with htmx over a plain GET form, escaping, zero results, paging links, facets."""
 import pytest
-from flask import render_template
 
-from livesafe.search.logic import SearchResults
 from tests.search.test_search import HOSTILE
 
 
@@ -98,19 +96,8 @@ def test_hostile_parameters_give_a_normal_page(client, params):
     assert client.get(f"/search?{params}").status_code == 200
 
 
-def test_verified_community_assets_are_shown_when_the_view_passes_them(app):
-    assets = [{"name": "Youth club <b>West</b>", "description": "Open Fridays & Saturdays.", "area": "Leicester",
-               "url": "/panels/assets/1"}]
-    with app.test_request_context("/search?q=club"):
-        page = render_template("search/search.html", results=SearchResults(query="club"), audience=None, topic=None,
-                               topics={}, audiences={}, assets=assets)
-    assert "Community places and groups" in page
-    assert '<a href="/panels/assets/1">Youth club &lt;b&gt;West&lt;/b&gt;</a>' in page
-    assert "Open Fridays &amp; Saturdays." in page
-
-
-def test_no_assets_section_without_assets(client):
-    assert "Community places and groups" not in _text(client.get("/search?q=knife"))
+def test_no_local_place_without_a_matching_place(client):
+    assert '<span class="tag">Local place</span>' not in _text(client.get("/search?q=knife"))
 
 
 def test_a_rebuilt_index_is_searched_at_once_even_for_a_cached_address(base_config, tmp_path):

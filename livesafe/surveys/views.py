@@ -22,7 +22,7 @@ from livesafe.site.render import render, render_invalid
 from livesafe.surveys import bp, drafts, logic, results
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.forms import HONEYPOT, ResultsForm, SettingForm, WaveForm, page_answers, page_form
-from livesafe.surveys.models import SurveyDraft, SurveyResponse, SurveySetting, SurveyWave
+from livesafe.surveys.models import SurveyResponse, SurveySetting, SurveyWave
 
 staff_only = roles_required(*roles.STAFF_ROLES)
 # The pages someone answering sees: they send no Referer onwards (not even to our own static files,
@@ -80,7 +80,7 @@ def _answered_here(wave: SurveyWave) -> bool:
     return request.cookies.get(_done_cookie(wave)) == "1"
 
 
-def _draft(wave: SurveyWave) -> SurveyDraft | None:
+def _draft(wave: SurveyWave) -> drafts.Draft | None:
     """This visitor's unsent answers to wave, if their session names a live draft of it."""
     draft = drafts.load(drafts.session_draft_id())
     return draft if draft and draft.wave_id == wave.id else None
@@ -97,7 +97,7 @@ def _public_wave(slug: str) -> SurveyWave:
     return wave
 
 
-def _can_answer(wave: SurveyWave, draft: SurveyDraft | None) -> bool:
+def _can_answer(wave: SurveyWave, draft: drafts.Draft | None) -> bool:
     if draft and draft.is_test:
         return wave.status in (logic.DRAFT, logic.OPEN)
     return logic.accepting(wave) and not _answered_here(wave)
@@ -175,8 +175,10 @@ def page(slug, number):
                 valid = False
     if not valid:
         return _page(wave, number, visible, questions, form, draft, status=422)
-    drafts.save(draft, page_answers(form, questions))
+    draft = drafts.save(draft, page_answers(form, questions))
     db.session.commit()
+    if draft is None:  # sent or deleted by a parallel request meanwhile
+        return _lost_draft(slug)
     visible = defs.visible_pages(definition, draft.answers)
     if request.form.get("action") == "back":
         earlier = [n for n in visible if n < number]
@@ -199,7 +201,7 @@ def _page(wave, number, visible, questions, form, draft, status=200, busy=False)
 def _finish(wave, draft, number, visible, questions, form):
     """Send the answers. The thank-you page is this POST's own response: the help it tailors to the
     answers is shown once and kept nowhere (not in the session, not on the server)."""
-    test, answers = draft.is_test, dict(draft.answers)
+    test, answers = draft.is_test, draft.answers
     if not test and logic.flood_limit_reached(wave):
         return _page(wave, number, visible, questions, form, draft, status=429, busy=True)
     sent = logic.submit(wave, {"answers": answers, "setting": draft.setting_code, "test": test, "draft": draft.id})

@@ -102,7 +102,7 @@ signposts:
 """
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-ACTION = re.compile(r'<form method="post" action="([^"]+)"')
+ACTION = re.compile(r'<form method="post" action="(/surveys/[^"]+/page/[^"]+)"')
 
 
 def small_definition() -> dict:

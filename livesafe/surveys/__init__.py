@@ -1,7 +1,9 @@
 """Youth and community perception surveys: anonymous answering, staff results."""
 import os
 
+import click
 from flask import Blueprint
+from flask.cli import with_appcontext
 
 from livesafe.auth import roles
 
@@ -21,9 +23,22 @@ def init_app(app):
     app.config.setdefault(
         "SURVEY_MAX_SUBMISSIONS_PER_MINUTE", int(os.environ.get("SURVEY_MAX_SUBMISSIONS_PER_MINUTE") or 120)
     )
+    app.config.setdefault("SURVEY_DRAFT_HOURS", int(os.environ.get("SURVEY_DRAFT_HOURS") or 2))
     from livesafe.surveys.privacy import hide_survey_addresses
 
     hide_survey_addresses()
+    # Before site.security registers its headers, so this runs after them and no-referrer wins.
+    app.after_request(views.answering_headers)
+    app.cli.add_command(prune_drafts_command)
+
+
+@click.command("prune-drafts")
+@with_appcontext
+def prune_drafts_command():
+    """Delete survey answers in progress that have expired (run every few minutes, e.g. from cron)."""
+    from livesafe.surveys import drafts
+
+    click.echo(f"Deleted {drafts.prune()} expired survey draft(s).")
 
 
 from livesafe.surveys import views  # noqa: E402,F401

@@ -10,11 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from livesafe.audit.logic import record
 from livesafe.extensions import db
 from livesafe.surveys import definitions as defs
-from livesafe.surveys.models import (
-    SurveyAnswer, SurveyResponse, SurveySetting, SurveySubmissionToken, SurveyWave,
-)
+from livesafe.surveys import drafts
+from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
 from livesafe.throttle import logic as throttle
-from livesafe.throttle.logic import key_for
 from livesafe.timeutil import to_london, utcnow
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
@@ -111,12 +109,6 @@ def create_setting(name: str, actor) -> SurveySetting:
 
 # Answering -------------------------------------------------------------------
 
-def new_answering_state(wave: SurveyWave, setting: str | None = None, test: bool = False) -> dict:
-    """What the session holds while someone answers: no identifier, just their answers so far."""
-    return {"wave": wave.id, "answers": {}, "setting": setting, "test": test,
-            "token": secrets.token_urlsafe(16)}
-
-
 def exclusive_clash(question: dict, chosen: list[str]) -> str | None:
     """An error if an 'on its own' option (like 'None of these') is chosen with others."""
     lonely = [o for o in question.get("options", []) if o.get("exclusive") and o["value"] in chosen]
@@ -164,27 +156,29 @@ def breakdown_values(definition: dict, answers: dict) -> dict:
 
 
 def submit(wave: SurveyWave, state: dict) -> bool:
-    """Store one response from an answering state. False if this answering session was already stored."""
+    """Store one response: state has "answers", "setting" (a code or None), "test", and "draft" (the
+    id of the draft the answers came from, deleted in the same transaction).
+
+    False, storing nothing, if that draft is already gone (sent by a parallel or replayed request, or
+    expired). A response with no answers at all is not stored (True: the person is thanked).
+    The response gets its own id and the date only: nothing links it to the draft it came from.
+    """
     rows = answer_rows(wave.definition, state["answers"])
-    setting = setting_named(state.get("setting"))
-    try:
-        # The used token has its own table, not linked to the response, so it cannot identify it.
-        db.session.add(SurveySubmissionToken(token_hash=key_for(state["token"]), wave_id=wave.id))
-        db.session.flush()
+    if state.get("draft") and not drafts.delete(state["draft"]):
+        db.session.rollback()
+        return False
+    if rows:
+        setting = setting_named(state.get("setting"))
         response = SurveyResponse(wave_id=wave.id, submitted_on=today(), setting_code=setting.code if setting else None,
                                   is_test=bool(state.get("test")), **breakdown_values(wave.definition, state["answers"]))
         db.session.add(response)
         db.session.flush()
-        if rows:
-            db.session.execute(sa.insert(SurveyAnswer), [
-                {"option": None, "number": None, "text": None, **row, "wave_id": wave.id, "response_id": response.id}
-                for row in rows
-            ])
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-        return False
+        db.session.execute(sa.insert(SurveyAnswer), [
+            {"option": None, "number": None, "text": None, **row, "wave_id": wave.id, "response_id": response.id}
+            for row in rows
+        ])
+    db.session.commit()
+    return True
 
 
 # Results ---------------------------------------------------------------------

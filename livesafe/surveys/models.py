@@ -84,16 +84,21 @@ class SurveyAnswer(db.Model):
     text: Mapped[str | None] = mapped_column(sa.Text)
 
 
-class SurveySubmissionToken(db.Model):
-    """A used one-time submission token (an HMAC), so one answering session is stored at most once.
+class SurveyDraft(db.Model):
+    """Answers in progress, kept on the server under a random id that only the person's session holds.
 
-    Deliberately not linked to the response it produced.
+    Deleted when the answers are sent, at the quick exit, and once expired (drafts.prune). It shares
+    no id with the response it becomes, so the expiry time can never be joined to a response.
     """
 
-    __tablename__ = "survey_submission_tokens"
+    __tablename__ = "survey_drafts"
 
-    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id"))
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # secrets.token_urlsafe
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id", ondelete="CASCADE"))
+    answers: Mapped[dict] = mapped_column(sa.JSON)
+    setting_code: Mapped[str | None] = mapped_column(sa.String(20))
+    is_test: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class SurveyRelease(db.Model):

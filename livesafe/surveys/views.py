@@ -4,27 +4,75 @@ Public: /surveys (open surveys), /surveys/<slug> (intro), /surveys/<slug>/page/<
 Staff: /surveys/manage..., results, free text and exports. Nothing here logs or stores the client address.
 """
 from datetime import datetime, time, timedelta
+from functools import wraps
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, request, session, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from livesafe.auth import roles
 from livesafe.auth.forms import EmptyForm
 from livesafe.auth.permissions import roles_required
-from livesafe.extensions import db
+from livesafe.extensions import csrf, db
 from livesafe.audit.logic import record
 from livesafe.site.render import render, render_invalid
 from livesafe import disclosure
-from livesafe.surveys import bp, cleaning, logic, releases, results, stats
+from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.forms import (
     HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, page_answers, page_form,
 )
 from livesafe.surveys.models import SurveySetting, SurveyWave
 
-STATE, THANKS = "survey", "survey_thanks"
 staff_only = roles_required(*roles.STAFF_ROLES)
+# The pages someone answering sees: they send no Referer onwards (not even to our own static files,
+# whose log lines would otherwise name the survey page and so the branch answered) and are never cached.
+ANSWERING = {"surveys.index", "surveys.intro", "surveys.page", "surveys.thanks"}
+
+
+def answering_headers(response):
+    """Registered on the app by init_app, before site.security's headers, so it runs after them
+    (Flask runs after_request functions in reverse order) and its Referrer-Policy wins."""
+    if request.endpoint in ANSWERING:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _same_host(url: str) -> bool:
+    return urlsplit(url).netloc == request.host
+
+
+def same_site_post(view):
+    """CSRF protection for the answering pages, which send no Referer.
+
+    Flask-WTF's HTTPS check refuses a post without a Referer, so this view is exempt from
+    CSRFProtect and checked here instead: the session-bound token (as CSRFProtect checks it), and
+    the browser's word on where the post came from. Browsers send `Sec-Fetch-Site`, and `Origin` on
+    every post; under no-referrer a same-origin post says `Origin: null`, so only a named other host
+    is refused. The session cookie is SameSite=Lax as well, so a cross-site post has no token anyway.
+    """
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if request.method == "POST":
+            if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+                raise CSRFError("The form was sent from another site.")
+            for header in ("Origin", "Referer"):
+                value = request.headers.get(header)
+                if value and value != "null" and not _same_host(value):
+                    raise CSRFError("The form was sent from another site.")
+            try:
+                validate_csrf(request.form.get("csrf_token"))
+            except ValidationError as error:
+                raise CSRFError(error.args[0]) from None
+            g.csrf_valid = True  # the form need not check the token again
+        return view(*args, **kwargs)
+
+    return csrf.exempt(checked)
 
 
 def _done_cookie(wave: SurveyWave) -> str:
@@ -35,23 +83,25 @@ def _answered_here(wave: SurveyWave) -> bool:
     return request.cookies.get(_done_cookie(wave)) == "1"
 
 
-def _state(wave: SurveyWave) -> dict | None:
-    state = session.get(STATE)
-    return state if state and state.get("wave") == wave.id else None
+def _draft(wave: SurveyWave) -> drafts.Draft | None:
+    """This visitor's unsent answers to wave, if their session names a live draft of it."""
+    draft = drafts.load(drafts.session_draft_id())
+    return draft if draft and draft.wave_id == wave.id else None
 
 
 def _public_wave(slug: str) -> SurveyWave:
     wave = db.session.scalar(sa.select(SurveyWave).where(SurveyWave.slug == slug))
     if wave is None:
         abort(404)
-    state = _state(wave)
-    if wave.status == logic.DRAFT and not (state and state.get("test")):
-        abort(404)
+    if wave.status == logic.DRAFT:
+        draft = _draft(wave)
+        if not (draft and draft.is_test):
+            abort(404)
     return wave
 
 
-def _can_answer(wave: SurveyWave, state: dict | None) -> bool:
-    if state and state.get("test"):
+def _can_answer(wave: SurveyWave, draft: drafts.Draft | None) -> bool:
+    if draft and draft.is_test:
         return wave.status in (logic.DRAFT, logic.OPEN)
     return logic.accepting(wave) and not _answered_here(wave)
 
@@ -66,50 +116,58 @@ def index():
 @bp.route("/surveys/<slug>")
 def intro(slug):
     wave = _public_wave(slug)
-    state = _state(wave)
+    draft = _draft(wave)
     setting = logic.setting_named(request.args.get("setting"))
-    first = defs.visible_pages(wave.definition, state["answers"] if state else {})[0]
-    return render("surveys/intro.html", wave=wave, setting=setting, state=state, first=first,
-                  can_answer=_can_answer(wave, state), answered=_answered_here(wave),
-                  accepting=logic.accepting(wave))
+    first = defs.visible_pages(wave.definition, draft.answers if draft else {})[0]
+    return render("surveys/intro.html", wave=wave, setting=setting, test=bool(draft and draft.is_test), first=first,
+                  can_answer=_can_answer(wave, draft), answered=_answered_here(wave),
+                  accepting=logic.accepting(wave), draft_hours=drafts.hours())
 
 
-def _keep(state: dict, given: dict) -> None:
-    for code, value in given.items():
-        if value is None or value == []:
-            state["answers"].pop(code, None)
-        else:
-            state["answers"][code] = value
-    session[STATE] = state
-    session.modified = True
+def _lost_draft(slug: str):
+    """The session names a draft that is gone: expired, deleted at the quick exit, or already sent."""
+    drafts.forget()
+    flash(f"Your unsent answers were deleted (we delete them after {drafts.hours()} hours, or when they are "
+          "sent). You can start again.")
+    return redirect(url_for("surveys.intro", slug=slug))
 
 
 @bp.route("/surveys/<slug>/page/<int:number>", methods=["GET", "POST"])
+@same_site_post
 def page(slug, number):
     wave = _public_wave(slug)
-    state = _state(wave)
-    if state is None:
-        if request.method == "POST" or not _can_answer(wave, None):
+    draft = _draft(wave)
+    if draft is None:
+        if request.method == "POST":  # no answers on the server for this session: expired, exited or sent
+            if drafts.session_draft_id() and drafts.load(drafts.session_draft_id()) is None:
+                return _lost_draft(slug)
             return redirect(url_for("surveys.intro", slug=slug))
+        if not _can_answer(wave, None):
+            return redirect(url_for("surveys.intro", slug=slug))
+        # Made on the first page view, so a session (and a replay of its cookie) can send answers only once.
+        if drafts.session_draft_id():  # another survey's draft, or a dead one: one survey at a time
+            drafts.delete(drafts.session_draft_id())
         setting = logic.setting_named(request.args.get("setting"))
-        state = logic.new_answering_state(wave, setting.code if setting else None)
-        session[STATE] = state
-    if not _can_answer(wave, state):
+        draft = drafts.start(wave, setting.code if setting else None)
+        drafts.remember(draft)
+        db.session.commit()
+    if not _can_answer(wave, draft):
         return redirect(url_for("surveys.intro", slug=slug))
     definition = wave.definition
-    visible = defs.visible_pages(definition, state["answers"])
+    visible = defs.visible_pages(definition, draft.answers)
     if number not in visible:
         later = [n for n in visible if n > number]
         return redirect(url_for("surveys.page", slug=slug, number=later[0] if later else visible[-1]))
-    questions = [q for q in definition["pages"][number - 1]["questions"] if defs.shown(q, state["answers"])]
+    questions = [q for q in definition["pages"][number - 1]["questions"] if defs.shown(q, draft.answers)]
 
     if request.method == "GET":
-        form = page_form(questions, state["answers"])
-        return _page(wave, number, visible, questions, form)
+        return _page(wave, number, visible, questions, page_form(questions, draft.answers), draft)
 
-    form = page_form(questions, state["answers"], request.form)
+    form = page_form(questions, draft.answers, request.form)
     if form[HONEYPOT].data:  # a script filled in the hidden field: store nothing, say nothing
-        session.pop(STATE, None)
+        drafts.delete(draft.id)
+        db.session.commit()
+        drafts.forget()
         return redirect(url_for("surveys.thanks", slug=slug))
     valid = form.validate_on_submit()
     for q in questions:
@@ -119,9 +177,12 @@ def page(slug, number):
                 form[q["code"]].errors = list(form[q["code"]].errors) + [clash]
                 valid = False
     if not valid:
-        return _page(wave, number, visible, questions, form, status=422)
-    _keep(state, page_answers(form, questions))
-    visible = defs.visible_pages(definition, state["answers"])
+        return _page(wave, number, visible, questions, form, draft, status=422)
+    draft = drafts.save(draft, page_answers(form, questions))
+    db.session.commit()
+    if draft is None:  # sent or deleted by a parallel request meanwhile
+        return _lost_draft(slug)
+    visible = defs.visible_pages(definition, draft.answers)
     if request.form.get("action") == "back":
         earlier = [n for n in visible if n < number]
         if not earlier:
@@ -130,26 +191,28 @@ def page(slug, number):
     later = [n for n in visible if n > number]
     if later:
         return redirect(url_for("surveys.page", slug=slug, number=later[0]))
-    return _finish(wave, state, number, visible, questions, form)
+    return _finish(wave, draft, number, visible, questions, form)
 
 
-def _page(wave, number, visible, questions, form, status=200, busy=False):
+def _page(wave, number, visible, questions, form, draft, status=200, busy=False):
     return render("surveys/page.html", status=status, wave=wave, number=number, questions=questions,
                   form=form, position=visible.index(number) + 1, total=len(visible),
                   last=number == visible[-1], page=wave.definition["pages"][number - 1],
-                  test=bool(_state(wave) and _state(wave).get("test")), busy=busy)
+                  test=draft.is_test, busy=busy)
 
 
-def _finish(wave, state, number, visible, questions, form):
-    test = bool(state.get("test"))
+def _finish(wave, draft, number, visible, questions, form):
+    """Send the answers. The thank-you page is this POST's own response: the help it tailors to the
+    answers is shown once and kept nowhere (not in the session, not on the server)."""
+    test, answers = draft.is_test, draft.answers
     if not test and logic.flood_limit_reached(wave):
-        return _page(wave, number, visible, questions, form, status=429, busy=True)
-    logic.submit(wave, state)  # False only if this same session was already stored: nothing to add
-    kept = defs.kept_answers(wave.definition, state["answers"])
-    session.pop(STATE, None)
-    session[THANKS] = {"wave": wave.id, "signposts": [s["key"] for s in defs.signposts(wave.definition, kept)],
-                       "test": test}
-    response = redirect(url_for("surveys.thanks", slug=wave.slug))
+        return _page(wave, number, visible, questions, form, draft, status=429, busy=True)
+    sent = logic.submit(wave, {"answers": answers, "setting": draft.setting_code, "test": test, "draft": draft.id})
+    drafts.forget()
+    if not sent:  # the same draft was sent a moment ago by another request: nothing to add
+        return redirect(url_for("surveys.intro", slug=wave.slug))
+    chosen = defs.signposts(wave.definition, defs.kept_answers(wave.definition, answers))
+    response = render("surveys/thanks.html", wave=wave, signposts=chosen, test=test)
     if not test:
         until = datetime.combine(wave.closes_on + timedelta(days=1), time())
         response.set_cookie(_done_cookie(wave), "1", expires=until, path="/surveys", httponly=True,
@@ -159,11 +222,9 @@ def _finish(wave, state, number, visible, questions, form):
 
 @bp.route("/surveys/<slug>/thanks")
 def thanks(slug):
+    """A plain thank-you (the tailored one is only ever the answer to the final submit)."""
     wave = db.session.scalar(sa.select(SurveyWave).where(SurveyWave.slug == slug)) or abort(404)
-    done = session.get(THANKS) or {}
-    keys = done.get("signposts", []) if done.get("wave") == wave.id else []
-    chosen = [s for s in wave.definition.get("signposts", []) if s["key"] in keys]
-    return render("surveys/thanks.html", wave=wave, signposts=chosen, test=done.get("test"))
+    return render("surveys/thanks.html", wave=wave, signposts=[], test=False)
 
 
 # Staff -------------------------------------------------------------------------
@@ -238,7 +299,10 @@ def test_response(wave_id):
         abort(400)
     if wave.status == logic.CLOSED:
         return _wave_page(wave, status=409, error="A closed wave cannot take a test response.")
-    session[STATE] = logic.new_answering_state(wave, test=True)
+    if drafts.session_draft_id():
+        drafts.delete(drafts.session_draft_id())
+    drafts.remember(drafts.start(wave, test=True))
+    db.session.commit()
     first = defs.visible_pages(wave.definition, {})[0]
     return redirect(url_for("surveys.page", slug=wave.slug, number=first))
 

@@ -1,4 +1,5 @@
 """Survey fixtures: a small definition with every question type, waves, and a helper that answers."""
+import html
 import re
 from datetime import timedelta
 
@@ -101,6 +102,7 @@ signposts:
 """
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ACTION = re.compile(r'<form method="post" action="(/surveys/[^"]+/page/[^"]+)"')
 
 
 def small_definition() -> dict:
@@ -143,16 +145,19 @@ def page_codes(wave: SurveyWave, number: int) -> list[str]:
 
 
 def respond(client, wave: SurveyWave, answers: dict, setting: str | None = None, start: int = 1):
-    """Answer the whole survey like a browser without JavaScript; returns the last response."""
+    """Answer the whole survey like a browser without JavaScript; returns the last response (the
+    thank-you page, which is the answer to the final POST itself)."""
     first = f"/surveys/{wave.slug}/page/{start}" + (f"?setting={setting}" if setting else "")
     page = client.get(first)
     assert page.status_code == 200, page.status_code
     token = token_of(page)
-    location = f"/surveys/{wave.slug}/page/{start}"
+    location = html.unescape(ACTION.search(page.get_data(as_text=True)).group(1))  # where the form posts
     while "/page/" in location:
-        number = int(location.rsplit("/", 1)[1])
+        number = int(location.split("?")[0].rsplit("/", 1)[1])
         data = {code: answers[code] for code in page_codes(wave, number) if code in answers}
         response = client.post(location, data={**data, "csrf_token": token, "action": "next"})
+        if response.status_code == 200 and "<h1>Thank you</h1>" in response.get_data(as_text=True):
+            break
         assert response.status_code == 302, (location, response.status_code, response.get_data(as_text=True)[:2000])
         location = response.headers["Location"]
     return response

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from livesafe.extensions import db
-from livesafe.surveys.models import SurveyResponse
-from tests.surveys.conftest import respond
+from livesafe.surveys import drafts
+from livesafe.surveys.models import SurveyDraft, SurveyResponse
+from tests.surveys.conftest import respond, token_of
 
 ADDRESS = "203.0.113.77"
 AGENT = "SurveyMarkerBrowser/9.9"
@@ -39,42 +40,53 @@ def test_stored_rows_hold_no_address_agent_account_or_time(app, wave):
         assert ADDRESS not in cookie and AGENT not in cookie
 
 
-def test_answers_live_in_the_session_until_sent(app, client, wave):
-    from tests.surveys.conftest import token_of
+ALLOWED_KEYS = {"csrf_token", "_fresh", drafts.SESSION_KEY}  # _fresh: Flask-Login's flag, no data
 
+
+def _session(app, client) -> dict:
+    """The Flask session cookie, decoded (it is signed, not encrypted: anyone holding it can read it)."""
+    cookie = client.get_cookie("livesafe_session")
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+
+
+def test_answers_in_progress_live_on_the_server_and_the_cookie_holds_only_a_draft_id(app, client, wave):
     token = token_of(client.get(f"/surveys/{wave.slug}/page/1"))
-    client.post(f"/surveys/{wave.slug}/page/1", data={"age": "old", "csrf_token": token, "action": "next"})
+    client.post(f"/surveys/{wave.slug}/page/1", data={"age": "old", "district": "south", "csrf_token": token,
+                                                      "action": "next"})
+    client.post(f"/surveys/{wave.slug}/page/5", data={"ideas": "Brighter underpass", "csrf_token": token,
+                                                      "action": "back"})
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 0
-    with client.session_transaction() as session:
-        assert session["survey"]["answers"] == {"age": "old"}
+        draft = db.session.scalar(sa.select(SurveyDraft))
+        assert draft.answers == {"age": "old", "district": "south", "ideas": "Brighter underpass"}
+    session = _session(app, client)
+    assert set(session) <= ALLOWED_KEYS and session[drafts.SESSION_KEY] == draft.id
+    raw = client.get_cookie("livesafe_session").value
+    for value in ("old", "south", "Brighter", "underpass"):
+        assert value not in repr(session) and value not in raw
 
 
-def test_a_full_session_cookie_stays_under_the_browser_limit(app, client):
-    """In-progress answers are in the (signed) session cookie: the longest possible answers must fit."""
+def test_the_session_cookie_holds_no_answer_even_with_the_longest_answers(app, client):
     from livesafe.surveys import definitions as defs
     from livesafe.surveys import logic
 
     with app.app_context():
         young = defs.available()["young-people"]
-        wave = logic.create_wave(young, "Cookie size", logic.today(), logic.today() + timedelta(days=1), None)
-        answers = {}
-        for q in defs.questions(young):
-            if q["type"] == "multiple":
-                answers[q["code"]] = [v for v, _ in defs.choices(q)]
-            elif q["type"] in ("single", "rating"):
-                answers[q["code"]] = defs.choices(q)[-1][0]
-            elif q["type"] == "number":
-                answers[q["code"]] = q["max"]
-            else:
-                answers[q["code"]] = "\u00e9x" * (q["max_length"] // 2)  # hard to compress
-        state = logic.new_answering_state(wave)
-        state["answers"] = answers
-    with client.session_transaction() as session:
-        session["survey"] = state
-        session["csrf_token"] = "f" * 40
-    cookie = client.get_cookie("livesafe_session")
-    assert len(cookie.value) < 4000
+        wave = logic.create_wave(young, "Cookie check", logic.today(), logic.today() + timedelta(days=1), None)
+        logic.change_status(wave, logic.OPEN, None)
+        slug, pages = wave.slug, len(young["pages"])
+        text = {q["code"]: "Marker" + "x" * (q["max_length"] - 6) for q in defs.questions(young) if q["type"] == "text"}
+    page = client.get(f"/surveys/{slug}/page/1")
+    token = token_of(page)
+    for number in range(1, pages + 1):
+        codes = [q["code"] for q in young["pages"][number - 1]["questions"] if q["code"] in text]
+        client.post(f"/surveys/{slug}/page/{number}", data={**{c: text[c] for c in codes}, "csrf_token": token,
+                                                            "action": "back"})
+    with app.app_context():  # every text question that was shown (some only follow an earlier answer)
+        assert sum("Marker" in str(v) for v in db.session.scalar(sa.select(SurveyDraft)).answers.values()) >= 2
+    session = _session(app, client)
+    assert "Marker" not in repr(session) and set(session) <= ALLOWED_KEYS
+    assert len(client.get_cookie("livesafe_session").value) < 300
 
 
 def test_server_logs_for_survey_pages_have_no_client_address(app, live_server, wave, caplog):

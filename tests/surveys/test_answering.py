@@ -48,7 +48,7 @@ def test_intro_explains_anonymity_skipping_and_use_and_sets_no_cookie(client, wa
 
 def test_every_question_type_is_stored_one_row_per_answer(app, client, wave):
     response = respond(client, wave, FULL)
-    assert response.headers["Location"] == f"/surveys/{wave.slug}/thanks"
+    assert response.status_code == 200 and response.request.path == f"/surveys/{wave.slug}/page/5"
     responses, answers = _stored(app)
     assert len(responses) == 1 and responses[0].is_test is False
     assert answers == [
@@ -60,10 +60,21 @@ def test_every_question_type_is_stored_one_row_per_answer(app, client, wave):
     assert (responses[0].district, responses[0].age_band, responses[0].gender) == ("north", "young", "girl")
 
 
-def test_every_question_can_be_skipped(app, client, wave):
-    respond(client, wave, {})
+def test_every_question_can_be_skipped_and_an_empty_submission_is_thanked_but_not_stored(app, client, wave):
+    response = respond(client, wave, {})
+    assert "Thank you" in response.get_data(as_text=True)
+    assert _stored(app) == ([], [])
+
+
+def test_a_setting_code_alone_is_not_an_answer(app, client, wave):
+    with app.app_context():
+        db.session.add(SurveySetting(code="ABC123", name="Riverside School"))
+        db.session.commit()
+    respond(client, wave, {}, setting="ABC123")
+    assert _stored(app) == ([], [])
+    respond(app.test_client(), wave, {"adults": "0"}, setting="ABC123")  # a zero is an answer
     responses, answers = _stored(app)
-    assert len(responses) == 1 and answers == []
+    assert [r.setting_code for r in responses] == ["ABC123"] and answers == [("adults", None, 0, None)]
 
 
 def test_pages_show_progress_and_the_condition_adds_a_page(client, wave):
@@ -165,11 +176,11 @@ def test_replaying_the_final_post_stores_the_response_once(app, client, wave):
     token = token_of(client.get(f"/surveys/{wave.slug}/page/1"))
     session_cookie = client.get_cookie("livesafe_session").value
     data = {"adults": "4", "csrf_token": token, "action": "next"}
-    assert client.post(f"/surveys/{wave.slug}/page/5", data=data).status_code == 302
+    assert "Thank you" in client.post(f"/surveys/{wave.slug}/page/5", data=data).get_data(as_text=True)
     client.delete_cookie(f"survey_done_{wave.id}", path="/surveys")
     client.set_cookie("livesafe_session", session_cookie)  # a script replays the old session
     replay = client.post(f"/surveys/{wave.slug}/page/5", data=data)
-    assert replay.status_code == 302
+    assert replay.status_code == 302 and replay.headers["Location"] == f"/surveys/{wave.slug}"
     assert len(_stored(app)[0]) == 1
 
 
@@ -187,21 +198,19 @@ def test_the_flood_guard_holds_answers_until_the_rate_drops(app, client, wave):
         throttle.clear(logic.FLOOD_SCOPE, str(wave.id))  # the minute has passed
     token = token_of(client.get(f"/surveys/{wave.slug}/page/5"))
     again = client.post(f"/surveys/{wave.slug}/page/5", data={"adults": "7", "csrf_token": token, "action": "next"})
-    assert again.status_code == 302
+    assert again.status_code == 200 and "Thank you" in again.get_data(as_text=True)
     assert len(_stored(app)[0]) == 3
 
 
 def test_the_thank_you_page_signposts_help_tailored_to_the_answers(client, wave):
-    respond(client, wave, {"safe": "1", "carried": "yes"})
-    page = client.get(f"/surveys/{wave.slug}/thanks").get_data(as_text=True)
+    page = respond(client, wave, {"safe": "1", "carried": "yes"}).get_data(as_text=True)
     assert "If you feel unsafe" in page and 'href="/articles/if-you-feel-unsafe-right-now"' in page
     assert "About carrying a knife" in page and 'href="/articles/knives-and-the-law"' in page
     assert "0800 1111" in page
 
 
 def test_a_respondent_who_feels_safe_gets_the_general_help_only(app, client, wave):
-    respond(client, wave, {"safe": "5", "carried": "no"})
-    page = client.get(f"/surveys/{wave.slug}/thanks").get_data(as_text=True)
+    page = respond(client, wave, {"safe": "5", "carried": "no"}).get_data(as_text=True)
     assert "If you feel unsafe" not in page and "About carrying a knife" not in page
     assert "Help is always there" in page and "0800 1111" in page
 

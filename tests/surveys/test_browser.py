@@ -25,6 +25,8 @@ def test_a_young_person_answers_on_a_phone_and_sees_help_for_them(browser, young
     page = browser.page
     browser.goto("/")
     page.click("text=Have your say")
+    referers = []  # from here on, what the browser tells the server about the survey page it came from
+    page.on("request", lambda request: referers.append((request.url, request.headers.get("referer"))))
     page.click(f"text={young_wave.title}")
     assert "It is anonymous" in page.inner_text("main")
     browser.assert_accessible()
@@ -65,12 +67,17 @@ def test_a_young_person_answers_on_a_phone_and_sees_help_for_them(browser, young
     with page.expect_navigation():
         page.click("text=Send my answers")
 
-    assert page.url.endswith(f"/surveys/{young_wave.slug}/thanks")
+    assert page.inner_text("h1") == "Thank you"  # the answer to the final POST itself
     main = page.inner_text("main")
     assert "If you feel unsafe" in main and "About carrying a knife" in main and "If someone has hurt you" not in main
     assert page.locator("a[href='/articles/knives-and-the-law']").count() == 1
     browser.assert_accessible()
     assert browser.outside_requests == []
+    survey_requests = [(url, referer) for url, referer in referers if "/surveys/" in url or "/static/" in url]
+    assert survey_requests and all(referer is None for _, referer in survey_requests)
+    # Opening the thank-you page later shows only the general help.
+    browser.goto(f"/surveys/{young_wave.slug}/thanks")
+    assert "Thank you" in page.inner_text("main") and "About carrying a knife" not in page.inner_text("main")
 
 
 def test_the_survey_works_without_javascript(chromium, live_server, wave):
@@ -87,7 +94,7 @@ def test_the_survey_works_without_javascript(chromium, live_server, wave):
             page.click("button[name=action][value=back]")
         assert page.inner_text("h1") == "Feelings"  # back from Knives, answers kept
         assert page.is_checked("input[name=safe][value='2']")
-        while "/thanks" not in page.url:
+        while page.inner_text("h1") != "Thank you":
             _continue(page)
         assert "If you feel unsafe" in page.inner_text("main")
     finally:

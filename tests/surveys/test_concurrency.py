@@ -62,7 +62,7 @@ def test_two_hundred_people_answer_at_once_and_every_answer_is_stored_once(app, 
                                    data={"n": str(index), "csrf_token": token, "action": "next"}).status_code
 
     statuses = _all_at_once([job(i) for i in range(PEOPLE)])
-    assert statuses == [302] * PEOPLE
+    assert statuses == [200] * PEOPLE  # each gets the thank-you page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == PEOPLE
         numbers = db.session.scalars(sa.select(SurveyAnswer.number).where(SurveyAnswer.wave_id == wave.id)).all()
@@ -79,6 +79,7 @@ def test_one_session_replayed_at_once_is_stored_once(app, make_wave):
         copy.set_cookie("livesafe_session", cookie)
         return copy.post(f"/surveys/{wave.slug}/page/1", data={"n": "7", "csrf_token": token, "action": "next"}).status_code
 
-    assert _all_at_once([replay for _ in range(10)]) == [302] * 10
+    # One thank-you page; the others find the draft already sent and go back to the intro.
+    assert sorted(_all_at_once([replay for _ in range(10)])) == [200] + [302] * 9
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 1

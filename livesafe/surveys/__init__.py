@@ -24,9 +24,6 @@ def init_app(app):
         "SURVEY_MAX_SUBMISSIONS_PER_MINUTE", int(os.environ.get("SURVEY_MAX_SUBMISSIONS_PER_MINUTE") or 120)
     )
     app.config.setdefault("SURVEY_DRAFT_HOURS", int(os.environ.get("SURVEY_DRAFT_HOURS") or 2))
-    from livesafe.surveys.privacy import hide_survey_addresses
-
-    hide_survey_addresses()
     # Before site.security registers its headers, so this runs after them and no-referrer wins.
     app.after_request(views.answering_headers)
     app.cli.add_command(prune_drafts_command)

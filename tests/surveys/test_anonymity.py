@@ -1,8 +1,5 @@
-"""The anonymity promise: no address, browser details, account or exact time in what is stored,
-and no client address in the server logs for survey pages."""
-import logging
-import urllib.error
-import urllib.request
+"""The anonymity promise: no address, browser details, account or exact time in what is stored.
+(Logs keep no trace of any visitor: tests/foundation/test_logs.py.)"""
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -87,43 +84,3 @@ def test_the_session_cookie_holds_no_answer_even_with_the_longest_answers(app, c
     session = _session(app, client)
     assert "Marker" not in repr(session) and set(session) <= ALLOWED_KEYS
     assert len(client.get_cookie("livesafe_session").value) < 300
-
-
-def test_server_logs_for_survey_pages_have_no_client_address(app, live_server, wave, caplog):
-    caplog.set_level(logging.INFO, logger="werkzeug")
-    for path, data in ((f"/surveys/{wave.slug}", None), (f"/surveys/{wave.slug}/page/1", None),
-                       (f"/surveys/{wave.slug}/page/1", b"action=next"), ("/privacy", None)):
-        request = urllib.request.Request(live_server + path, data=data, headers={"User-Agent": AGENT})
-        try:
-            urllib.request.urlopen(request).read()
-        except urllib.error.HTTPError as error:  # the POST has no CSRF token: 400, logged in colour
-            assert error.code == 400
-    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
-    survey_lines = [line for line in lines if "/surveys/" in line]
-    other_lines = [line for line in lines if "/privacy" in line]
-    assert len(survey_lines) == 3 and len(other_lines) == 1
-    assert all("127.0.0.1" not in line and AGENT not in line for line in survey_lines)
-    assert other_lines[0].startswith("127.0.0.1")  # the filter is what removes it
-
-
-def test_the_gunicorn_access_log_blanks_address_and_agent_for_survey_paths():
-    from types import SimpleNamespace
-
-    from gunicorn.config import Config
-
-    from livesafe.surveys.privacy import SurveyPrivateLogger
-
-    logger = SurveyPrivateLogger(Config())
-
-    def line(path):
-        environ = {"REQUEST_METHOD": "GET", "RAW_URI": path, "PATH_INFO": path, "SERVER_PROTOCOL": "HTTP/1.1",
-                   "REMOTE_ADDR": ADDRESS, "HTTP_USER_AGENT": AGENT, "QUERY_STRING": ""}
-        response = SimpleNamespace(status="200 OK", headers=[], sent=10)
-        request = SimpleNamespace(headers=[("USER-AGENT", AGENT), ("X-FORWARDED-FOR", ADDRESS)])
-        atoms = logger.atoms(response, request, environ, timedelta(seconds=0))
-        return logger.cfg.access_log_format % atoms + " " + atoms["{x-forwarded-for}i"]
-
-    survey = line("/surveys/young-peoples-safety-survey-2026/page/2")
-    assert ADDRESS not in survey and AGENT not in survey and "/surveys/" in survey
-    other = line("/privacy")
-    assert ADDRESS in other and AGENT in other

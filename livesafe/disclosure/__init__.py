@@ -39,16 +39,13 @@ def cell_key(keys) -> int:
 @cache
 def ptable() -> dict[int, list[int]]:
     """value -> the noise for each cell key (a list of KEY_RANGE noises). The last row serves larger values."""
-    chances: dict[int, list[tuple[int, int]]] = {}
+    table: dict[int, list] = {}
     with PTABLE.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            chances.setdefault(int(row["value"]), []).append((int(row["noise"]), int(row["chance"])))
-    table = {}
-    for value, pairs in chances.items():
-        noises = [noise for noise, chance in sorted(pairs) for _ in range(chance)]
-        if len(noises) != KEY_RANGE:
-            raise ValueError(f"p-table row {value} has {len(noises)} chances out of {KEY_RANGE}")
-        table[value] = noises
+            table.setdefault(int(row["value"]), [None] * KEY_RANGE)[int(row["key"])] = int(row["noise"])
+    for value, noises in table.items():
+        if None in noises:
+            raise ValueError(f"p-table row {value} lacks a noise for key {noises.index(None)}")
     return table
 
 

@@ -108,9 +108,12 @@ def publish_table(cells: dict, limit: int | None = None) -> dict:
 def describe() -> dict:
     """The method's parameters in words staff can check against the page (see templates/disclosure/_method.html)."""
     large = ptable()[max(ptable())]
+    usual = min(n for n in range(max(large) + 1) if sum(abs(x) > n for x in large) < KEY_RANGE / 10)
     return {
         "threshold": threshold(),
         "largest_noise": max(large),
+        "usual_noise": usual,  # most figures move by at most this much
+        "beyond_usual_percent": round(100 * sum(abs(x) > usual for x in large) / KEY_RANGE),
         "unchanged_percent": round(100 * large.count(0) / KEY_RANGE),
         "key_range": KEY_RANGE,
         "cell_key": bool(_setting("DISCLOSURE_CELL_KEY", True)),

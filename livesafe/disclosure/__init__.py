@@ -39,16 +39,13 @@ def cell_key(keys) -> int:
 @cache
 def ptable() -> dict[int, list[int]]:
     """value -> the noise for each cell key (a list of KEY_RANGE noises). The last row serves larger values."""
-    chances: dict[int, list[tuple[int, int]]] = {}
+    table: dict[int, list] = {}
     with PTABLE.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            chances.setdefault(int(row["value"]), []).append((int(row["noise"]), int(row["chance"])))
-    table = {}
-    for value, pairs in chances.items():
-        noises = [noise for noise, chance in sorted(pairs) for _ in range(chance)]
-        if len(noises) != KEY_RANGE:
-            raise ValueError(f"p-table row {value} has {len(noises)} chances out of {KEY_RANGE}")
-        table[value] = noises
+            table.setdefault(int(row["value"]), [None] * KEY_RANGE)[int(row["key"])] = int(row["noise"])
+    for value, noises in table.items():
+        if None in noises:
+            raise ValueError(f"p-table row {value} lacks a noise for key {noises.index(None)}")
     return table
 
 
@@ -111,9 +108,12 @@ def publish_table(cells: dict, limit: int | None = None) -> dict:
 def describe() -> dict:
     """The method's parameters in words staff can check against the page (see templates/disclosure/_method.html)."""
     large = ptable()[max(ptable())]
+    usual = min(n for n in range(max(large) + 1) if sum(abs(x) > n for x in large) < KEY_RANGE / 10)
     return {
         "threshold": threshold(),
         "largest_noise": max(large),
+        "usual_noise": usual,  # most figures move by at most this much
+        "beyond_usual_percent": round(100 * sum(abs(x) > usual for x in large) / KEY_RANGE),
         "unchanged_percent": round(100 * large.count(0) / KEY_RANGE),
         "key_range": KEY_RANGE,
         "cell_key": bool(_setting("DISCLOSURE_CELL_KEY", True)),

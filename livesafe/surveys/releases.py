@@ -30,7 +30,9 @@ def release_every() -> int:
 
 
 def latest(wave: SurveyWave) -> SurveyRelease | None:
+    """The newest release; its (large) tables are loaded only when used, as most views find them cached."""
     return db.session.scalar(sa.select(SurveyRelease).where(SurveyRelease.wave_id == wave.id)
+                             .options(sa.orm.defer(SurveyRelease.tables))
                              .order_by(SurveyRelease.number.desc()).limit(1))
 
 

@@ -113,9 +113,12 @@ def test_staff_read_results_and_the_chart_agrees_with_the_table(app, browser, de
         "svg[data-chart=age] text[data-percent]", "els => els.map(e => [e.dataset.percent, e.textContent])")}
     table = {value: text for value, text in page.eval_on_selector_all(
         "table[data-table=age] td[data-percent]", "els => els.map(e => [e.dataset.percent, e.textContent])")}
-    assert chart == table == {"young": "48%", "old": "23%", "prefer_not_to_say": "29%"}
+    assert chart == table and list(chart) == ["young", "old", "prefer_not_to_say"]
+    # the shares of published (cell key) counts: near the true 48%, 23%, 29%, never exactly promised
+    for value, true in {"young": 48, "old": 23, "prefer_not_to_say": 29}.items():
+        assert abs(int(chart[value].rstrip("%")) - true) <= 15, (value, chart[value])
     widths = page.eval_on_selector_all("svg[data-chart=age] rect", "els => els.map(e => e.dataset.value)")
-    assert widths == ["48", "23", "29"]
+    assert widths == [chart[v].rstrip("%") for v in chart]
     browser.assert_accessible()
     page.select_option("select[name=breakdown]", "age_band")
     page.click("text=Show results")

@@ -205,6 +205,8 @@ def test_the_breakdown_uses_the_same_published_figures_as_the_overall_results(cl
     young = _row(_table(page, "age"), "Young")[0]
     broken = client.get(f"/surveys/manage/{answered.id}/results?breakdown=district").get_data(as_text=True)
     assert "Broken down by district" in broken and "How these figures are protected" in broken
+    # the method's parameters, as the p-table has them, in plain words
+    assert "between &minus;6 and +6" in broken and "Only about 11% of figures are left as they are" in broken
     section = broken.split('id="q-age"', 1)[1].split("</table>", 1)[0]
     row = _row(section, "Young")
     assert row[-1] == young  # the same 20 people: the same published figure everywhere

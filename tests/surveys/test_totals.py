@@ -9,7 +9,7 @@ from livesafe.auth import roles
 from livesafe.audit.models import AuditEvent
 from livesafe.extensions import db
 from livesafe.surveys import logic, releases, results
-from livesafe.surveys.models import SurveyRelease, SurveyResponse, SurveyWave
+from livesafe.surveys.models import SurveyAnswer, SurveyRelease, SurveyResponse, SurveyWave
 from tests.helpers import post, sign_in
 from tests.surveys.conftest import add_responses, many, token_of
 
@@ -135,3 +135,87 @@ def test_only_staff_and_admins_can_delete_responses(app, client, demo_users, wav
             assert "/login" in response.headers["Location"]
     with app.app_context():
         assert logic.response_count(wave.id) == 3
+
+
+def test_a_submit_never_makes_a_release(app, client, demo_users, wave):
+    """Releases are made on staff views, never in a young person's submit request."""
+    add_responses(app, wave, many(45, age="young"))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(SurveyRelease.id))) == 0
+    sign_in(client, roles.STAFF)
+    _figures(client, wave)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(SurveyRelease.id))) == 1
+
+
+def _cubes_counted(monkeypatch) -> list:
+    """Spy on the GROUP BY: the (after, upto) id ranges each release counted."""
+    counted, cube = [], releases._cube
+    monkeypatch.setattr(releases, "_cube", lambda wave_id, after, upto: counted.append((after, upto)) or cube(
+        wave_id, after, upto))
+    return counted
+
+
+def test_the_next_release_counts_only_the_new_responses_and_a_deletion_means_a_recount(
+        app, client, demo_users, wave, monkeypatch):
+    counted = _cubes_counted(monkeypatch)
+    add_responses(app, wave, many(20, age="young"))
+    with app.app_context():
+        first = releases.current(db.session.get(SurveyWave, wave.id))
+        first_last = first.last_response_id
+    add_responses(app, wave, many(20, age="old"))
+    _later(monkeypatch, 1)
+    with app.app_context():
+        second = releases.current(db.session.get(SurveyWave, wave.id))
+        assert counted == [(0, first_last), (first_last, second.last_response_id)]  # only the new ones
+        assert second.responses == 40
+        junk = db.session.scalar(sa.select(sa.func.min(SurveyResponse.id)))
+        answer = db.session.scalar(sa.select(sa.func.min(SurveyAnswer.id)).where(SurveyAnswer.response_id == junk))
+        from livesafe.surveys import cleaning
+        cleaning.delete_response_of_answer(db.session.get(SurveyWave, wave.id), answer, "junk", None)
+    add_responses(app, wave, many(20, age="old"))
+    _later(monkeypatch, 2)
+    with app.app_context():
+        third = releases.current(db.session.get(SurveyWave, wave.id))
+        assert counted[-1] == (0, third.last_response_id) and third.responses == 59  # counted again, without the junk
+
+
+@pytest.mark.parametrize("round_", [1, 2])
+def test_two_staff_views_at_once_make_one_release_counted_once(app, wave, monkeypatch, round_):
+    """Two (here eight) requests that find a release due at the same moment: one release per number,
+    and its totals equal a fresh count (nobody counted twice)."""
+    import threading
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("concurrent writers need PostgreSQL (SQLite locks the whole file); CI runs this on PostgreSQL")
+    add_responses(app, wave, many(25, age="young", adults=1))
+    if round_ == 2:
+        with app.app_context():
+            releases.current(db.session.get(SurveyWave, wave.id))
+        add_responses(app, wave, many(30, age="old", adults=2))
+        _later(monkeypatch, 1)
+    barrier, made, errors = threading.Barrier(8), [], []
+
+    def view():
+        try:
+            with app.app_context():
+                stored = db.session.get(SurveyWave, wave.id)
+                barrier.wait()
+                made.append(releases.current(stored).number)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=view) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and made == [round_] * 8
+    with app.app_context():
+        stored = db.session.scalars(sa.select(SurveyRelease).order_by(SurveyRelease.number)).all()
+        assert [r.number for r in stored] == list(range(1, round_ + 1))
+        last = stored[-1]
+        assert last.responses == (25 if round_ == 1 else 55)
+        fresh = releases._tables(releases._cube(wave.id, 0, last.last_response_id))
+        for dimension in releases.DIMENSIONS:
+            assert releases.tables(last, dimension) == {k: tuple(v) for k, v in fresh[dimension].items()}

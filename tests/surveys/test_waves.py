@@ -207,5 +207,5 @@ def test_the_waves_list_hides_small_response_counts(app, client, demo_users, mak
     page = client.get("/surveys/manage").get_data(as_text=True)
     assert re.search(r"Few answers</a></td>.*?<td class=\"num\">&lt;10</td>", page, re.S)
     shown = re.search(r"More answers</a></td>.*?<td class=\"num\">(\d+)</td>", page, re.S)
-    assert shown and 26 <= int(shown.group(1)) <= 34  # 30, published with the cell key noise
+    assert shown and 24 <= int(shown.group(1)) <= 36  # 30, published with the cell key noise (at most 6)
     assert re.search(r"Open answers</a></td>.*?<td class=\"num\">not released yet</td>", page, re.S)

@@ -36,6 +36,13 @@ def register(app):
         if failed:
             raise SystemExit(1)
 
+    @app.cli.command("prune")
+    def prune_command():
+        """Delete throttle counters older than THROTTLE_RETENTION_SECONDS."""
+        from livesafe.throttle.logic import prune
+
+        click.echo(f"Deleted {prune()} old throttle counter(s).")
+
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup_command(path):

@@ -35,6 +35,8 @@ def problem(password: str, email: str = "", name: str = "") -> str | None:
         return "That password is one of the most common passwords. Choose something harder to guess"
     if len(set(lowered)) < 4:
         return "That password repeats too few characters. Choose something harder to guess"
+    if sum(1 for a, b in zip(lowered, lowered[1:]) if abs(ord(a) - ord(b)) <= 1) > len(lowered) // 2:
+        return "That password is mostly a run of neighbouring characters, like 123456 or abcdef. Choose something harder to guess"
     email = (email or "").strip().lower()
     own = {email, email.split("@")[0]} | {part for part in re.split(r"\W+", (name or "").lower()) if part}
     if any(len(word) >= 3 and word in lowered for word in own):

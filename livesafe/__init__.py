@@ -31,6 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["LIVESAFE_ENV"] == "testing":
         app.config["TESTING"] = True
     settings.check(app.config)
+    if app.config["TRUSTED_PROXY_COUNT"] > 0:
+        # Trust exactly that many proxies' X-Forwarded-For/-Proto; a direct client's own headers change nothing.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

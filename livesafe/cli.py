@@ -60,6 +60,13 @@ def register(app):
 
         click.echo(f"Deleted {prune()} message(s) past retention.")
 
+    @app.cli.command("prune")
+    def prune_command():
+        """Delete throttle counters older than THROTTLE_RETENTION_SECONDS."""
+        from livesafe.throttle.logic import prune
+
+        click.echo(f"Deleted {prune()} old throttle counter(s).")
+
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup_command(path):

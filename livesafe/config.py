@@ -68,16 +68,49 @@ def from_environment(instance_path: str) -> dict:
         "SUPPRESSION_THRESHOLD": _int("SUPPRESSION_THRESHOLD", 10),
         "DISCLOSURE_CELL_KEY": _bool(os.environ.get("DISCLOSURE_CELL_KEY"), True),
         "SURVEY_RELEASE_EVERY": max(20, _int("SURVEY_RELEASE_EVERY", 20)),
+        "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
+        "LOGIN_ACCOUNT_DELAY_AFTER": _int("LOGIN_ACCOUNT_DELAY_AFTER", 5),
+        "LOGIN_MAX_DELAY_SECONDS": _int("LOGIN_MAX_DELAY_SECONDS", 5),
+        "REQUEST_LIMIT_SECONDS": _int("REQUEST_LIMIT_SECONDS", 3600),
+        "REGISTER_MAX_PER_ADDRESS": _int("REGISTER_MAX_PER_ADDRESS", 10),
+        "RESET_MAX_PER_ADDRESS": _int("RESET_MAX_PER_ADDRESS", 10),
+        "MAIL_MAX_PER_EMAIL": _int("MAIL_MAX_PER_EMAIL", 3),
+        "THROTTLE_RETENTION_SECONDS": _int("THROTTLE_RETENTION_SECONDS", 24 * 3600),
+        "TWO_FACTOR_REQUIRED": _bool(os.environ.get("TWO_FACTOR_REQUIRED"), False),
     }
 
 
+MIN_SECRET_BITS = 128
+
+
+def secret_bits(key: str) -> float:
+    """A rough, cautious estimate of a key's randomness in bits: length x log2(distinct characters).
+
+    Keys made of one short repeated run ("abcabc...") or of one long run of
+    neighbouring characters ("0123456789...") count as no randomness at all.
+    """
+    import math
+
+    if not key or key == DEFAULT_SECRET_KEY:
+        return 0.0
+    for period in range(1, len(key) // 2 + 1):
+        if all(key[i] == key[i + period] for i in range(len(key) - period)):
+            return 0.0
+    steps = sum(1 for a, b in zip(key, key[1:]) if abs(ord(a) - ord(b)) <= 1)
+    if steps > len(key) // 2:
+        return 0.0
+    distinct = len(set(key))
+    return len(key) * math.log2(distinct) if distinct > 1 else 0.0
+
+
 def check(config: dict) -> None:
-    """Refuse to start in production with a missing or default secret key."""
+    """Refuse to start in production with a missing, default or guessable secret key."""
     if config["LIVESAFE_ENV"] in {"development", "testing"}:
         return
     key = config.get("SECRET_KEY") or ""
-    if not key or key == DEFAULT_SECRET_KEY or len(key) < 16:
+    if secret_bits(key) < MIN_SECRET_BITS:
         raise ConfigError(
-            "SECRET_KEY is missing or is the development default. "
-            "Set SECRET_KEY to a long random value (or LIVESAFE_ENV=development for local work)."
+            "SECRET_KEY is missing, the development default or too easy to guess "
+            f"(it needs at least {MIN_SECRET_BITS} bits of randomness). Set SECRET_KEY to a long random value, "
+            "e.g. python -c 'import secrets; print(secrets.token_hex(32))' (or LIVESAFE_ENV=development for local work)."
         )

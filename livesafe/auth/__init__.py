@@ -17,4 +17,23 @@ DASHBOARD = {
     ],
 }
 
+
+
+def init_app(app):
+    @app.before_request
+    def two_factor_first():
+        """Where two-factor is required, staff who have not set it up can open no signed-in page but its set-up."""
+        from flask import redirect, request, url_for
+        from flask_login import current_user
+
+        from livesafe.auth.twofactor import required_for
+
+        view = app.view_functions.get(request.endpoint)
+        if (getattr(view, "allowed_roles", None) and request.endpoint not in SET_UP_ENDPOINTS
+                and current_user.is_authenticated and required_for(current_user) and not current_user.two_factor_enabled):
+            return redirect(url_for("auth.two_factor"))
+
+
+SET_UP_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.change_password"}
+
 from livesafe.auth import views  # noqa: E402,F401

@@ -1,11 +1,19 @@
-"""Account rules: registration, sign-in with throttling, tokens, invitations, role changes."""
+"""Account rules: registration, sign-in with throttling, tokens, invitations, role changes.
+
+Whether an e-mail address has an account must not show, in words or in time:
+sign-in hashes a dummy password for unknown addresses, registration and reset
+requests answer the same either way and tell the owner by e-mail instead.
+"""
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from livesafe.audit.logic import record
 from livesafe.auth import roles
@@ -17,6 +25,19 @@ from livesafe.timeutil import utcnow
 
 RESET = "reset"
 INVITE = "invite"
+CONFIRM = "confirm"
+TOKEN_SECONDS = {RESET: "RESET_TOKEN_SECONDS", INVITE: "INVITE_TOKEN_SECONDS", CONFIRM: "INVITE_TOKEN_SECONDS"}
+# Throttle scopes.
+LOGIN_ACCOUNT_ADDRESS = "login-account-address"
+LOGIN_ADDRESS = "login-address"
+LOGIN_ACCOUNT = "login-account"
+REGISTER_ADDRESS = "register-address"
+RESET_ADDRESS = "reset-address"
+MAIL_TO = "mail-to"
+PASSWORD_CHECK = "password-check"
+TWO_FACTOR = "two-factor"
+# Swapped out by tests that must not wait.
+sleep = time.sleep
 
 
 def normalise_email(email: str) -> str:
@@ -27,12 +48,80 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def register_applicant(email: str, password: str, name: str = "") -> User:
-    user = User(email=normalise_email(email), name=name.strip(), role=roles.APPLICANT)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    record(user, "user.registered", user, after={"email": user.email, "role": user.role})
+class Limited(Exception):
+    """Too many requests from one address: answer 429 with this message."""
+
+
+def _limit(scope: str, value: str, limit_setting: str) -> bool:
+    config = current_app.config
+    return throttle.allow(scope, value, config[limit_setting], config["REQUEST_LIMIT_SECONDS"])
+
+
+def _may_mail(email: str) -> bool:
+    """At most MAIL_MAX_PER_EMAIL account e-mails to one address per window, whoever asks."""
+    return _limit(MAIL_TO, normalise_email(email), "MAIL_MAX_PER_EMAIL")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Always hashes once, so an unknown or passwordless account takes as long as a real one."""
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return user.check_password(password)
+
+
+def register(email: str, password: str, name: str, address: str) -> None:
+    """Start an account, or tell the owner of an existing one; the caller says the same either way.
+
+    The new account works once its owner opens the link we e-mail and types the
+    password again, so nobody can take an address they cannot read.
+    """
+    if not _limit(REGISTER_ADDRESS, address, "REGISTER_MAX_PER_ADDRESS"):
+        raise Limited("Too many accounts were started from your connection. Wait an hour and try again.")
+    email = normalise_email(email)
+    user = find_user(email)
+    if user is None:
+        user = User(email=email, name=name.strip(), role=roles.APPLICANT, email_confirmed=False)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        record(user, "user.registered", user, after={"email": user.email, "role": user.role})
+        if _may_mail(email):
+            mail.queue(
+                email,
+                "Confirm your Live Safe account",
+                "Thank you for creating a Live Safe account.\n\n"
+                f"To start using it, open this link and type your password again:\n{_link('auth.confirm', issue_token(user, CONFIRM))}\n\n"
+                "If you did not create an account, ignore this e-mail and no account will be opened.",
+            )
+    else:
+        generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])  # same time as a new account
+        if _may_mail(email):
+            mail.queue(
+                email,
+                "Someone tried to create a Live Safe account with your address",
+                "Someone (perhaps you) tried to create a Live Safe account with this e-mail address, "
+                "but it already has one.\n\n"
+                f"To sign in: {current_app.config['BASE_URL'].rstrip('/')}{url_for('auth.login')}\n"
+                f"Forgotten your password? {current_app.config['BASE_URL'].rstrip('/')}{url_for('auth.forgot_password')}\n\n"
+                "If it was not you, you can ignore this e-mail: nothing has changed.",
+            )
+    db.session.commit()
+
+
+def confirm(found: AuthToken, password: str) -> User | None:
+    """Open a registered account: the link proves the mailbox, the password proves who registered."""
+    user = found.user
+    if not user.check_password(password):
+        return None
+    found.used_at = utcnow()
+    user.email_confirmed = True
+    record(user, "user.confirmed", user)
     db.session.commit()
     return user
 
@@ -41,25 +130,88 @@ def register_applicant(email: str, password: str, name: str = "") -> User:
 class SignIn:
     user: User | None = None
     throttled: bool = False
+    unconfirmed: bool = False
+
+
+def account_delay(email: str) -> float:
+    """Seconds to wait before checking a password for this account: grows with failures from all addresses.
+
+    A delay, not a lockout: many addresses guessing one account are slowed, and the
+    owner signing in from anywhere still gets in, a few seconds later.
+    """
+    config = current_app.config
+    failures = throttle.count(LOGIN_ACCOUNT, normalise_email(email), config["LOGIN_THROTTLE_SECONDS"])
+    excess = failures - config["LOGIN_ACCOUNT_DELAY_AFTER"]
+    return 0.0 if excess < 0 else float(min(2**excess, config["LOGIN_MAX_DELAY_SECONDS"]))
 
 
 def sign_in(email: str, password: str, address: str) -> SignIn:
-    """Check a password, refusing for a while after repeated failures for one account or one address."""
+    """Check a password, limiting failures per account-and-address and per address, and slowing guesses per account.
+
+    A place under each limit is taken before the password is checked (and given
+    back if it is right), so concurrent guesses cannot get past the limit.
+    """
     config = current_app.config
     window = config["LOGIN_THROTTLE_SECONDS"]
     email = normalise_email(email)
-    if (
-        throttle.count("login-account", email, window) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or throttle.count("login-address", address, window) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    pair = f"{email} {address}"
+    pair_place = throttle.take(LOGIN_ACCOUNT_ADDRESS, pair, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window)
+    if pair_place is None:
         return SignIn(throttled=True)
+    address_place = throttle.take(LOGIN_ADDRESS, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], window)
+    if address_place is None:
+        throttle.give_back(LOGIN_ACCOUNT_ADDRESS, pair, pair_place)
+        return SignIn(throttled=True)
+    delay = account_delay(email)
+    if delay:
+        sleep(delay)
     user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
-        throttle.hit("login-account", email)
-        throttle.hit("login-address", address)
+    if not _password_matches(user, password) or not user.active:
+        throttle.hit(LOGIN_ACCOUNT, email)
         return SignIn()
-    throttle.clear("login-account", email)
+    throttle.clear(LOGIN_ACCOUNT_ADDRESS, pair)
+    throttle.give_back(LOGIN_ADDRESS, address, address_place)
+    if not user.email_confirmed:
+        return SignIn(unconfirmed=True)
     return SignIn(user=user)
+
+
+def sign_out(user: User) -> None:
+    """End every session of this user: a copied session cookie stops working too."""
+    user.session_version += 1
+    db.session.commit()
+
+
+def check_current_password(user: User, password: str) -> bool:
+    """For changing a password or two-factor settings: limited like sign-in, per account."""
+    config = current_app.config
+    place = throttle.take(PASSWORD_CHECK, str(user.id), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], config["LOGIN_THROTTLE_SECONDS"])
+    if place is None:
+        raise Limited("Too many wrong passwords. Wait 15 minutes and try again.")
+    if user.check_password(password):
+        throttle.give_back(PASSWORD_CHECK, str(user.id), place)
+        return True
+    return False
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password; every other session of this user ends (the caller signs this one in again)."""
+    user.set_password(password)
+    record(user, "user.password_changed", user)
+    db.session.commit()
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    from livesafe.auth import twofactor
+
+    place = throttle.take(TWO_FACTOR, str(user.id), twofactor.MAX_GUESSES, twofactor.GUESS_WINDOW)
+    if place is None:
+        raise Limited("Too many wrong codes. Wait 15 minutes and try again, or use a recovery code later.")
+    if twofactor.verify(user, code):
+        throttle.give_back(TWO_FACTOR, str(user.id), place)
+        db.session.commit()
+        return True
+    return False
 
 
 def _hash(token: str) -> str:
@@ -67,7 +219,7 @@ def _hash(token: str) -> str:
 
 
 def issue_token(user: User, purpose: str) -> str:
-    seconds = current_app.config["RESET_TOKEN_SECONDS" if purpose == RESET else "INVITE_TOKEN_SECONDS"]
+    seconds = current_app.config[TOKEN_SECONDS[purpose]]
     token = secrets.token_urlsafe(32)
     db.session.add(
         AuthToken(user=user, purpose=purpose, token_hash=_hash(token), expires_at=utcnow() + timedelta(seconds=seconds))
@@ -87,6 +239,8 @@ def valid_token(token: str, purpose: str) -> AuthToken | None:
 def use_token(found: AuthToken, password: str) -> User:
     found.used_at = utcnow()
     found.user.set_password(password)
+    # Only the owner of the mailbox can open the link: that confirms the address (and ends a squatter's password).
+    found.user.email_confirmed = True
     # Any other outstanding token for this purpose dies with this one.
     db.session.execute(
         sa.update(AuthToken)
@@ -103,10 +257,12 @@ def _link(endpoint: str, token: str) -> str:
     return base + url_for(endpoint, token=token)
 
 
-def request_reset(email: str) -> None:
+def request_reset(email: str, address: str) -> None:
     """Queue a reset e-mail if the account exists. The caller says the same thing either way."""
+    if not _limit(RESET_ADDRESS, address, "RESET_MAX_PER_ADDRESS"):
+        raise Limited("Too many reset requests came from your connection. Wait an hour and try again.")
     user = find_user(email)
-    if user is None or not user.active:
+    if user is None or not user.active or not _may_mail(user.email):
         return
     token = issue_token(user, RESET)
     hours = current_app.config["RESET_TOKEN_SECONDS"] // 3600 or 1

@@ -24,6 +24,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Changes when the password changes, so old sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # False for a self-registered account until the link sent to the address is opened.
+    email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Two-factor sign-in (TOTP): the base32 secret once set up, and the last time step used (no replays).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     @property
     def is_active(self) -> bool:
@@ -39,6 +44,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return bool(self.totp_secret)
 
     @property
     def role_label(self) -> str:
@@ -67,3 +76,13 @@ class AuthToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = db.relationship(User)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code to sign in when the authenticator app is lost. Only a hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from livesafe.auth import roles
 from livesafe.auth.permissions import ensure, roles_required
+from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
 from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
@@ -71,7 +72,7 @@ def organisation():
         values["works_with_under_18s"] = form.works_with_under_18s.data == "yes"
         logic.save_organisation(current_user, values)
         flash("Your organisation's details are saved.")
-        return redirect(_safe_next() or url_for("grants.applications"))
+        return redirect(safe_next() or url_for("grants.applications"))
     context = {"form": form, "member_form": member_form, "organisation": current,
                "members": logic.member_emails(current.id) if current else []}
     if form.is_submitted():
@@ -86,11 +87,6 @@ def _organisation_data(organisation) -> dict:
     data["safeguarding_policy"] = "yes" if organisation.safeguarding_policy else "no"
     data["works_with_under_18s"] = "yes" if organisation.works_with_under_18s else "no"
     return data
-
-
-def _safe_next() -> str | None:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
 
 
 @bp.route("/grants/organisation/members", methods=["POST"])

@@ -36,6 +36,9 @@ def add_headers(response):
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        # Only over TLS (behind a proxy: TRUSTED_PROXY_COUNT makes X-Forwarded-Proto count).
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint == "static":
         return response
     headers["Cache-Control"] = "no-store"

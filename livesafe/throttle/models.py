@@ -1,17 +1,21 @@
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livesafe.extensions import db
-from livesafe.timeutil import UTCDateTime, utcnow
 
 
-class ThrottleHit(db.Model):
-    __tablename__ = "throttle_hits"
-    __table_args__ = (sa.Index("ix_throttle_hits_scope_key_at", "scope", "key", "at"),)
+class ThrottleCount(db.Model):
+    """How many times something happened for one key in one coarse time bucket.
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(sa.String(40))
-    key: Mapped[str] = mapped_column(sa.String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    One row per (scope, key, bucket), not one per event: no row holds a time
+    finer than the bucket, and old buckets are pruned.
+    """
+
+    __tablename__ = "throttle_counts"
+
+    scope: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    # An HMAC of the e-mail address or IP address, never the value itself.
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    # Start of the bucket, in whole seconds since 1970 (a multiple of BUCKET_SECONDS).
+    bucket: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, index=True)
+    hits: Mapped[int] = mapped_column(default=0)

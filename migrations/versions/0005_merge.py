@@ -6,7 +6,7 @@ Revises: the 0004 migrations
 
 # revision identifiers, used by Alembic.
 revision = '0005_merge'
-down_revision = ('0004_mail', '0004_disclosure', '0004_traces')
+down_revision = ('0004_mail', '0004_disclosure', '0004_traces', '0004_accounts')
 branch_labels = None
 depends_on = None
 

@@ -28,16 +28,30 @@ def _user(app, email):
         return db.session.scalar(sa.select(User).where(User.email == email))
 
 
-def test_register_creates_an_applicant_and_signs_them_in(app, client):
+def test_register_mails_a_link_that_opens_the_account_with_the_password(app, client):
     response = post(client, "/register", {
         "name": "Sam", "email": "Group@Example.org", "password": "a long passphrase", "confirm": "a long passphrase",
     })
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Check your e-mail" in response.get_data(as_text=True)
     user = _user(app, "group@example.org")
-    assert user.role == "applicant"
+    assert user.role == "applicant" and user.email_confirmed is False
     assert user.password_hash.startswith("scrypt:")
     assert "a long passphrase" not in user.password_hash
+    # Not open until the link is used.
+    response = post(client, "/login", {"email": "group@example.org", "password": "a long passphrase"})
+    assert response.status_code == 422 and "Open the link we e-mailed you" in response.get_data(as_text=True)
+    link = _last_link(app, "group@example.org")
+    # Whoever opens the link must know the password chosen: a victim clicking it cannot open a squatter's account.
+    response = post(client, link, {"password": "some other passphrase"})
+    assert response.status_code == 422 and "not the password chosen" in response.get_data(as_text=True)
+    assert _user(app, "group@example.org").email_confirmed is False
+    assert post(client, link, {"password": "a long passphrase"}).status_code == 302
     assert client.get("/dashboard").status_code == 200
+    assert _user(app, "group@example.org").email_confirmed is True
+    post(client, "/logout", token_from="/dashboard")
+    assert client.get(link).status_code == 404  # used once
+    sign_in(client, email="group@example.org", password="a long passphrase")
 
 
 def test_register_with_bad_input_explains_and_keeps_what_was_typed(app, client):
@@ -53,13 +67,18 @@ def test_register_with_bad_input_explains_and_keeps_what_was_typed(app, client):
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
-def test_register_refuses_an_email_already_used(app, client, demo_users):
-    response = post(client, "/register", {
-        "email": "staff@example.org", "password": "a long passphrase", "confirm": "a long passphrase",
-    })
-    assert response.status_code == 422
-    assert "already uses this e-mail" in response.get_data(as_text=True)
-    assert _user(app, "staff@example.org").role == "staff"
+def test_register_with_an_email_already_used_answers_the_same_and_tells_the_owner(app, client, demo_users):
+    new = post(client, "/register", {"email": "new@example.org", "password": "a long passphrase", "confirm": "a long passphrase"})
+    used = post(client, "/register", {"email": "staff@example.org", "password": "a long passphrase", "confirm": "a long passphrase"})
+    assert new.status_code == used.status_code == 200
+    assert (new.get_data(as_text=True).replace("new@example.org", "X")
+            == used.get_data(as_text=True).replace("staff@example.org", "X"))
+    assert "already uses" not in used.get_data(as_text=True)
+    staff = _user(app, "staff@example.org")
+    assert staff.role == "staff" and staff.check_password(PASSWORD)
+    with app.app_context():
+        message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == "staff@example.org")).one()
+    assert "already has one" in message.body and "/password/forgot" in message.body
 
 
 def test_login_and_logout(client, demo_users):
@@ -98,7 +117,7 @@ def test_deactivated_account_cannot_sign_in_and_is_signed_out(app, client, demo_
     assert response.status_code == 422
 
 
-def test_throttling_refuses_after_repeated_failures_for_one_account(app, client, demo_users):
+def test_throttling_refuses_after_repeated_failures_for_one_account_from_one_address(app, client, demo_users):
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
         assert post(client, "/login", {"email": "staff@example.org", "password": "nope nope"}).status_code == 422
     # Even the right password is refused for a while, with a clear message.
@@ -120,7 +139,7 @@ def test_throttling_refuses_one_address_trying_many_accounts(app, client, demo_u
 def test_throttle_stores_no_raw_email_or_address(app, client, demo_users):
     post(client, "/login", {"email": "staff@example.org", "password": "nope nope"})
     with app.app_context():
-        keys = db.session.execute(sa.text("SELECT key FROM throttle_hits")).scalars().all()
+        keys = db.session.execute(sa.text("SELECT key FROM throttle_counts")).scalars().all()
     assert keys and all("staff@" not in key and "127.0.0.1" not in key for key in keys)
 
 

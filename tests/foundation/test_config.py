@@ -18,9 +18,35 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app()
 
 
-def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch):
+@pytest.mark.parametrize("key", [
+    "x" * 64,                                   # long but one character
+    "abcd" * 16,                                # a short pattern repeated
+    "0123456789abcdefghijklmnopqrstuvwxyz",     # a run of neighbouring characters
+    "dev-only-not-secret",                      # the development default
+    "3f9a1c7e5b2d4a6c",                         # random but far too short (64 bits)
+])
+def test_production_refuses_a_guessable_secret_key(monkeypatch, key):
     monkeypatch.setenv("LIVESAFE_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="128 bits"):
+        create_app()
+
+
+def test_secret_key_estimate_accepts_generated_keys():
+    import secrets
+
+    from livesafe.config import MIN_SECRET_BITS, secret_bits
+
+    for _ in range(20):
+        assert secret_bits(secrets.token_hex(32)) >= MIN_SECRET_BITS
+        assert secret_bits(secrets.token_urlsafe(32)) >= MIN_SECRET_BITS
+
+
+def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch):
+    import secrets
+
+    monkeypatch.setenv("LIVESAFE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -33,7 +33,7 @@ HOSTILE = [
     "[]{}%00%s%n",
 ]
 # Tables whose changes are expected bookkeeping even for refused requests.
-BOOKKEEPING = {"throttle_hits"}
+BOOKKEEPING = {"throttle_counts"}
 
 
 def _snapshot():

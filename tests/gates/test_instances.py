@@ -27,10 +27,22 @@ def test_login_throttling_holds_across_instances_and_workers(app, two_instances)
         assert "Too many failed attempts" in page
 
 
-def test_register_through_one_instance_sign_in_through_the_other(two_instances):
+def test_register_through_one_instance_sign_in_through_the_other(app, two_instances):
+    import re
+
+    import sqlalchemy as sa
+
+    from livesafe.extensions import db
+    from livesafe.mail.models import OutboxMessage
+
     first, second = two_instances
     status, _, _ = Client().post(first + "/register", {
         "email": "group@example.org", "password": "a long passphrase", "confirm": "a long passphrase"})
+    assert status == 200
+    with app.app_context():
+        body = db.session.scalars(sa.select(OutboxMessage.body).where(OutboxMessage.to == "group@example.org")).one()
+    link = re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
+    status, _, _ = Client().post(second + link, {"password": "a long passphrase"})
     assert status == 302
     client = Client()
     status, _, headers = client.post(second + "/login", {"email": "group@example.org", "password": "a long passphrase"})

@@ -53,19 +53,13 @@ def register(app):
         if result.retrying or result.failed:
             raise SystemExit(1)
 
-    @app.cli.command("prune-mail")
-    def prune_mail():
-        """Delete e-mails sent or given up more than MAIL_RETENTION_DAYS ago."""
-        from livesafe.mail.logic import prune
-
-        click.echo(f"Deleted {prune()} message(s) past retention.")
-
     @app.cli.command("prune")
     def prune_command():
-        """Delete throttle counters older than THROTTLE_RETENTION_SECONDS."""
-        from livesafe.throttle.logic import prune
+        """Delete old throttle counters, expired survey drafts and e-mails past retention."""
+        from livesafe.housekeeping import prune_all
 
-        click.echo(f"Deleted {prune()} old throttle counter(s).")
+        for what, deleted in prune_all().items():
+            click.echo(f"Deleted {deleted} {what}.")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))

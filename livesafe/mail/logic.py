@@ -246,7 +246,8 @@ def prune(now: datetime | None = None) -> int:
 
 
 def watch(stop: threading.Event, interval: float | None = None, prune_every: float = 3600) -> None:
-    """The worker: deliver due mail every `interval` seconds until `stop` is set, pruning old mail hourly.
+    """The worker: deliver due mail every `interval` seconds until `stop` is set, and run the hourly
+    housekeeping (old mail, throttle counters, expired survey drafts).
     While the server is down (or the database is), wait longer each time, up to five minutes."""
     interval = current_app.config["MAIL_WATCH_SECONDS"] if interval is None else interval
     outages = 0
@@ -257,10 +258,12 @@ def watch(stop: threading.Event, interval: float | None = None, prune_every: flo
             if result.sent or result.retrying or result.failed:
                 log.info("Mail: %s sent, %s to retry, %s failed", result.sent, result.retrying, result.failed)
             if last_prune is None or (utcnow() - last_prune).total_seconds() >= prune_every:
-                pruned = prune()
+                from livesafe.housekeeping import prune_all
+
+                pruned = prune_all()
                 last_prune = utcnow()
-                if pruned:
-                    log.info("Mail: deleted %s message(s) past retention", pruned)
+                if any(pruned.values()):
+                    log.info("Housekeeping: deleted %s", ", ".join(f"{n} {what}" for what, n in pruned.items()))
             outages = 0
         except MailServerUnavailable as error:
             outages += 1

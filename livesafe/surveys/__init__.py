@@ -1,9 +1,7 @@
 """Youth and community perception surveys: anonymous answering, staff results."""
 import os
 
-import click
 from flask import Blueprint
-from flask.cli import with_appcontext
 
 from livesafe.auth import roles
 
@@ -26,16 +24,6 @@ def init_app(app):
     app.config.setdefault("SURVEY_DRAFT_HOURS", int(os.environ.get("SURVEY_DRAFT_HOURS") or 2))
     # Before site.security registers its headers, so this runs after them and no-referrer wins.
     app.after_request(views.answering_headers)
-    app.cli.add_command(prune_drafts_command)
-
-
-@click.command("prune-drafts")
-@with_appcontext
-def prune_drafts_command():
-    """Delete survey answers in progress that have expired (run every few minutes, e.g. from cron)."""
-    from livesafe.surveys import drafts
-
-    click.echo(f"Deleted {drafts.prune()} expired survey draft(s).")
 
 
 from livesafe.surveys import views  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 The session holds only a random draft id (`secrets.token_urlsafe`). A draft lives for
 SURVEY_DRAFT_HOURS after its last save and is deleted when the answers are sent, at the
-quick exit, and once expired (`prune`, run when a draft is started and by `flask prune-drafts`).
+quick exit, and once expired (`prune`, run when a draft is started and by `flask prune`).
 """
 import secrets
 from dataclasses import dataclass, replace

@@ -78,7 +78,7 @@ def test_finished_mail_is_deleted_after_the_retention_period(app):
         old_pending = _finished()  # created long ago, still waiting: never pruned before it is done
         db.session.commit()
         kept = {recent_sent.id, recent_failed.id, old_pending.id}
-    result = app.test_cli_runner().invoke(args=["prune-mail"])
-    assert result.exit_code == 0 and "Deleted 2 message(s)" in result.output
+    result = app.test_cli_runner().invoke(args=["prune"])
+    assert result.exit_code == 0 and "Deleted 2 e-mail(s) past retention" in result.output
     with app.app_context():
         assert set(db.session.scalars(sa.select(OutboxMessage.id))) == kept

@@ -73,8 +73,8 @@ def test_expired_drafts_are_gone_for_the_visitor_and_pruned(app, client, wave):
     assert response.status_code == 302 and response.headers["Location"] == f"/surveys/{wave.slug}"
     assert "Your unsent answers were deleted" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert drafts.SESSION_KEY not in _session(app, client)
-    result = app.test_cli_runner().invoke(args=["prune-drafts"])
-    assert result.exit_code == 0 and "Deleted 1 expired survey draft(s)" in result.output
+    result = app.test_cli_runner().invoke(args=["prune"])
+    assert result.exit_code == 0 and "Deleted 1 expired survey draft(s)." in result.output
     assert _drafts(app) == [] and _responses(app) == 0
 
 

@@ -80,6 +80,8 @@ TABLE = {
     "grants.submit": frozenset({APPLICANT}),
     "grants.withdraw": frozenset({APPLICANT}),
     # surveys (answering needs no account; results are staff only, raw responses admin only)
+    "surveys.delete_answer": STAFF_ONLY,
+    "surveys.delete_day": STAFF_ONLY,
     "surveys.export_responses": ADMIN_ONLY,
     "surveys.export_results": STAFF_ONLY,
     "surveys.free_text": STAFF_ONLY,

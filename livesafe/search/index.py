@@ -24,7 +24,7 @@ from livesafe.hub.content import AUDIENCES, EVENT_KINDS, SERVICE_KINDS, Library
 from livesafe.search.vocabulary import SearchData
 
 # Bump when the schema or the documents change shape: a new version means a rebuild.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 CURRENT = "current"
 HASH_FILE = "INDEX_HASH"
 
@@ -33,7 +33,17 @@ class IrregularPlurals(Filter):
     """The Porter stemmer leaves "knives" as "knive": map the plurals that matter here to their singular."""
 
     WORDS = {"knives": "knife", "lives": "life", "wives": "wife", "children": "child", "women": "woman",
-             "men": "man", "people": "person", "thieves": "thief", "selves": "self"}
+             "men": "man", "people": "person", "thieves": "thief", "selves": "self",
+             # Past forms of irregular verbs the stemmer leaves alone: "found a knife" finds "find a knife",
+             # "ran away" finds "run away".
+             "found": "find", "caught": "catch", "ran": "run", "told": "tell", "took": "take", "taken": "take",
+             "gave": "give", "given": "give", "stole": "steal", "stolen": "steal", "fought": "fight",
+             "beaten": "beat", "threw": "throw", "thrown": "throw", "bought": "buy", "brought": "bring",
+             "kept": "keep", "lost": "lose", "sent": "send", "felt": "feel", "made": "make", "said": "say",
+             "saw": "see", "seen": "see", "went": "go", "gone": "go", "knew": "know", "known": "know",
+             "spoke": "speak", "spoken": "speak", "chose": "choose", "chosen": "choose", "forgot": "forget",
+             "forgotten": "forget", "thought": "think", "sold": "sell", "paid": "pay", "owed": "owe",
+             "woke": "wake", "broke": "break", "broken": "break", "hid": "hide", "hidden": "hide"}
 
     def __call__(self, tokens):
         for token in tokens:

@@ -280,7 +280,8 @@ CRISIS_PAGE_BONUS = 0.8  # share of the best score added to the pages crisis.yam
 CRISIS_ORDER_DECAY = 0.85  # ...less for each page further down the list
 PROXIMITY_WEIGHT = 2.0  # words typed side by side, found side by side (within PROXIMITY words)
 PROXIMITY = 3
-COVERAGE = 1.0  # a page with half the typed concepts scores (1/2) ** COVERAGE of what it would with all
+COVERAGE = 1.0
+AUDIENCE_BOOST = 1.3  # pages for the audience the words point to ("my son ..." is a parent asking)  # a page with half the typed concepts scores (1/2) ** COVERAGE of what it would with all
 
 Alternative = tuple[tuple[str, ...], float]  # (stems, weight)
 
@@ -370,6 +371,9 @@ def _rank(opened: "OpenIndex", data: SearchData, concepts: list[Concept], extra:
                 total[docnum] += PROXIMITY_WEIGHT * min(count, 3)
     for docnum in total:
         total[docnum] *= opened.boosts.get(docnum, 1.0)
+    for audience in data.audiences(" ".join(concept[0] for concept in concepts)):
+        for docnum in opened.facets["audience"].get(audience, frozenset()) & total.keys():
+            total[docnum] *= AUDIENCE_BOOST
     return Ranking(total, terms)
 
 

@@ -11,6 +11,7 @@ requests only open readers.
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from livesafe.hub.content import AUDIENCES, EVENT_KINDS, SERVICE_KINDS, Library
 from livesafe.search.vocabulary import SearchData
 
 # Bump when the schema or the documents change shape: a new version means a rebuild.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 CURRENT = "current"
 HASH_FILE = "INDEX_HASH"
 
@@ -71,6 +72,9 @@ SCHEMA = Schema(
     # The snippet when no words of the text can be highlighted. It is in body too (for matching);
     # here it weighs a match in the summary above one deep in the text.
     summary=TEXT(analyzer=STEMMING, field_boost=2.0, stored=True),
+    # Section headings ("If you find a knife", "Is it snitching?"): a page with a section on the question
+    # weighs more than one that mentions the words in passing.
+    headings=TEXT(analyzer=STEMMING),
     # Character positions let snippets be cut without analysing the text again.
     body=TEXT(analyzer=STEMMING, chars=True),
     # Unstemmed words for "did you mean": corrections from stemmed terms come out as stems.
@@ -111,7 +115,7 @@ def documents(library: Library, data: SearchData | None = None):
     """
     for page in library.pages.values():
         yield _doc(f"/articles/{page.slug}", "article", page.title, page.summary, page.text, page.audience,
-                   page.topics)
+                   page.topics, headings=_headings(page.html))
     for service in library.services:
         yield _doc(f"/services#{service.slug}", "service", service.name, service.summary, _service_text(service),
                    _service_audiences(service), service.topics)
@@ -139,6 +143,13 @@ def documents(library: Library, data: SearchData | None = None):
 # Short pages that list or lead to others (a topic, an event, a listing) would otherwise outrank the
 # page that answers the question, because a word in a short text weighs more; they count for less.
 KIND_BOOSTS = {"topic": 0.4, "event": 0.5, "listing": 0.5, "audience": 0.5}
+
+
+HEADING = re.compile(r"<h[2-4][^>]*>(.*?)</h[2-4]>", re.S)
+
+
+def _headings(html: str) -> str:
+    return "\n".join(re.sub(r"<[^>]+>", "", heading) for heading in HEADING.findall(str(html)))
 
 
 def _doc(path, kind, title, summary, text, audience, topics, **extra) -> dict:

@@ -37,7 +37,7 @@ class IrregularPlurals(Filter):
              "men": "man", "people": "person", "thieves": "thief", "selves": "self",
              # Past forms of irregular verbs the stemmer leaves alone: "found a knife" finds "find a knife",
              # "ran away" finds "run away".
-             "found": "find", "caught": "catch", "ran": "run", "told": "tell", "took": "take", "taken": "take",
+             "found": "find", "caught": "catch", "ran": "run", "took": "take", "taken": "take",
              "gave": "give", "given": "give", "stole": "steal", "stolen": "steal", "fought": "fight",
              "beaten": "beat", "threw": "throw", "thrown": "throw", "bought": "buy", "brought": "bring",
              "kept": "keep", "lost": "lose", "sent": "send", "felt": "feel", "made": "make", "said": "say",

@@ -11,6 +11,7 @@ requests only open readers.
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from livesafe.hub.content import AUDIENCES, EVENT_KINDS, SERVICE_KINDS, Library
 from livesafe.search.vocabulary import SearchData
 
 # Bump when the schema or the documents change shape: a new version means a rebuild.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "7"
 CURRENT = "current"
 HASH_FILE = "INDEX_HASH"
 
@@ -33,7 +34,17 @@ class IrregularPlurals(Filter):
     """The Porter stemmer leaves "knives" as "knive": map the plurals that matter here to their singular."""
 
     WORDS = {"knives": "knife", "lives": "life", "wives": "wife", "children": "child", "women": "woman",
-             "men": "man", "people": "person", "thieves": "thief", "selves": "self"}
+             "men": "man", "people": "person", "thieves": "thief", "selves": "self",
+             # Past forms of irregular verbs the stemmer leaves alone: "found a knife" finds "find a knife",
+             # "ran away" finds "run away".
+             "found": "find", "caught": "catch", "ran": "run", "took": "take", "taken": "take",
+             "gave": "give", "given": "give", "stole": "steal", "stolen": "steal", "fought": "fight",
+             "beaten": "beat", "threw": "throw", "thrown": "throw", "bought": "buy", "brought": "bring",
+             "kept": "keep", "lost": "lose", "sent": "send", "felt": "feel", "made": "make", "said": "say",
+             "saw": "see", "seen": "see", "went": "go", "gone": "go", "knew": "know", "known": "know",
+             "spoke": "speak", "spoken": "speak", "chose": "choose", "chosen": "choose", "forgot": "forget",
+             "forgotten": "forget", "thought": "think", "sold": "sell", "paid": "pay", "owed": "owe",
+             "woke": "wake", "broke": "break", "broken": "break", "hid": "hide", "hidden": "hide"}
 
     def __call__(self, tokens):
         for token in tokens:
@@ -61,6 +72,9 @@ SCHEMA = Schema(
     # The snippet when no words of the text can be highlighted. It is in body too (for matching);
     # here it weighs a match in the summary above one deep in the text.
     summary=TEXT(analyzer=STEMMING, field_boost=2.0, stored=True),
+    # Section headings ("If you find a knife", "Is it snitching?"): a page with a section on the question
+    # weighs more than one that mentions the words in passing.
+    headings=TEXT(analyzer=STEMMING),
     # Character positions let snippets be cut without analysing the text again.
     body=TEXT(analyzer=STEMMING, chars=True),
     # Unstemmed words for "did you mean": corrections from stemmed terms come out as stems.
@@ -101,7 +115,7 @@ def documents(library: Library, data: SearchData | None = None):
     """
     for page in library.pages.values():
         yield _doc(f"/articles/{page.slug}", "article", page.title, page.summary, page.text, page.audience,
-                   page.topics)
+                   page.topics, headings=_headings(page.html))
     for service in library.services:
         yield _doc(f"/services#{service.slug}", "service", service.name, service.summary, _service_text(service),
                    _service_audiences(service), service.topics)
@@ -129,6 +143,13 @@ def documents(library: Library, data: SearchData | None = None):
 # Short pages that list or lead to others (a topic, an event, a listing) would otherwise outrank the
 # page that answers the question, because a word in a short text weighs more; they count for less.
 KIND_BOOSTS = {"topic": 0.4, "event": 0.5, "listing": 0.5, "audience": 0.5}
+
+
+HEADING = re.compile(r"<h[2-4][^>]*>(.*?)</h[2-4]>", re.S)
+
+
+def _headings(html: str) -> str:
+    return "\n".join(re.sub(r"<[^>]+>", "", heading) for heading in HEADING.findall(str(html)))
 
 
 def _doc(path, kind, title, summary, text, audience, topics, **extra) -> dict:

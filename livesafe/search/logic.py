@@ -130,7 +130,7 @@ class OpenIndex:
             for docnum in reader.postings("kind", "event").all_ids():
                 event_ends[docnum] = reader.stored_fields(docnum)["ends"].replace(tzinfo=timezone.utc)
         docnums = list(reader.all_doc_ids())
-        lengths = {name: {docnum: reader.doc_field_length(docnum, name, 0) for docnum in docnums}
+        lengths = {name: {docnum: reader.doc_field_length(docnum, name, 0) or 0 for docnum in docnums}
                    for name, _ in FIELD_WEIGHTS}
         average = {name: (sum(values.values()) / len(values) if values else 0.0) for name, values in lengths.items()}
         boosts = {docnum: KIND_BOOSTS.get(reader.stored_fields(docnum)["kind"], 1.0) for docnum in docnums}
@@ -272,15 +272,16 @@ def suggest(searcher, text: str, data: SearchData | None = None, crisis: CrisisM
 # plain Python on posting lists read once per OpenIndex, not by Whoosh's matchers: a synonym-expanded
 # search is an OR of dozens of terms and phrases, which Whoosh scored in 50-150 ms; this takes 1-3 ms,
 # and it lets a concept count once however many of its synonyms a page uses.
-FIELD_WEIGHTS = (("title", 3.0), ("summary", 2.0), ("body", 1.0))
+FIELD_WEIGHTS = (("title", 3.0), ("summary", 2.0), ("headings", 1.5), ("body", 1.0))
 K1, B = 1.2, 0.75
 FUZZY_WEIGHT = 0.5  # a word near a misspelt one
 CRISIS_WORDS_WEIGHT = 0.4  # the words a crisis kind adds, so results are about the same thing
-CRISIS_PAGE_BONUS = 0.8  # share of the best score added to the pages crisis.yaml lists for the kinds touched
+CRISIS_PAGE_BONUS = 0.6  # share of the best score added to the pages crisis.yaml lists for the kinds touched
 CRISIS_ORDER_DECAY = 0.85  # ...less for each page further down the list
 PROXIMITY_WEIGHT = 2.0  # words typed side by side, found side by side (within PROXIMITY words)
 PROXIMITY = 3
-COVERAGE = 1.0  # a page with half the typed concepts scores (1/2) ** COVERAGE of what it would with all
+COVERAGE = 1.0
+AUDIENCE_BOOST = 1.3  # pages for the audience the words point to ("my son ..." is a parent asking)  # a page with half the typed concepts scores (1/2) ** COVERAGE of what it would with all
 
 Alternative = tuple[tuple[str, ...], float]  # (stems, weight)
 
@@ -370,6 +371,9 @@ def _rank(opened: "OpenIndex", data: SearchData, concepts: list[Concept], extra:
                 total[docnum] += PROXIMITY_WEIGHT * min(count, 3)
     for docnum in total:
         total[docnum] *= opened.boosts.get(docnum, 1.0)
+    for audience in data.audiences(" ".join(concept[0] for concept in concepts)):
+        for docnum in opened.facets["audience"].get(audience, frozenset()) & total.keys():
+            total[docnum] *= AUDIENCE_BOOST
     return Ranking(total, terms)
 
 

@@ -32,8 +32,18 @@ def english():
     return SpellChecker(language="en", distance=1)
 
 
+# Contractions typed without the apostrophe ("didnt", "whos", "youre") are real words, never "corrected".
+CONTRACTION_ENDINGS = ("nt", "s", "ll", "ve", "re", "d", "m")
+
+
 def is_english_word(word: str) -> bool:
-    return word in english()
+    words = english()
+    if word in words:
+        return True
+    return any(word.endswith(ending) and len(word) > len(ending) + 1
+               and f"{word[:-len(ending)]}'{word[-len(ending):]}" in words
+               for ending in CONTRACTION_ENDINGS if ending != "nt") or (
+        word.endswith("nt") and f"{word[:-2]}n't" in words)
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,8 @@ class SearchData:
     # words of every crisis and synonym term: known slang, never corrected
     known_words: frozenset[str] = frozenset()
     extra_pages: list[dict] = field(default_factory=list)
+    # first word -> [(the term's words, audience)]: words that say who is asking ("my son" -> parents-carers)
+    audience_terms: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     digest: str = ""
     _slang_corrector: object = None
 
@@ -144,6 +156,13 @@ class SearchData:
                 position += 1
         return concepts
 
+    def audiences(self, text: str) -> set[str]:
+        """The audiences the words of a search point to ("my daughter" is asked by a parent or carer)."""
+        words = words_of(text)
+        return {audience for position, word in enumerate(words)
+                for term, audience in self.audience_terms.get(word, ())
+                if words[position:position + len(term)] == term}
+
     def slang_corrector(self):
         """Corrects a typo of a slang or crisis word to that word ("cuckoing" -> "cuckooing")."""
         if self._slang_corrector is None:
@@ -172,7 +191,7 @@ def _read(path: Path):
 
 
 def load_search_data(content_dir: str | Path) -> SearchData:
-    """Read content/search/ (crisis.yaml, synonyms*.yaml, slang.yaml, pages.yaml); missing files give empty data."""
+    """Read content/search/ (crisis.yaml, synonyms*.yaml, slang.yaml, audiences.yaml, pages.yaml); missing files give empty data."""
     folder = Path(content_dir) / "search"
     digest = hashlib.sha256()
     data = SearchData()
@@ -220,6 +239,12 @@ def load_search_data(content_dir: str | Path) -> SearchData:
     data.known_words = frozenset(known)
     for word in known:  # a crisis or slang word is itself, never another's typo
         data.crisis_typos.pop(word, None)
+
+    audiences_file = folder / "audiences.yaml"
+    if audiences_file.exists():
+        data.audience_terms = _by_first_word(
+            (words_of(str(term)), audience)
+            for audience, terms in (_read(audiences_file) or {}).items() for term in terms or ())
 
     pages_file = folder / "pages.yaml"
     if pages_file.exists():

@@ -14,7 +14,8 @@ CRISIS = [
     "i want to kill myself", "i want to die", "dont want to be here", "don't want to be here anymore", "sucidal",
     "suicidle", "suicde", "kms", "kys", "self harm", "selfharm", "self-harm", "Self Harm", "he hit me",
     "someone stabbed my friend", "i was raped", "sexual assault", "running away", "got kicked out", "help me",
-    "unalive myself", "wanna die", "SUICIDAL!!!", "i keep cutting myself",
+    "unalive myself", "wanna die", "SUICIDAL!!!", "i keep cutting myself", "my mate got cheffed",
+    "my bro got stabbed what do we do",
 ]
 # Real English words and slang that once were "corrected" (kill->kind, self->see, sucidal->social, shank->share,
 # trapping->training), or could be.
@@ -22,6 +23,10 @@ REAL_WORDS = [
     "kill myself", "self harm", "shank", "trapping", "opps", "plugging", "cuckooing", "jumped", "snitching",
     "grass", "nudes", "sextortion", "weed", "nos", "ket", "bora", "nank", "feds", "kind", "see", "social",
     "share", "training", "wanna", "gonna", "bruv", "peng", "innit", "excluded", "exclusion", "blade",
+    # slang and contractions typed without the apostrophe, from the held-out set (sket->set, skeng->send,
+    # some1->same, whos->whom, didnt->dont were offered before)
+    "mate", "bare", "allow", "wagwan", "opp", "ends", "sket", "skeng", "cheffed", "nang", "neek", "some1", "ppl",
+    "my friend whos being bullied", "when i didnt want them to", "youre", "isnt",
 ]
 
 

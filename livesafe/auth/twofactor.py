@@ -48,6 +48,16 @@ def required_for(user: User) -> bool:
     return bool(current_app.config.get("TWO_FACTOR_REQUIRED")) or user.role in chosen_roles()
 
 
+def staff_without() -> dict[str, int]:
+    """Active staff and admin accounts without two-factor, by role: who a new requirement will stop."""
+    rows = db.session.execute(
+        sa.select(User.role, sa.func.count(User.id))
+        .where(User.role.in_(roles.STAFF_ROLES), User.active, User.totp_secret.is_(None))
+        .group_by(User.role)
+    )
+    return dict(rows.all())
+
+
 def set_required_roles(actor: User, chosen: set[str]) -> bool:
     """Store which staff roles must use two-factor, auditing each change; True if anything changed."""
     changed = False

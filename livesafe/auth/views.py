@@ -403,7 +403,7 @@ def clear_two_factor(user_id):
 def two_factor_policy():
     form = TwoFactorPolicyForm(roles=sorted(twofactor.chosen_roles()))
     context = {"form": form, "floor": bool(current_app.config.get("TWO_FACTOR_REQUIRED")),
-               "without": _staff_without_two_factor()}
+               "without": twofactor.staff_without()}
     if form.validate_on_submit():
         if twofactor.set_required_roles(current_user, set(form.roles.data or ())):
             db.session.commit()
@@ -412,16 +412,6 @@ def two_factor_policy():
     if form.is_submitted():
         return render_invalid("auth/two_factor_policy.html", **context)
     return render("auth/two_factor_policy.html", **context)
-
-
-def _staff_without_two_factor() -> dict[str, int]:
-    """Active staff and admin accounts without two-factor, by role (who a new requirement will stop)."""
-    rows = db.session.execute(
-        sa.select(User.role, sa.func.count(User.id))
-        .where(User.role.in_(roles.STAFF_ROLES), User.active, User.totp_secret.is_(None))
-        .group_by(User.role)
-    )
-    return dict(rows.all())
 
 
 @bp.route("/admin/audit")

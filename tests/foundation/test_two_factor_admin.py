@@ -49,6 +49,8 @@ def test_admin_requires_two_factor_for_staff_and_it_is_audited(app, client, demo
     sign_in(client, "admin")
     page = client.get(PAGE)
     assert page.status_code == 200 and 'name="roles" type="checkbox" value="staff"' in page.get_data(as_text=True)
+    _turn_on(app, "staff@example.org")
+    assert "Staff: 0; Admin: 1." in client.get(PAGE).get_data(as_text=True)  # who a requirement would stop
     response = post(client, PAGE, {"roles": "staff"})
     assert response.status_code == 302 and response.headers["Location"] == PAGE
     assert _required(app) == {"staff"}

@@ -55,7 +55,7 @@ def register(app):
 
     @app.cli.command("prune")
     def prune_command():
-        """Delete old throttle counters, expired survey drafts and e-mails past retention."""
+        """Delete old throttle counters, expired survey drafts, e-mails past retention, unconfirmed registrations."""
         from livesafe.housekeeping import prune_all
 
         for what, deleted in prune_all().items():

@@ -1,10 +1,11 @@
-"""Deleting what must not outlive its use: throttle counters, expired survey drafts, and e-mails past
-their retention. One entry point, run by `flask prune` and hourly by the mail worker, so a deployment
-that runs the worker needs no cron job for it."""
+"""Deleting what must not outlive its use: throttle counters, expired survey drafts, e-mails past
+their retention, and registrations never confirmed. One entry point, run by `flask prune` and hourly
+by the mail worker, so a deployment that runs the worker needs no cron job for it."""
 
 
 def prune_all() -> dict[str, int]:
     """Run every prune; returns how many rows each deleted, by what they were."""
+    from livesafe.auth.logic import prune_unconfirmed
     from livesafe.mail.logic import prune as prune_mail
     from livesafe.surveys.drafts import prune as prune_drafts
     from livesafe.throttle.logic import prune as prune_throttle
@@ -13,4 +14,5 @@ def prune_all() -> dict[str, int]:
         "old throttle counter(s)": prune_throttle(),
         "expired survey draft(s)": prune_drafts(),
         "e-mail(s) past retention": prune_mail(),
+        "registration(s) never confirmed": prune_unconfirmed(),
     }

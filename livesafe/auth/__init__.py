@@ -14,6 +14,7 @@ DASHBOARD = {
     roles.ADMIN: [
         ("auth.users", "Users", "Invite people, change roles and deactivate accounts."),
         ("auth.audit", "Audit log", "Every change to accounts, applications and decisions."),
+        ("auth.two_factor_policy", "Two-factor sign-in for staff", "Require an authenticator app for staff or admins."),
     ],
 }
 
@@ -30,7 +31,7 @@ def init_app(app):
 
         view = app.view_functions.get(request.endpoint)
         if (getattr(view, "allowed_roles", None) and request.endpoint not in SET_UP_ENDPOINTS
-                and current_user.is_authenticated and required_for(current_user) and not current_user.two_factor_enabled):
+                and current_user.is_authenticated and not current_user.two_factor_enabled and required_for(current_user)):
             return redirect(url_for("auth.two_factor"))
 
 

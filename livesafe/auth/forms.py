@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, ValidationError
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from livesafe.auth import passwords, roles
 
@@ -112,3 +113,13 @@ class RoleForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change something."""
+
+
+class TwoFactorPolicyForm(FlaskForm):
+    # Checkboxes; an unknown role is refused as "not a valid choice".
+    roles = SelectMultipleField(
+        "Require two-factor sign-in for",
+        choices=[(role, roles.LABELS[role]) for role in roles.STAFF_ROLES],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )

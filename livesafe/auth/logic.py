@@ -16,6 +16,7 @@ from flask import current_app, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from livesafe.audit.logic import record
+from livesafe.audit.models import AuditEvent
 from livesafe.auth import roles
 from livesafe.auth.models import AuthToken, User
 from livesafe.extensions import db
@@ -336,3 +337,32 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != version or not user.active:
         return None
     return user
+
+
+# Rows that only belong to an account and go with it; any other reference keeps the account.
+_OWN_ROWS = ("auth_tokens", "recovery_codes", "audit_events")
+
+
+def prune_unconfirmed(now=None) -> int:
+    """Delete self-registered accounts never confirmed once their confirmation link has expired: someone may have
+    typed another person's address, and that person's address should not be kept. Returns how many."""
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=current_app.config[TOKEN_SECONDS[CONFIRM]])
+    live_link = sa.exists().where(AuthToken.user_id == User.id, AuthToken.used_at.is_(None), AuthToken.expires_at > now)
+    query = sa.select(User.id).where(~User.email_confirmed, User.created_at <= cutoff, ~live_link)
+    # Anything else pointing at the account (e.g. added to an organisation) keeps it (SQLite does not enforce keys).
+    for table in db.metadata.sorted_tables:
+        if table.name in _OWN_ROWS:
+            continue
+        for column in table.columns:
+            if any(key.column.table.name == "users" for key in column.foreign_keys):
+                query = query.where(User.id.not_in(sa.select(column).where(column.is_not(None))))
+    ids = db.session.scalars(query).all()
+    if ids:
+        db.session.execute(sa.delete(AuthToken).where(AuthToken.user_id.in_(ids)))
+        # Their history (which holds the address) goes too: the account never existed for its owner.
+        db.session.execute(sa.delete(AuditEvent).where(
+            sa.or_(AuditEvent.actor_id.in_(ids), sa.and_(AuditEvent.subject_type == "User", AuditEvent.subject_id.in_(ids)))))
+        db.session.execute(sa.delete(User).where(User.id.in_(ids)).execution_options(synchronize_session=False))
+    db.session.commit()
+    return len(ids)

@@ -86,3 +86,12 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class RolePolicy(db.Model):
+    """What admins require of every account with a role; so far whether staff roles must use two-factor sign-in."""
+
+    __tablename__ = "role_policies"
+
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    two_factor_required: Mapped[bool] = mapped_column(default=False)

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from livesafe.audit.logic import record
-from livesafe.auth.models import RecoveryCode, User
+from livesafe.auth import roles
+from livesafe.auth.models import RecoveryCode, RolePolicy, User
 from livesafe.extensions import db
 
 ISSUER = "Live Safe"
@@ -33,8 +34,45 @@ def qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=5, border=2, dark="#000", light="#fff")
 
 
+def chosen_roles() -> set[str]:
+    """The staff roles an admin has required two-factor for (on the admin page)."""
+    return set(db.session.scalars(
+        sa.select(RolePolicy.role).where(RolePolicy.two_factor_required, RolePolicy.role.in_(roles.STAFF_ROLES))
+    ))
+
+
 def required_for(user: User) -> bool:
-    return bool(current_app.config.get("TWO_FACTOR_REQUIRED")) and user.is_staff
+    """TWO_FACTOR_REQUIRED is a floor for every staff role; admins can add roles above it, never remove them."""
+    if not user.is_staff:
+        return False
+    return bool(current_app.config.get("TWO_FACTOR_REQUIRED")) or user.role in chosen_roles()
+
+
+def staff_without() -> dict[str, int]:
+    """Active staff and admin accounts without two-factor, by role: who a new requirement will stop."""
+    rows = db.session.execute(
+        sa.select(User.role, sa.func.count(User.id))
+        .where(User.role.in_(roles.STAFF_ROLES), User.active, User.totp_secret.is_(None))
+        .group_by(User.role)
+    )
+    return dict(rows.all())
+
+
+def set_required_roles(actor: User, chosen: set[str]) -> bool:
+    """Store which staff roles must use two-factor, auditing each change; True if anything changed."""
+    changed = False
+    for role in roles.STAFF_ROLES:
+        policy = db.session.get(RolePolicy, role) or RolePolicy(role=role, two_factor_required=False)
+        required = role in chosen
+        if policy.two_factor_required != required:
+            record(actor, "settings.two_factor_required", policy,
+                   before={"role": role, "two_factor_required": policy.two_factor_required},
+                   after={"role": role, "two_factor_required": required})
+            policy.two_factor_required = required
+            db.session.add(policy)
+            changed = True
+    db.session.flush()
+    return changed
 
 
 def _step(secret: str, code: str, after: int | None) -> int | None:
@@ -78,11 +116,13 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def disable(actor: User, user: User) -> None:
+    """Turn two-factor off (by its owner, or cleared by an admin for a lost phone) and end the user's sessions."""
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.session_version += 1
-    record(actor, "user.two_factor_disabled", user)
+    action = "user.two_factor_disabled" if actor.id == user.id else "user.two_factor_cleared"
+    record(actor, action, user, before={"two_factor": True}, after={"two_factor": False})
 
 
 def verify(user: User, code: str) -> bool:

@@ -1,7 +1,7 @@
 import time
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from livesafe.audit.models import AuditEvent
@@ -18,6 +18,7 @@ from livesafe.auth.forms import (
     RegisterForm,
     RoleForm,
     SetPasswordForm,
+    TwoFactorPolicyForm,
 )
 from livesafe.auth.models import User
 from livesafe.auth.permissions import login_required, roles_required
@@ -377,6 +378,40 @@ def resend_invite(user_id):
     logic.resend_invite(current_user, account)
     flash(f"A new invitation link was sent to {account.email}.")
     return redirect(url_for("auth.user", user_id=account.id))
+
+
+@bp.route("/admin/users/<int:user_id>/two-factor/clear", methods=["POST"])
+@roles_required(roles.ADMIN)
+def clear_two_factor(user_id):
+    """For a lost phone: the user sets two-factor up again at their next sign-in (if it is required)."""
+    account = _user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if account.id == current_user.id:
+        flash("You cannot clear your own two-factor sign-in here: turn it off from your account, or ask another admin.")
+    elif not account.two_factor_enabled:
+        flash(f"{account.email} does not use two-factor sign-in.")
+    else:
+        twofactor.disable(current_user, account)
+        db.session.commit()
+        flash(f"Two-factor sign-in is cleared for {account.email}, and they are signed out everywhere.")
+    return redirect(url_for("auth.user", user_id=account.id))
+
+
+@bp.route("/admin/two-factor", methods=["GET", "POST"])
+@roles_required(roles.ADMIN)
+def two_factor_policy():
+    form = TwoFactorPolicyForm(roles=sorted(twofactor.chosen_roles()))
+    context = {"form": form, "floor": bool(current_app.config.get("TWO_FACTOR_REQUIRED")),
+               "without": twofactor.staff_without()}
+    if form.validate_on_submit():
+        if twofactor.set_required_roles(current_user, set(form.roles.data or ())):
+            db.session.commit()
+            flash("Two-factor settings saved.")
+        return redirect(url_for("auth.two_factor_policy"))
+    if form.is_submitted():
+        return render_invalid("auth/two_factor_policy.html", **context)
+    return render("auth/two_factor_policy.html", **context)
 
 
 @bp.route("/admin/audit")

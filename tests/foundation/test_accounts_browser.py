@@ -40,3 +40,31 @@ def test_change_password_and_two_factor_set_up_in_a_browser(browser, demo_users)
     browser.page.wait_for_load_state()
     assert browser.page.locator("ul.recovery-codes li").count() == 10
     browser.assert_accessible()
+
+
+def test_admin_two_factor_pages_pass_axe(app, browser, demo_users):
+    import sqlalchemy as sa
+
+    from livesafe.auth import twofactor
+    from livesafe.auth.models import User
+    from livesafe.extensions import db
+
+    with app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.email == "staff@example.org"))
+        twofactor.enable(staff, pyotp.random_base32())
+        db.session.commit()
+        staff_id = staff.id
+    browser.sign_in("admin")
+    browser.goto("/admin/two-factor")
+    browser.assert_accessible()
+    browser.page.check("input[name=roles][value=staff]")
+    browser.page.click("main button[type=submit]")
+    browser.page.wait_for_load_state()
+    assert browser.page.is_checked("input[name=roles][value=staff]")
+    browser.assert_accessible()
+    browser.goto(f"/admin/users/{staff_id}")
+    browser.assert_accessible()
+    browser.page.click("main button:has-text('Clear two-factor sign-in')")
+    browser.page.wait_for_load_state()
+    assert "Two-factor sign-in is cleared" in browser.page.content()
+    browser.assert_accessible()

@@ -204,7 +204,7 @@ def test_search_data_for_the_new_subjects_is_well_formed(library):
     assert all(isinstance(term, str) and isinstance(words, list) and words for term, words in synonyms.items())
     queries = yaml.safe_load((Path(__file__).resolve().parents[2] / "content/search/evaluation-more.yaml").read_text())
     assert len(queries) >= 60
-    assert {query["audience"] for query in queries} == {"young-people", "parents", "professionals"}
+    assert {query["audience"] for query in queries} == {"young-people", "parents-carers", "professionals"}
     for query in queries:
         assert query["query"] and isinstance(query["crisis"], bool)
         assert all(path.startswith("/articles/") and path.split("/")[-1] in library.pages for path in query["expect"])

@@ -27,7 +27,9 @@ from livesafe.timeutil import utcnow
 RESET = "reset"
 INVITE = "invite"
 CONFIRM = "confirm"
-TOKEN_SECONDS = {RESET: "RESET_TOKEN_SECONDS", INVITE: "INVITE_TOKEN_SECONDS", CONFIRM: "INVITE_TOKEN_SECONDS"}
+JOIN = "join"  # an invitation to join a community group (livesafe/grants)
+TOKEN_SECONDS = {RESET: "RESET_TOKEN_SECONDS", INVITE: "INVITE_TOKEN_SECONDS", CONFIRM: "INVITE_TOKEN_SECONDS",
+                 JOIN: "INVITE_TOKEN_SECONDS"}
 # Throttle scopes.
 LOGIN_ACCOUNT_ADDRESS = "login-account-address"
 LOGIN_ADDRESS = "login-address"

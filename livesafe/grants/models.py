@@ -43,6 +43,22 @@ class OrganisationMember(db.Model):
     user = relationship("User")
 
 
+class OrganisationInvitation(db.Model):
+    """An invitation to join an organisation. Its single-use link is an AuthToken of the invited account
+    (only a hash is stored); the person becomes a member only when they accept it."""
+
+    __tablename__ = "grant_organisation_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(sa.ForeignKey("auth_tokens.id"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_organisations.id"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    token = relationship("AuthToken")
+    organisation = relationship(Organisation)
+
+
 class GrantRound(db.Model):
     __tablename__ = "grant_rounds"
 

@@ -80,8 +80,8 @@ class OrganisationForm(FlaskForm):
     works_with_under_18s = RadioField("Does your organisation work with under-18s?", choices=YES_NO, validators=[InputRequired(message="Say whether your organisation works with under-18s")])
 
 
-class MemberForm(FlaskForm):
-    email = StringField("E-mail address of their Live Safe account", validators=[required("Enter their e-mail address"), Email(message="Enter an e-mail address in the right format, like name@example.org", check_deliverability=False)])
+class InviteForm(FlaskForm):
+    email = StringField("E-mail address of their Live Safe account", validators=[required("Enter their e-mail address"), Length(max=320, message="An e-mail address must be 320 characters or fewer"), Email(message="Enter an e-mail address in the right format, like name@example.org", check_deliverability=False)])
 
 
 # ---------------------------------------------------------------- application sections

@@ -4,19 +4,23 @@ eligibility, budgets in pence, saving sections, submitting and withdrawing.
 Every function that depends on the time takes `now` (default: the server clock) so tests can move time.
 """
 import re
+import time
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from livesafe.audit.logic import record
 from livesafe.auth import roles
+from livesafe.auth.models import AuthToken
 from livesafe.extensions import db
 from livesafe.grants import evidence
 from livesafe.grants.models import (
     GrantApplication,
     GrantRound,
     Organisation,
+    OrganisationInvitation,
     OrganisationMember,
     RoundAssessor,
 )
@@ -393,17 +397,123 @@ def save_organisation(user, values: dict) -> Organisation:
     return organisation
 
 
-def add_member(actor, organisation: Organisation, email: str) -> None:
-    from livesafe.auth.logic import find_user
+# Applications someone must still look after: the last member cannot leave while there are any.
+IN_PROGRESS = (DRAFT, SUBMITTED, IN_ASSESSMENT, AWARDED, MONITORING)
+# Inviting answers no sooner than this, whatever the address, so the time does not say whether it has an account.
+INVITE_SECONDS = 0.25
+# Swapped out by tests that must not wait.
+sleep = time.sleep
+clock = time.monotonic
 
-    user = find_user(email)
-    if user is None or user.role != roles.APPLICANT:
-        raise GrantError("There is no community group account with that e-mail address. Ask them to register first.")
-    if organisation_of(user) is not None:
-        raise GrantError("That person already belongs to an organisation.")
-    organisation.members.append(OrganisationMember(user_id=user.id))
-    record(actor, "grant_organisation.member_added", organisation, after={"user_id": user.id})
+
+def invited_message(organisation: Organisation) -> str:
+    """The one answer to an invitation, whatever the address: it must not say whether it has an account."""
+    return (f"If that address belongs to a community group account that is not already in a group, we have e-mailed "
+            f"them an invitation to join {organisation.name}. They join when they accept it.")
+
+
+def invite_member(actor, organisation: Organisation, email: str) -> None:
+    """E-mail an invitation with a single-use link if the address is a confirmed applicant in no group; otherwise
+    do nothing. Either way it takes the same time, and the caller says the same thing."""
+    from livesafe.auth import logic as auth
+
+    started = clock()
+    user = auth.find_user(email)
+    if (user is not None and user.role == roles.APPLICANT and user.active and user.email_confirmed
+            and organisation_of(user) is None and auth._may_mail(user.email)):
+        found_token = auth.issue_token(user, auth.JOIN)
+        token = db.session.scalar(sa.select(AuthToken).where(AuthToken.token_hash == auth._hash(found_token)))
+        db.session.add(OrganisationInvitation(token=token, organisation_id=organisation.id, invited_by_id=actor.id))
+        record(actor, "grant_organisation.member_invited", organisation, after={"user_id": user.id})
+        days = current_app.config["INVITE_TOKEN_SECONDS"] // 86400 or 1
+        queue(user.email, f"Invitation to join {organisation.name} on Live Safe",
+              f"{actor.display_name} has invited your Live Safe account to join {organisation.name}, so you can "
+              "see and work on its grant applications together.\n\n"
+              f"To accept or decline, sign in and open this link within {days} day(s):\n"
+              f"{auth._link('grants.invitation', found_token)}\n\n"
+              "Nothing changes unless you accept. If you do not know this group, ignore this e-mail.")
+        db.session.commit()
+    sleep(max(0.0, INVITE_SECONDS - (clock() - started)))
+
+
+def invitation_for(token: str) -> OrganisationInvitation | None:
+    """The invitation behind a link, if the link is unused, unexpired and its account active."""
+    from livesafe.auth import logic as auth
+
+    found = auth.valid_token(token, auth.JOIN)
+    if found is None:
+        return None
+    return db.session.scalar(sa.select(OrganisationInvitation).where(OrganisationInvitation.token_id == found.id))
+
+
+def _use(invitation: OrganisationInvitation) -> None:
+    """Mark the link used, once: a second answer sent at the same moment is refused."""
+    used = db.session.execute(
+        sa.update(AuthToken).where(AuthToken.id == invitation.token_id, AuthToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    if not used:
+        db.session.rollback()
+        raise GrantError("This invitation has already been answered.")
+
+
+def accept_invitation(user, invitation: OrganisationInvitation) -> Organisation:
+    from livesafe.auth import logic as auth
+
+    if invitation.token.user_id != user.id:
+        raise GrantError("This invitation was sent to a different account.")
+    current = organisation_of(user)
+    if current is not None:
+        raise GrantError(f"You already belong to {current.name}. Leave it first if you want to join another group.")
+    _use(invitation)
+    db.session.add(OrganisationMember(organisation_id=invitation.organisation_id, user_id=user.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Joined another group at the same moment (one organisation per account).
+        db.session.rollback()
+        raise GrantError("You already belong to an organisation. Leave it first if you want to join another group.") from None
+    # Other invitations die: they could only be accepted after leaving, and a new one can be sent then.
+    db.session.execute(
+        sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.purpose == auth.JOIN, AuthToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    organisation = invitation.organisation
+    record(user, "grant_organisation.member_joined", organisation, after={"user_id": user.id})
     db.session.commit()
+    return organisation
+
+
+def decline_invitation(user, invitation: OrganisationInvitation) -> None:
+    if invitation.token.user_id != user.id:
+        raise GrantError("This invitation was sent to a different account.")
+    _use(invitation)
+    record(user, "grant_organisation.invitation_declined", invitation.organisation, after={"user_id": user.id})
+    db.session.commit()
+
+
+def leave_organisation(user) -> Organisation:
+    """Leave your group, unless you are its last member and it has applications someone must look after."""
+    membership = db.session.scalar(
+        sa.select(OrganisationMember).where(OrganisationMember.user_id == user.id).with_for_update())
+    if membership is None:
+        raise GrantError("You are not in an organisation.")
+    # Lock the organisation so two last members leaving at once cannot both go.
+    organisation = db.session.scalar(
+        sa.select(Organisation).where(Organisation.id == membership.organisation_id).with_for_update())
+    others = db.session.scalar(sa.select(sa.func.count(OrganisationMember.id)).where(
+        OrganisationMember.organisation_id == organisation.id, OrganisationMember.user_id != user.id))
+    in_progress = db.session.scalar(sa.select(sa.func.count(GrantApplication.id)).where(
+        GrantApplication.organisation_id == organisation.id, GrantApplication.state.in_(IN_PROGRESS)))
+    if not others and in_progress:
+        db.session.rollback()
+        raise GrantError(
+            f"You are the only person in {organisation.name} and it has {in_progress} application(s) in progress. "
+            "Invite someone to look after them before you leave, or withdraw the ones nobody will carry on.")
+    db.session.delete(membership)
+    record(user, "grant_organisation.member_left", organisation, before={"user_id": user.id})
+    db.session.commit()
+    return organisation
 
 
 def member_emails(organisation_id: int) -> list[str]:

@@ -64,7 +64,7 @@ def funding():
 def organisation():
     current = logic.organisation_of(current_user)
     form = forms.OrganisationForm(obj=None, data=_organisation_data(current))
-    member_form = forms.MemberForm(formdata=None)
+    invite_form = forms.InviteForm(formdata=None)
     if form.validate_on_submit():
         values = {name: (form[name].data or "").strip() for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
         values["postcode"] = values["postcode"].upper()
@@ -73,7 +73,7 @@ def organisation():
         logic.save_organisation(current_user, values)
         flash("Your organisation's details are saved.")
         return redirect(safe_next() or url_for("grants.applications"))
-    context = {"form": form, "member_form": member_form, "organisation": current,
+    context = {"form": form, "invite_form": invite_form, "organisation": current,
                "members": logic.member_emails(current.id) if current else []}
     if form.is_submitted():
         return render_invalid("grants/organisation.html", **context)
@@ -89,24 +89,67 @@ def _organisation_data(organisation) -> dict:
     return data
 
 
-@bp.route("/grants/organisation/members", methods=["POST"])
+@bp.route("/grants/organisation/invitations", methods=["POST"])
 @roles_required(roles.APPLICANT)
-def add_member():
+def invite_member():
     current = logic.organisation_of(current_user)
     if current is None:
         return redirect(url_for("grants.organisation"))
-    member_form = forms.MemberForm()
-    if member_form.validate_on_submit():
-        try:
-            logic.add_member(current_user, current, member_form.email.data)
-        except logic.GrantError as error:
-            member_form.email.errors.append(str(error))
-        else:
-            flash(f"{member_form.email.data} can now see and work on your organisation's applications.")
-            return redirect(url_for("grants.organisation"))
+    invite_form = forms.InviteForm()
+    if invite_form.validate_on_submit():
+        logic.invite_member(current_user, current, invite_form.email.data)
+        # The same words whatever the address, so they do not say who has an account.
+        flash(logic.invited_message(current))
+        return redirect(url_for("grants.organisation"))
     form = forms.OrganisationForm(formdata=None, data=_organisation_data(current))
-    return render_invalid("grants/organisation.html", form=form, member_form=member_form, organisation=current,
+    return render_invalid("grants/organisation.html", form=form, invite_form=invite_form, organisation=current,
                           members=logic.member_emails(current.id))
+
+
+@bp.route("/grants/invitations/<token>", methods=["GET", "POST"])
+@roles_required(roles.APPLICANT)
+def invitation(token):
+    """The link in an invitation e-mail: the invited account (and only it) accepts or declines."""
+    found = logic.invitation_for(token)
+    if found is None:
+        return render("grants/invitation_invalid.html", status=404)
+    if found.token.user_id != current_user.id:
+        # Name no organisation: the link may have been forwarded or guessed.
+        return render("grants/invitation_other_account.html", status=403)
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        answer = request.form.get("answer")
+        try:
+            if answer == "accept":
+                joined = logic.accept_invitation(current_user, found)
+                flash(f"You have joined {joined.name}. You can now see and work on its applications.")
+                return redirect(url_for("grants.applications"))
+            if answer == "decline":
+                logic.decline_invitation(current_user, found)
+                flash(f"You have declined the invitation to join {found.organisation.name}.")
+                return redirect(url_for("auth.dashboard"))
+        except logic.GrantError as error:
+            return _refused(error, "grants.organisation")
+        abort(400)
+    return render("grants/invitation.html", invitation=found, form=form, current=logic.organisation_of(current_user),
+                  status=400 if form.is_submitted() else 200)
+
+
+@bp.route("/grants/organisation/leave", methods=["GET", "POST"])
+@roles_required(roles.APPLICANT)
+def leave_organisation():
+    current = logic.organisation_of(current_user)
+    if current is None:
+        return redirect(url_for("grants.organisation"))
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        try:
+            left = logic.leave_organisation(current_user)
+        except logic.GrantError as error:
+            return _refused(error, "grants.organisation")
+        flash(f"You have left {left.name}. You can start a new group or accept an invitation to join another.")
+        return redirect(url_for("grants.organisation"))
+    return render("grants/leave.html", organisation=current, form=form, status=400 if form.is_submitted() else 200)
 
 
 # ---------------------------------------------------------------- applicants: applying

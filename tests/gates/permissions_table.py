@@ -50,7 +50,9 @@ TABLE = {
     "auth.resend_invite": ADMIN_ONLY,
     "auth.audit": ADMIN_ONLY,
     # community grants (applicants: object-level checks keep each organisation to its own applications)
-    "grants.add_member": frozenset({APPLICANT}),
+    "grants.invite_member": frozenset({APPLICANT}),
+    "grants.invitation": frozenset({APPLICANT}),
+    "grants.leave_organisation": frozenset({APPLICANT}),
     "grants.application": frozenset({APPLICANT, STAFF, ADMIN}),
     "grants.application_state": STAFF_ONLY,
     "grants.applications": frozenset({APPLICANT}),
@@ -154,6 +156,7 @@ SAMPLES = {
     "site.quick_exit": ("GET", "/exit"),
     "auth.resend_invite": ("POST", "/admin/users/1/resend-invite"),
     "grants.submit": ("POST", "/grants/applications/1/submit"),
+    "grants.invitation": ("GET", "/grants/invitations/not-a-real-token"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
 }

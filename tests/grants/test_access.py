@@ -104,7 +104,9 @@ def test_posts_are_refused_to_the_wrong_role(app, world):
         (f"/grants/rounds/{w['assessing']}/status", STAFF),
         (f"/grants/rounds/{w['assessing']}/assessors", STAFF),
         (f"/grants/applications/{w['assessed']}/assessment/conflict", ("assessor", "panel_member")),
-        ("/grants/organisation/members", ("applicant",)),
+        ("/grants/organisation/invitations", ("applicant",)),
+        ("/grants/organisation/leave", ("applicant",)),
+        ("/grants/invitations/not-a-real-token", ("applicant",)),
     ]
     for url, allowed in posts:
         for role, client in clients.items():

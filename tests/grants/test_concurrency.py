@@ -8,7 +8,7 @@ from livesafe.audit.models import AuditEvent
 from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
-from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, RoundAssessor
+from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
 from livesafe.mail.models import OutboxMessage
 from tests.grants.conftest import ELIGIBLE, make_application, make_organisation, make_round, uniform, user
 
@@ -97,7 +97,8 @@ def test_two_members_starting_at_once_make_one_draft(app, ctx, demo_users):
     grant_round = make_round()
     organisation = make_organisation()
     user("second@example.org")
-    logic.add_member(None, organisation, "second@example.org")
+    organisation.members.append(OrganisationMember(user_id=user("second@example.org").id))
+    db.session.commit()
     round_id, organisation_id = grant_round.id, organisation.id
 
     def work(index):

@@ -260,19 +260,22 @@ def test_withdraw_before_a_decision_only(client, open_round, organisation):
 
 
 def test_members_of_one_organisation_share_its_applications(client, open_round, organisation):
+    import re
+
     from tests.grants.conftest import user
 
     user("second@example.org")
     sign_in(client, "applicant")
-    response = post(client, "/grants/organisation/members", {"email": "second@example.org"}, token_from="/grants/organisation")
+    response = post(client, "/grants/organisation/invitations", {"email": "second@example.org"}, token_from="/grants/organisation")
     assert response.status_code == 302
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.to == "second@example.org"))
+    link = re.search(r"/grants/invitations/\S+", body).group(0)
     application = make_application(open_round, organisation)
     other = client.application.test_client()
     sign_in(other, email="second@example.org")
+    assert other.get(f"/grants/applications/{application.id}").status_code == 403
+    assert post(other, link, {"answer": "accept"}).status_code == 302
     assert other.get(f"/grants/applications/{application.id}").status_code == 200
-    response = post(client, "/grants/organisation/members", {"email": "nobody@example.org"}, token_from="/grants/organisation")
-    assert response.status_code == 422
-    assert "Ask them to register first" in response.get_data(as_text=True)
 
 
 def test_an_organisation_sees_only_its_own_applications(client, open_round, organisation):

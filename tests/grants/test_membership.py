@@ -1,5 +1,6 @@
 """Membership by consent: invitations that say nothing about who has an account, accepted only by the invited
 account; leaving a group."""
+import html
 import re
 import time
 from datetime import timedelta
@@ -182,8 +183,8 @@ def test_bad_addresses_are_explained_and_kept(client, groups, typed, message):
     assert response.status_code == 422
     assert message in page and "There is a problem" in page
     if typed:
-        kept = re.search(r'<input[^>]*name="email"[^>]*value="([^"]*)"', page) or re.search(r'<input[^>]*value="([^"]*)"[^>]*name="email"', page)
-        assert kept and kept.group(1).replace("&#13;", "\r").replace("&#10;", "\n").replace("\r\n", "\n") .startswith(typed.split("\r")[0])
+        kept = re.search(r'<input[^>]*name="email"[^>]*value="([^"]*)"', page)
+        assert kept and html.unescape(kept.group(1)) == typed
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
 
 

@@ -501,16 +501,20 @@ def leave_organisation(user) -> Organisation:
     # Lock the organisation so two last members leaving at once cannot both go.
     organisation = db.session.scalar(
         sa.select(Organisation).where(Organisation.id == membership.organisation_id).with_for_update())
-    others = db.session.scalar(sa.select(sa.func.count(OrganisationMember.id)).where(
-        OrganisationMember.organisation_id == organisation.id, OrganisationMember.user_id != user.id))
     in_progress = db.session.scalar(sa.select(sa.func.count(GrantApplication.id)).where(
         GrantApplication.organisation_id == organisation.id, GrantApplication.state.in_(IN_PROGRESS)))
+    db.session.delete(membership)
+    db.session.flush()
+    # Counted after our own delete, once we hold the write lock (SQLite has no row locks), so of two last
+    # members leaving at once the second sees the first gone.
+    others = db.session.scalar(sa.select(sa.func.count(OrganisationMember.id)).where(
+        OrganisationMember.organisation_id == organisation.id))
     if not others and in_progress:
+        name = organisation.name
         db.session.rollback()
         raise GrantError(
-            f"You are the only person in {organisation.name} and it has {in_progress} application(s) in progress. "
+            f"You are the only person in {name} and it has {in_progress} application(s) in progress. "
             "Invite someone to look after them before you leave, or withdraw the ones nobody will carry on.")
-    db.session.delete(membership)
     record(user, "grant_organisation.member_left", organisation, before={"user_id": user.id})
     db.session.commit()
     return organisation

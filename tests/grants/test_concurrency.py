@@ -8,7 +8,7 @@ from livesafe.audit.models import AuditEvent
 from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
-from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
+from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, OrganisationInvitation, OrganisationMember, RoundAssessor
 from livesafe.mail.models import OutboxMessage
 from tests.grants.conftest import ELIGIBLE, make_application, make_organisation, make_round, uniform, user
 
@@ -96,8 +96,8 @@ def test_one_assessor_double_clicking_the_conflict_form_makes_one_declaration(ap
 def test_two_members_starting_at_once_make_one_draft(app, ctx, demo_users):
     grant_round = make_round()
     organisation = make_organisation()
-    user("second@example.org")
-    organisation.members.append(OrganisationMember(user_id=user("second@example.org").id))
+    second_id = user("second@example.org").id
+    organisation.members.append(OrganisationMember(user_id=second_id))
     db.session.commit()
     round_id, organisation_id = grant_round.id, organisation.id
 
@@ -109,3 +109,39 @@ def test_two_members_starting_at_once_make_one_draft(app, ctx, demo_users):
     first, second = _at_once(app, 2, work)
     assert first == second and isinstance(first, int)
     assert db.session.scalar(sa.select(sa.func.count(GrantApplication.id))) == 1
+
+
+def test_two_last_members_leaving_at_once_leave_one_behind(app, ctx, demo_users):
+    organisation = make_organisation()
+    second_id = user("second@example.org").id
+    organisation.members.append(OrganisationMember(user_id=second_id))
+    db.session.commit()
+    make_application(make_round(), organisation)
+    emails = ["applicant@example.org", "second@example.org"]
+
+    def work(index):
+        logic.leave_organisation(db.session.scalar(sa.select(User).where(User.email == emails[index])))
+        return True
+
+    results = _at_once(app, 2, work)
+    assert sorted(map(type, results), key=str) == sorted([bool, logic.GrantError], key=str), results
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(OrganisationMember.id))) == 1
+
+
+def test_an_invitation_answered_twice_at_once_joins_once(app, ctx, demo_users):
+    organisation = make_organisation()
+    invited = user("second@example.org")
+    with app.test_request_context():  # the e-mailed link is built from a URL rule
+        logic.invite_member(organisation.members[0].user, organisation, "second@example.org")
+    invitation_id = db.session.scalar(sa.select(OrganisationInvitation.id))
+    invited_id = invited.id
+
+    def work(index):
+        found = db.session.get(OrganisationInvitation, invitation_id)
+        return logic.accept_invitation(db.session.get(User, invited_id), found).id
+
+    results = _at_once(app, 2, work)
+    assert organisation.id in results and any(isinstance(result, logic.GrantError) for result in results), results
+    assert db.session.scalar(sa.select(sa.func.count(OrganisationMember.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "grant_organisation.member_joined")) == 1

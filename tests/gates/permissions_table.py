@@ -49,6 +49,8 @@ TABLE = {
     "auth.set_active": ADMIN_ONLY,
     "auth.resend_invite": ADMIN_ONLY,
     "auth.audit": ADMIN_ONLY,
+    "auth.clear_two_factor": ADMIN_ONLY,
+    "auth.two_factor_policy": ADMIN_ONLY,
     # community grants (applicants: object-level checks keep each organisation to its own applications)
     "grants.invite_member": frozenset({APPLICANT}),
     "grants.invitation": frozenset({APPLICANT}),
@@ -155,6 +157,7 @@ SAMPLES = {
     "hub.events_ics": ("GET", "/events.ics"),
     "site.quick_exit": ("GET", "/exit"),
     "auth.resend_invite": ("POST", "/admin/users/1/resend-invite"),
+    "auth.clear_two_factor": ("POST", "/admin/users/1/two-factor/clear"),
     "grants.submit": ("POST", "/grants/applications/1/submit"),
     "grants.invitation": ("GET", "/grants/invitations/not-a-real-token"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),

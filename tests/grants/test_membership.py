@@ -15,7 +15,7 @@ from livesafe.grants import logic
 from livesafe.grants.models import Organisation, OrganisationMember
 from livesafe.mail.models import OutboxMessage
 from livesafe.timeutil import utcnow
-from tests.grants.conftest import make_application, make_organisation, make_round, user
+from tests.grants.conftest import make_application, make_organisation, user
 from tests.helpers import EMAIL, csrf_token, post, sign_in
 
 INVITE = "/grants/organisation/invitations"

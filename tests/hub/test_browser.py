@@ -1,4 +1,7 @@
 """Real headless Chromium at phone size: the search journey with and without JavaScript, and the services filter."""
+import re
+import urllib.request
+
 import pytest
 
 from tests.helpers import Browser
@@ -71,8 +74,12 @@ def test_services_filter_updates_the_list_in_place(browser):
     assert page.evaluate("window.__notReloaded") is True  # swapped by htmx, not a page load
     assert "No services match" in page.inner_text("#service-finder")
     browser.assert_accessible()
+    # The count the plain (no-JavaScript) page gives for the same filters; htmx must show the same.
+    plain = urllib.request.urlopen(browser.base_url + "/services?area=Melton&kind=helpline").read().decode()
+    expected = re.search(r'id="service-count"[^>]*>\s*(\d+ services?)', plain).group(1)
+    assert expected != "0 services"
     page.select_option("#kind", "helpline")
-    page.wait_for_selector("#service-count:has-text('4 services')")
+    page.wait_for_selector(f"#service-count:has-text('{expected}')")
     assert "Childline" in page.inner_text("#service-finder")
 
 

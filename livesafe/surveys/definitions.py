@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
+from livesafe.site.numbers import MAX_INT
+
 TYPES = ("single", "multiple", "rating", "number", "text")
 CHOICE_TYPES = ("single", "multiple")
 OPTION_TYPES = ("single", "multiple", "rating")  # answers stored in the option column
@@ -127,8 +129,10 @@ def _check_question(q: dict, source: str):
         q["scale"] = [str(label) for label in scale]
     elif kind == "number":
         low, high = q.get("min"), q.get("max")
-        if not isinstance(low, int) or not isinstance(high, int) or low > high:
-            _fail(source, f"{where}: a number question needs whole-number min and max, min <= max")
+        if (not isinstance(low, int) or not isinstance(high, int) or isinstance(low, bool)
+                or isinstance(high, bool) or not -MAX_INT <= low <= high <= MAX_INT):
+            _fail(source, f"{where}: a number question needs whole-number min and max, min <= max, "
+                          f"both within ±{MAX_INT:,} (what the database can store)")
     elif kind == "text":
         q["max_length"] = int(q.get("max_length") or 500)
         if not 1 <= q["max_length"] <= TEXT_MAX:

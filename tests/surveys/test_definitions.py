@@ -51,6 +51,8 @@ def _question(data, code):
     (lambda d: _question(d, "ideas").update(code="adults"), "is used twice"),
     (lambda d: _question(d, "ideas").update(code="csrf_token"), "reserved"),
     (lambda d: _question(d, "adults").update(min=30), "min <= max"),
+    (lambda d: _question(d, "adults").update(max=10 ** 12), "what the database can store"),
+    (lambda d: _question(d, "adults").update(min=True), "whole-number min and max"),
     (lambda d: _question(d, "safe").update(scale=["Only one"]), "scale of 2 to 11"),
     (lambda d: d["breakdowns"].update(district="worries"), "single-choice question"),
     (lambda d: d["breakdowns"].update(religion="age"), "unknown breakdown"),

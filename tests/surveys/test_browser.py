@@ -102,8 +102,9 @@ def test_the_survey_works_without_javascript(chromium, live_server, wave):
 
 
 def test_staff_read_results_and_the_chart_agrees_with_the_table(app, browser, demo_users, wave):
-    add_responses(app, wave, many(25, age="young", safe="4", worries=["knives"]) + many(12, age="old", safe="2")
-                  + many(15, age="prefer_not_to_say", safe="5", worries=["gangs", "knives"]))
+    # Every group at least 16 people, so even the largest noise (6) cannot hide one behind "<10".
+    add_responses(app, wave, many(25, age="young", safe="4", worries=["knives"]) + many(18, age="old", safe="2")
+                  + many(17, age="prefer_not_to_say", safe="5", worries=["gangs", "knives"]))
     browser.sign_in("staff")
     page = browser.page
     page.click("header >> text=Surveys")
@@ -114,9 +115,10 @@ def test_staff_read_results_and_the_chart_agrees_with_the_table(app, browser, de
     table = {value: text for value, text in page.eval_on_selector_all(
         "table[data-table=age] td[data-percent]", "els => els.map(e => [e.dataset.percent, e.textContent])")}
     assert chart == table and list(chart) == ["young", "old", "prefer_not_to_say"]
-    # the shares of published (cell key) counts: near the true 48%, 23%, 29%, never exactly promised
-    for value, true in {"young": 48, "old": 23, "prefer_not_to_say": 29}.items():
-        assert abs(int(chart[value].rstrip("%")) - true) <= 15, (value, chart[value])
+    # the shares of published (cell key) counts: near the true 42%, 30%, 28%, never exactly promised
+    # (20 points covers the worst case of every count and the base moved by the largest noise)
+    for value, true in {"young": 42, "old": 30, "prefer_not_to_say": 28}.items():
+        assert abs(int(chart[value].rstrip("%")) - true) <= 20, (value, chart[value])
     widths = page.eval_on_selector_all("svg[data-chart=age] rect", "els => els.map(e => e.dataset.value)")
     assert widths == [chart[v].rstrip("%") for v in chart]
     browser.assert_accessible()

@@ -28,6 +28,7 @@ RESET = "reset"
 INVITE = "invite"
 CONFIRM = "confirm"
 JOIN = "join"  # an invitation to join a community group (livesafe/grants)
+PASSWORD_PURPOSES = (RESET, INVITE, CONFIRM)  # links that set a password
 TOKEN_SECONDS = {RESET: "RESET_TOKEN_SECONDS", INVITE: "INVITE_TOKEN_SECONDS", CONFIRM: "INVITE_TOKEN_SECONDS",
                  JOIN: "INVITE_TOKEN_SECONDS"}
 # Throttle scopes.
@@ -60,7 +61,7 @@ def _limit(scope: str, value: str, limit_setting: str) -> bool:
     return throttle.allow(scope, value, config[limit_setting], config["REQUEST_LIMIT_SECONDS"])
 
 
-def _may_mail(email: str) -> bool:
+def may_mail(email: str) -> bool:
     """At most MAIL_MAX_PER_EMAIL account e-mails to one address per window, whoever asks."""
     return _limit(MAIL_TO, normalise_email(email), "MAIL_MAX_PER_EMAIL")
 
@@ -94,17 +95,17 @@ def register(email: str, password: str, name: str, address: str) -> None:
         db.session.add(user)
         db.session.flush()
         record(user, "user.registered", user, after={"email": user.email, "role": user.role})
-        if _may_mail(email):
+        if may_mail(email):
             mail.queue(
                 email,
                 "Confirm your Live Safe account",
                 "Thank you for creating a Live Safe account.\n\n"
-                f"To start using it, open this link and type your password again:\n{_link('auth.confirm', issue_token(user, CONFIRM))}\n\n"
+                f"To start using it, open this link and type your password again:\n{token_link('auth.confirm', issue_token(user, CONFIRM))}\n\n"
                 "If you did not create an account, ignore this e-mail and no account will be opened.",
             )
     else:
         generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])  # same time as a new account
-        if _may_mail(email):
+        if may_mail(email):
             mail.queue(
                 email,
                 "Someone tried to create a Live Safe account with your address",
@@ -217,7 +218,7 @@ def check_second_factor(user: User, code: str) -> bool:
     return False
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -225,14 +226,14 @@ def issue_token(user: User, purpose: str) -> str:
     seconds = current_app.config[TOKEN_SECONDS[purpose]]
     token = secrets.token_urlsafe(32)
     db.session.add(
-        AuthToken(user=user, purpose=purpose, token_hash=_hash(token), expires_at=utcnow() + timedelta(seconds=seconds))
+        AuthToken(user=user, purpose=purpose, token_hash=hash_token(token), expires_at=utcnow() + timedelta(seconds=seconds))
     )
     return token
 
 
 def valid_token(token: str, purpose: str) -> AuthToken | None:
     found = db.session.scalar(
-        sa.select(AuthToken).where(AuthToken.token_hash == _hash(token or ""), AuthToken.purpose == purpose)
+        sa.select(AuthToken).where(AuthToken.token_hash == hash_token(token or ""), AuthToken.purpose == purpose)
     )
     if found is None or found.used_at is not None or found.expires_at <= utcnow() or not found.user.active:
         return None
@@ -244,10 +245,12 @@ def use_token(found: AuthToken, password: str) -> User:
     found.user.set_password(password)
     # Only the owner of the mailbox can open the link: that confirms the address (and ends a squatter's password).
     found.user.email_confirmed = True
-    # Any other outstanding token for this purpose dies with this one.
+    # Every other outstanding link that sets a password dies with this one (an invitation to join a
+    # community group is not one of them: it stays usable).
     db.session.execute(
         sa.update(AuthToken)
-        .where(AuthToken.user_id == found.user_id, AuthToken.used_at.is_(None))
+        .where(AuthToken.user_id == found.user_id, AuthToken.used_at.is_(None),
+               AuthToken.purpose.in_(PASSWORD_PURPOSES))
         .values(used_at=utcnow())
     )
     record(found.user, f"user.{found.purpose}_completed", found.user)
@@ -255,7 +258,7 @@ def use_token(found: AuthToken, password: str) -> User:
     return found.user
 
 
-def _link(endpoint: str, token: str) -> str:
+def token_link(endpoint: str, token: str) -> str:
     base = current_app.config["BASE_URL"].rstrip("/")
     return base + url_for(endpoint, token=token)
 
@@ -265,7 +268,7 @@ def request_reset(email: str, address: str) -> None:
     if not _limit(RESET_ADDRESS, address, "RESET_MAX_PER_ADDRESS"):
         raise Limited("Too many reset requests came from your connection. Wait an hour and try again.")
     user = find_user(email)
-    if user is None or not user.active or not _may_mail(user.email):
+    if user is None or not user.active or not may_mail(user.email):
         return
     token = issue_token(user, RESET)
     hours = current_app.config["RESET_TOKEN_SECONDS"] // 3600 or 1
@@ -273,7 +276,7 @@ def request_reset(email: str, address: str) -> None:
         user.email,
         "Reset your Live Safe password",
         "Someone asked to reset the password for this Live Safe account.\n\n"
-        f"To choose a new password, open this link within {hours} hour(s):\n{_link('auth.reset_password', token)}\n\n"
+        f"To choose a new password, open this link within {hours} hour(s):\n{token_link('auth.reset_password', token)}\n\n"
         "The link works once. If you did not ask for this, you can ignore this e-mail.",
     )
     db.session.commit()
@@ -291,7 +294,7 @@ def invite(actor: User, email: str, role: str, name: str = "") -> User:
         user.email,
         "You are invited to Live Safe",
         f"You have been invited to Live Safe as: {roles.LABELS[role]}.\n\n"
-        f"To set your password and sign in, open this link within 7 days:\n{_link('auth.accept_invite', token)}\n",
+        f"To set your password and sign in, open this link within 7 days:\n{token_link('auth.accept_invite', token)}\n",
     )
     db.session.commit()
     return user
@@ -303,7 +306,7 @@ def resend_invite(actor: User, user: User) -> None:
     mail.queue(
         user.email,
         "Your Live Safe invitation",
-        f"Here is a new link to set your password:\n{_link('auth.accept_invite', token)}\n",
+        f"Here is a new link to set your password:\n{token_link('auth.accept_invite', token)}\n",
     )
     db.session.commit()
 

@@ -420,9 +420,9 @@ def invite_member(actor, organisation: Organisation, email: str) -> None:
     started = clock()
     user = auth.find_user(email)
     if (user is not None and user.role == roles.APPLICANT and user.active and user.email_confirmed
-            and organisation_of(user) is None and auth._may_mail(user.email)):
+            and organisation_of(user) is None and auth.may_mail(user.email)):
         found_token = auth.issue_token(user, auth.JOIN)
-        token = db.session.scalar(sa.select(AuthToken).where(AuthToken.token_hash == auth._hash(found_token)))
+        token = db.session.scalar(sa.select(AuthToken).where(AuthToken.token_hash == auth.hash_token(found_token)))
         db.session.add(OrganisationInvitation(token=token, organisation_id=organisation.id, invited_by_id=actor.id))
         record(actor, "grant_organisation.member_invited", organisation, after={"user_id": user.id})
         days = current_app.config["INVITE_TOKEN_SECONDS"] // 86400 or 1
@@ -430,7 +430,7 @@ def invite_member(actor, organisation: Organisation, email: str) -> None:
               f"{actor.display_name} has invited your Live Safe account to join {organisation.name}, so you can "
               "see and work on its grant applications together.\n\n"
               f"To accept or decline, sign in and open this link within {days} day(s):\n"
-              f"{auth._link('grants.invitation', found_token)}\n\n"
+              f"{auth.token_link('grants.invitation', found_token)}\n\n"
               "Nothing changes unless you accept. If you do not know this group, ignore this e-mail.")
         db.session.commit()
     sleep(max(0.0, INVITE_SECONDS - (clock() - started)))

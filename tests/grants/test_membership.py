@@ -237,3 +237,17 @@ def test_the_last_member_cannot_leave_applications_in_progress(client, groups, o
     assert _member_of(EMAIL["applicant"]) is None
     # Someone in no group is sent to set one up.
     assert client.get(LEAVE).headers["Location"] == "/grants/organisation"
+
+
+def test_a_password_reset_leaves_an_invitation_to_join_usable(app, client, groups):
+    from livesafe.auth import logic as auth
+
+    _invite(client, "free@example.org")
+    link = _link("free@example.org")
+    reset = auth.issue_token(user("free@example.org"), auth.RESET)
+    db.session.commit()
+    auth.use_token(auth.valid_token(reset, auth.RESET), "a-new-long-passphrase-9")
+    invited = app.test_client()
+    sign_in(invited, email="free@example.org", password="a-new-long-passphrase-9")
+    assert post(invited, link, {"answer": "accept"}).status_code == 302
+    assert _member_of("free@example.org").id == groups.id

@@ -254,14 +254,15 @@ def test_a_wave_with_too_few_responses_shows_no_figures_yet(client, demo_users, 
 
 
 def test_the_free_text_page_gives_the_published_count_and_a_random_order(app, client, demo_users, wave):
-    add_responses(app, wave, [{"ideas": f"Idea number {n}"} for n in range(6)] + many(20, age="young"))
+    # 3 true answers: even the largest noise keeps the published figure under 10, so it must say "<10".
+    add_responses(app, wave, [{"ideas": f"Idea number {n}"} for n in range(3)] + many(20, age="young"))
     sign_in(client, roles.STAFF)
     orders = set()
     for _ in range(8):
         page = client.get(f"/surveys/manage/{wave.id}/free-text").get_data(as_text=True)
-        assert "6 answers" not in page and "(as published on the results page, at the last release): &lt;10" in page
+        assert "3 answers" not in page and "(as published on the results page, at the last release): &lt;10" in page
         orders.add(tuple(re.findall(r"Idea number (\d)", page)))
-    assert len(orders) > 1  # 8 views in one order by chance: 1 in 720^7
+    assert len(orders) > 1  # 8 views in one order by chance: 1 in 6^7
 
 
 def test_p_values_holm_and_intervals_are_written_honestly():

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms import EmailField, PasswordField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from livesafe.auth import passwords, roles
+from livesafe.site.fields import MultiCheckboxField
 
 PASSWORD_HINT = (
     f"At least {passwords.MIN_LENGTH} characters. Three or four unrelated words make a strong password "
@@ -117,9 +117,7 @@ class EmptyForm(FlaskForm):
 
 class TwoFactorPolicyForm(FlaskForm):
     # Checkboxes; an unknown role is refused as "not a valid choice".
-    roles = SelectMultipleField(
+    roles = MultiCheckboxField(
         "Require two-factor sign-in for",
         choices=[(role, roles.LABELS[role]) for role in roles.STAFF_ROLES],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )

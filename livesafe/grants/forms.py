@@ -9,15 +9,11 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget
+from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from livesafe.grants import logic
+from livesafe.site.fields import MultiCheckboxField
 from livesafe.site.numbers import WholeNumber, int_or_none
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def required(message):

@@ -29,7 +29,8 @@ from livesafe.surveys.models import SurveySetting, SurveyWave
 
 staff_only = roles_required(*roles.STAFF_ROLES)
 # The pages someone answering sees: they send no Referer onwards (not even to our own static files,
-# whose log lines would otherwise name the survey page and so the branch answered) and are never cached.
+# whose log lines would otherwise name the survey page and so the branch answered). No page is cached
+# anywhere (site.security sends no-store on every page).
 ANSWERING = {"surveys.index", "surveys.intro", "surveys.page", "surveys.thanks"}
 
 
@@ -38,7 +39,6 @@ def answering_headers(response):
     (Flask runs after_request functions in reverse order) and its Referrer-Policy wins."""
     if request.endpoint in ANSWERING:
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -70,7 +70,8 @@ def test_services_filter_updates_the_list_in_place(browser):
     page.select_option("#area", "Melton")
     page.wait_for_url("**/services?*area=Melton*")
     page.select_option("#kind", "early-help")
-    page.wait_for_selector("#service-count:has-text('0 services')")
+    # text-is: an exact match, so "10 services" (Melton before the kind filter lands) cannot pass for "0 services".
+    page.wait_for_selector("#service-count:text-is('0 services')")
     assert page.evaluate("window.__notReloaded") is True  # swapped by htmx, not a page load
     assert "No services match" in page.inner_text("#service-finder")
     browser.assert_accessible()
@@ -79,7 +80,7 @@ def test_services_filter_updates_the_list_in_place(browser):
     expected = re.search(r'id="service-count"[^>]*>\s*(\d+ services?)', plain).group(1)
     assert expected != "0 services"
     page.select_option("#kind", "helpline")
-    page.wait_for_selector(f"#service-count:has-text('{expected}')")
+    page.wait_for_selector(f"#service-count:text-is('{expected}')")
     assert "Childline" in page.inner_text("#service-finder")
 
 

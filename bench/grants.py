@@ -87,7 +87,7 @@ def run() -> list[dict]:
     from livesafe.extensions import db
     from livesafe.grants import logic, scoring
     from livesafe.grants import models
-    from livesafe.timeutil import utcnow
+    from livesafe.clock import utcnow
 
     workdir = tempfile.mkdtemp(prefix="livesafe-bench-")
     url = os.environ.get("GRANTS_BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite3"

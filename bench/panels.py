@@ -34,7 +34,7 @@ def _seed():
     from livesafe.auth.models import User
     from livesafe.extensions import db
     from livesafe.panels import logic
-    from livesafe.timeutil import utcnow
+    from livesafe.clock import utcnow
 
     staff = User(email="staff@example.org", role=roles.STAFF, name="Staff", password_hash=generate_password_hash("x"))
     member = User(email="member@example.org", role=roles.PANEL_MEMBER, name="Member",

@@ -62,8 +62,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from livesafe.site import errors, security, templating
 
+    from livesafe.kernel import permissions, transactions
+
     errors.register(app)
     templating.register(app)
+    app.jinja_env.globals["can"] = permissions.can
+    transactions.register(app)
     app.after_request(security.add_headers)
 
     from livesafe import cli

@@ -69,7 +69,7 @@ def run_migrations_offline():
 
 def render_item(type_, obj, autogen_context):
     """Write UTCDateTime columns as plain sa.DateTime in migration files."""
-    from livesafe.timeutil import UTCDateTime
+    from livesafe.clock import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

@@ -76,3 +76,80 @@ class Browser:
 
     def close(self):
         self.context.close()
+
+
+class QueryCounter:
+    """Counts the SQL statements run while it is open (`with count_queries() as counted: ...; counted.n`)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def n(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self):
+        import sqlalchemy as sa
+
+        sa.event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        import sqlalchemy as sa
+
+        sa.event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def count_queries():
+    from livesafe.extensions import db
+
+    return QueryCounter(db.engine)
+
+
+def queries_for_page(client, url) -> int:
+    """How many statements one GET of `url` runs (status 200 asserted)."""
+    with count_queries() as counted:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return counted.n
+
+
+def assert_flat(client, url, add_rows, more=5):
+    """A page's query count must not grow with its rows: count, add `more` rows with `add_rows(more)`, count again."""
+    before = queries_for_page(client, url)
+    add_rows(more)
+    after = queries_for_page(client, url)
+    assert after <= before, f"{url}: {before} queries, then {after} after adding {more} rows (one query per row?)"
+
+
+def walk_workflow(workflow, make, users, values=None):
+    """The table-driven check of a workflow: for every transition, every state and every user, `apply()`
+    succeeds exactly when the table says so (the state is a source and the permission allows the user).
+
+    `make(state)` returns a new object in that state for which the transition's guards hold; `users` maps a
+    name (a role) to a user; `values(transition)` gives what a person would send with it (an amount)."""
+    from livesafe.kernel import RuleError, apply, can
+
+    outcomes = []
+    for transition in workflow.transitions:
+        for state in workflow.states:
+            for name, user in users.items():
+                obj = make(state)
+                expected = state in transition.sources and bool(can(transition.permission, user, obj))
+                try:
+                    apply(workflow, obj, transition.action, user, **(values(transition) if values else {}))
+                    took = True
+                except RuleError:
+                    took = False
+                assert took == expected, (
+                    f"{workflow.name}.{transition.action} from {state} by {name}: "
+                    f"{'took' if took else 'refused'}, the table says {'allowed' if expected else 'refused'}")
+                if took:
+                    assert workflow.state_of(obj) == transition.target
+                outcomes.append((transition.action, state, name, took))
+    assert any(o[3] for o in outcomes) and not all(o[3] for o in outcomes)
+    return outcomes

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from livesafe.extensions import db
-from livesafe.timeutil import UTCDateTime, utcnow
+from livesafe.clock import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):

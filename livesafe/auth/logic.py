@@ -22,7 +22,7 @@ from livesafe.auth.models import AuthToken, User
 from livesafe.extensions import db
 from livesafe.mail import logic as mail
 from livesafe.throttle import logic as throttle
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 RESET = "reset"
 INVITE = "invite"

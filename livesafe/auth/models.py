@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from livesafe.auth import roles
 from livesafe.extensions import db
-from livesafe.timeutil import UTCDateTime, utcnow
+from livesafe.clock import UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):

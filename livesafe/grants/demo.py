@@ -11,7 +11,7 @@ from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.grants import logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 OPEN_ROUND = "Community grants: spring 2027"
 ASSESSING_ROUND = "Community grants: autumn 2026"

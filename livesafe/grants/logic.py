@@ -26,7 +26,7 @@ from livesafe.grants.models import (
 )
 from livesafe.mail.logic import queue
 from livesafe.site.numbers import MAX_PENCE, int_or_none, parse_pence
-from livesafe.timeutil import format_london, utcnow
+from livesafe.clock import format_london, utcnow
 
 # Places and people, from the domain notes.
 DISTRICTS = (

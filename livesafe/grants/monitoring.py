@@ -10,7 +10,7 @@ from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.mail.logic import queue
-from livesafe.timeutil import format_london, utcnow
+from livesafe.clock import format_london, utcnow
 
 # Figures from the domain notes, shown beside the reports for comparison.
 SCHEME_FIGURES = "Over its first two rounds the scheme funded 38 community groups."

@@ -11,7 +11,7 @@ from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, RoundAssessor, Score
 from livesafe.mail.logic import queue
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 SCORES = range(0, 6)
 # A comment is required for the extremes and for "poor".

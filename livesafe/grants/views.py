@@ -13,7 +13,7 @@ from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, sco
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.site.numbers import parse_int
 from livesafe.site.render import render, render_invalid
-from livesafe.timeutil import format_london, london_to_utc, to_london, utcnow
+from livesafe.clock import format_london, london_to_utc, to_london, utcnow
 
 STAFF = roles.STAFF_ROLES
 ASSESSORS = (roles.ASSESSOR, roles.PANEL_MEMBER)

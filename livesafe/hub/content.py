@@ -15,19 +15,15 @@ import yaml
 from flask import current_app
 from markupsafe import Markup
 
+from livesafe import places
 from livesafe.hub.readability import html_to_text
-from livesafe.timeutil import london_to_utc
+from livesafe.clock import london_to_utc
 
 AUDIENCES = {
     "young-people": "Young people",
     "parents-carers": "Parents and carers",
     "professionals": "Professionals",
 }
-# The nine Community Safety Partnership areas of Leicester, Leicestershire and Rutland.
-AREAS = (
-    "Leicester", "Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
-    "North West Leicestershire", "Oadby and Wigston", "Rutland",
-)
 SERVICE_KINDS = {
     "emergency": "Emergency help",
     "helpline": "Helplines",
@@ -122,7 +118,7 @@ class Service:
 
     @property
     def areas_label(self) -> str:
-        if set(self.areas) == set(AREAS):
+        if set(self.areas) == set(places.NAMES):
             return "All of Leicester, Leicestershire and Rutland"
         return ", ".join(self.areas)
 
@@ -272,7 +268,7 @@ def load_service(data: dict, topics: dict) -> Service:
     _require(data, ("slug", "name", "kind", "summary", "offers", "ages", "areas", "how_to_contact"), where)
     if data["kind"] not in SERVICE_KINDS:
         raise ContentError(f"{where}: kind must be one of {', '.join(SERVICE_KINDS)}")
-    unknown = [area for area in data["areas"] if area not in AREAS]
+    unknown = [area for area in data["areas"] if area not in places.NAMES]
     if unknown:
         raise ContentError(f"{where}: unknown area {', '.join(unknown)}")
     return Service(

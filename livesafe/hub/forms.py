@@ -2,7 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import AnyOf
 
-from livesafe.hub.content import AREAS, SERVICE_KINDS
+from livesafe import places
+from livesafe.hub.content import SERVICE_KINDS
 from livesafe.site.numbers import WholeNumberField
 
 
@@ -23,7 +24,7 @@ class ServiceFilterForm(FlaskForm):
         out_of_range="Enter an age between 0 and 120, like 15",
         description="Leave blank to see services for every age.",
     )
-    area = _choice("Area", "Anywhere in Leicester, Leicestershire and Rutland", [(area, area) for area in AREAS],
+    area = _choice("Area", "Anywhere in Leicester, Leicestershire and Rutland", [(area, area) for area in places.NAMES],
                    "Choose an area from the list")
     kind = _choice("Kind of help", "Any kind of help", list(SERVICE_KINDS.items()),
                    "Choose a kind of help from the list")

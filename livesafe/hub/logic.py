@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 from livesafe.hub.content import AUDIENCES, Event, Library, Page, Service
 from livesafe.hub.readability import TARGET_READING_AGE, reading_age
-from livesafe.timeutil import to_london, utcnow
+from livesafe.clock import to_london, utcnow
 
 REVIEW_WINDOW_DAYS = 30
 LINK = re.compile(r'href="([^"]+)"')

@@ -22,7 +22,7 @@ from flask import current_app
 
 from livesafe.extensions import db
 from livesafe.mail.models import SUBJECT_LENGTH, OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from livesafe.extensions import db
 from livesafe.panels import logic
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels.models import Comment, Panel, Support
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 # Extra demo panel members (the foundation creates panel@example.org).
 MEMBERS = [

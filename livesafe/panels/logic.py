@@ -31,7 +31,7 @@ from livesafe.panels.models import (
     Report,
     Support,
 )
-from livesafe.timeutil import format_london, to_london, utcnow
+from livesafe.clock import format_london, to_london, utcnow
 
 
 class NotAllowed(Exception):

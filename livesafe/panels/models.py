@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livesafe.extensions import db
-from livesafe.timeutil import UTCDateTime, utcnow
+from livesafe.clock import UTCDateTime, utcnow
 
 
 class Panel(db.Model):

@@ -29,7 +29,7 @@ from livesafe.panels.forms import (
 from livesafe.panels.models import Asset, Comment, Feedback, Meeting, Panel, Report
 from livesafe.site.numbers import query_page
 from livesafe.site.render import render, render_invalid, wants_fragment
-from livesafe.timeutil import london_to_utc
+from livesafe.clock import london_to_utc
 
 staff_only = roles_required(*roles.STAFF_ROLES)
 member_or_staff = roles_required(roles.PANEL_MEMBER, *roles.STAFF_ROLES)

@@ -17,6 +17,7 @@ from whoosh.analysis import Token
 
 from livesafe.hub.content import AUDIENCES
 from livesafe.search.index import CURRENT, KIND_BOOSTS
+from livesafe.clock import utcnow
 from livesafe.search.vocabulary import CrisisMatch, SearchData, is_english_word, words_of
 
 EMPTY = SearchData()
@@ -423,7 +424,7 @@ def _counts(matched: set[int], facets: dict[str, frozenset], other: frozenset | 
 def run_search(opened: OpenIndex, raw_query: str, audience: str | None = None, topic: str | None = None,
                page: int = 1, now: datetime | None = None, per_page: int = PER_PAGE,
                data: SearchData | None = None) -> SearchResults:
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     data = data or EMPTY
     text = clean_query(raw_query)
     results = SearchResults(query=text)

@@ -2,11 +2,14 @@ from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from livesafe.kernel.errors import RuleError
+
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
     403: ("You do not have permission to see this page", "If you think you should, ask the Live Safe team."),
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("That did not work", "Go back and try again."),
+    409: ("That has changed since you opened the page", "Go back, refresh the page and try again."),
     413: ("That was too big to send", "Make what you are sending smaller and try again."),
     422: ("Some of what you sent was not right", "Go back, check the form and try again."),
     429: ("Too many tries", "Wait a few minutes and try again."),
@@ -29,6 +32,11 @@ def register(app):
         if error.code in MESSAGES:
             return _page(error.code)
         return error
+
+    @app.errorhandler(RuleError)
+    def rule_error(error):
+        # A rule said no and no form took the message: an error page with the rule's own words and status.
+        return _page(error.status, error.message)
 
     @app.errorhandler(Exception)
     def server_error(error):

@@ -5,7 +5,7 @@ from flask import current_app, request
 from flask_login import current_user
 
 from livesafe.auth import roles
-from livesafe.timeutil import format_london
+from livesafe.clock import format_london
 
 HTMX_CONFIG = json.dumps(
     {

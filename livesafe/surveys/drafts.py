@@ -14,7 +14,7 @@ from flask import current_app, session
 from livesafe.extensions import db
 from livesafe.site.exit import on_exit
 from livesafe.surveys.models import SurveyDraft, SurveyWave
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 SESSION_KEY = "survey_draft"
 

@@ -13,7 +13,7 @@ from livesafe.surveys import definitions as defs
 from livesafe.surveys import drafts
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
 from livesafe.throttle import logic as throttle
-from livesafe.timeutil import to_london, utcnow
+from livesafe.clock import to_london, utcnow
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 STATUS_LABELS = {DRAFT: "Draft", OPEN: "Open", CLOSED: "Closed"}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from livesafe.disclosure import new_record_key
 from livesafe.extensions import db
-from livesafe.timeutil import UTCDateTime, utcnow
+from livesafe.clock import UTCDateTime, utcnow
 
 
 class SurveyWave(db.Model):

@@ -8,7 +8,7 @@ from livesafe.audit.models import AuditEvent
 from livesafe.auth.models import AuthToken, User
 from livesafe.extensions import db
 from livesafe.mail.models import OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.helpers import PASSWORD, csrf_token, post, sign_in
 
 LINK = re.compile(r"http://localhost(/\S+)")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from livesafe.extensions import db
 from livesafe.mail import logic as mail
 from livesafe.mail.models import SUBJECT_LENGTH, OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.foundation.test_mail import smtp_server  # noqa: F401 (fixture)
 
 POISON_TITLE = "Youth club\r\nBcc: everyone@example.net\r\n\r\nFake body" + " and more" * 60  # > 500 characters

@@ -10,7 +10,7 @@ from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.mail import logic as mail
 from livesafe.mail.models import OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.foundation.test_mail import smtp_server  # noqa: F401 (fixture)
 from tests.helpers import post
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from livesafe.extensions import db
 from livesafe.mail import logic as mail
 from livesafe.mail.models import OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.foundation.test_mail import smtp_server  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from livesafe.auth.models import AuthToken, User
 from livesafe.extensions import db
 from livesafe.grants.models import Organisation, OrganisationMember
 from livesafe.housekeeping import prune_all
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 PASSWORD = "seven purple kettles sing"
 

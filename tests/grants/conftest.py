@@ -9,7 +9,7 @@ from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
 from livesafe.grants.models import GrantApplication
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 
 PASSWORD = "livesafe-demo"
 

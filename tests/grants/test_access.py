@@ -6,7 +6,7 @@ from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants import logic, monitoring
 from livesafe.grants.models import GrantApplication, RoundAssessor
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.grants.conftest import make_application, make_organisation, make_round
 from tests.helpers import csrf_token, sign_in
 

@@ -8,7 +8,7 @@ from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import GrantApplication, Organisation
 from livesafe.mail.models import OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.grants.conftest import ELIGIBLE, answers, make_application, make_organisation, make_round
 from tests.helpers import post, sign_in
 

@@ -14,7 +14,7 @@ from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import Organisation, OrganisationMember
 from livesafe.mail.models import OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.grants.conftest import make_application, make_organisation, user
 from tests.helpers import EMAIL, csrf_token, post, sign_in
 

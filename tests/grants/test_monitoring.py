@@ -8,7 +8,7 @@ from livesafe.extensions import db
 from livesafe.grants import logic, monitoring
 from livesafe.grants.models import MonitoringReturn
 from livesafe.mail.models import OutboxMessage
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.grants.conftest import make_application, make_organisation, make_round
 from tests.helpers import post, sign_in
 

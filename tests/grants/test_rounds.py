@@ -5,7 +5,7 @@ from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import GrantRound, RoundAssessor
-from livesafe.timeutil import format_london
+from livesafe.clock import format_london
 from tests.grants.conftest import make_application, make_organisation, make_round, score, uniform
 from tests.helpers import post, sign_in
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from livesafe.hub import logic
-from livesafe.hub.content import AREAS, AUDIENCES, ContentError, load_library
+from livesafe import places
+from livesafe.hub.content import AUDIENCES, ContentError, load_library
 from livesafe.hub.readability import TARGET_READING_AGE
 from tests.hub.factory import event, page, write_content
 
@@ -107,7 +108,7 @@ def test_services_cover_every_funded_intervention_and_national_helpline(library)
             "0808 2000 247", "116 000", "0808 500 2222", "0300 123 6600", "0808 800 4444"} <= phones
     assert "Fearless" in services
     for service in library.services:
-        assert set(service.areas) <= set(AREAS) and service.summary and service.offers
+        assert set(service.areas) <= set(places.NAMES) and service.summary and service.offers
 
 
 def test_three_campaigns_with_calls_to_action_and_no_logos(library):

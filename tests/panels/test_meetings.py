@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from livesafe.extensions import db
 from livesafe.panels import logic
 from livesafe.panels.models import AgendaItem, Meeting, Panel, PanelMember
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.helpers import post, sign_in
 from tests.panels.factory import EMAILS, user
 

@@ -7,7 +7,7 @@ import pytest
 from livesafe.extensions import db
 from livesafe.panels import logic
 from livesafe.panels.models import Panel
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.helpers import post, sign_in
 from tests.panels.factory import EMAILS, feedback_in, published, user
 

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from livesafe.extensions import db
 from livesafe.surveys import drafts
 from livesafe.surveys.models import SurveyAnswer, SurveyDraft, SurveyResponse
-from livesafe.timeutil import utcnow
+from livesafe.clock import utcnow
 from tests.surveys.conftest import TOKEN, respond, token_of
 
 TAILORED = ("If you feel unsafe", "About carrying a knife", "/articles/knives-and-the-law")

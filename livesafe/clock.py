@@ -1,5 +1,9 @@
-"""Times are stored in UTC and shown in Europe/London."""
-from datetime import datetime, timezone
+"""The one clock: times are stored in UTC and shown in Europe/London; dates people see are London dates.
+
+Every feature asks this module for the time (`utcnow()`, `today()`), and rules take `now`/`today`
+arguments defaulting to it, so tests move time by passing a value.
+"""
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -9,6 +13,11 @@ LONDON = ZoneInfo("Europe/London")
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today in the UK, the date people see."""
+    return utcnow().astimezone(LONDON).date()
 
 
 def to_london(value: datetime | None) -> datetime | None:

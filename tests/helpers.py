@@ -1,5 +1,6 @@
 """Helpers shared by tests: CSRF-aware posting, signing in, the browser wrapper and axe-core."""
 import re
+import threading
 from pathlib import Path
 
 from livesafe.auth.demo import ACCOUNTS, PASSWORD
@@ -153,3 +154,28 @@ def walk_workflow(workflow, make, users, values=None):
                 outcomes.append((transition.action, state, name, took))
     assert any(o[3] for o in outcomes) and not all(o[3] for o in outcomes)
     return outcomes
+
+
+def at_once(app, count, work):
+    """Run work(index) in `count` threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(index):
+        from livesafe.extensions import db
+
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[index] = work(index)
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results

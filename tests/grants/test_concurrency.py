@@ -1,7 +1,5 @@
 """Simultaneous requests against the live database (PostgreSQL in CI): both scores land,
 a double-clicked submit makes one submission, two members starting at once make one draft."""
-import threading
-
 import sqlalchemy as sa
 
 from livesafe.audit.models import AuditEvent
@@ -10,30 +8,8 @@ from livesafe.extensions import db
 from livesafe.grants import logic, scoring
 from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, OrganisationInvitation, OrganisationMember, RoundAssessor
 from livesafe.mail.models import OutboxMessage
+from tests.helpers import at_once
 from tests.grants.conftest import ELIGIBLE, make_application, make_organisation, make_round, uniform, user
-
-
-def _at_once(app, count, work):
-    """Run work(index) in `count` threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(index):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = work(index)
-            except Exception as error:  # noqa: BLE001 - reported to the test
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_two_assessors_scoring_the_same_application_at_once_both_land(app, ctx, demo_users):
@@ -53,7 +29,7 @@ def test_two_assessors_scoring_the_same_application_at_once_both_land(app, ctx, 
         scoring.save_scores(assessment, {k: (3 + index, "Because") for k in uniform(0)}, submit=True)
         return True
 
-    assert _at_once(app, 2, work) == [True, True]
+    assert at_once(app, 2, work) == [True, True]
     db.session.expire_all()
     rows = db.session.scalars(sa.select(Assessment).where(Assessment.application_id == application_id)).all()
     assert sorted(r.weighted_total for r in rows) == [300, 400]
@@ -69,7 +45,7 @@ def test_a_double_clicked_submit_makes_one_submission(app, ctx, demo_users):
         applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@example.org"))
         return logic.submit(found, applicant)
 
-    results = _at_once(app, 2, work)
+    results = at_once(app, 2, work)
     assert sorted(results, key=str) == [False, True], results
     db.session.expire_all()
     assert db.session.get(GrantApplication, application_id).state == "submitted"
@@ -88,7 +64,7 @@ def test_one_assessor_double_clicking_the_conflict_form_makes_one_declaration(ap
         assessor = db.session.scalar(sa.select(User).where(User.email == "assessor@example.org"))
         return scoring.declare(assessor, db.session.get(GrantApplication, application_id), conflict=False).id
 
-    first, second = _at_once(app, 2, work)
+    first, second = at_once(app, 2, work)
     assert first == second and isinstance(first, int)
     assert db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 1
 
@@ -106,7 +82,7 @@ def test_two_members_starting_at_once_make_one_draft(app, ctx, demo_users):
         started = logic.start_application(db.session.get(GrantRound, round_id), db.session.get(Organisation, organisation_id), member, ELIGIBLE)
         return started.id
 
-    first, second = _at_once(app, 2, work)
+    first, second = at_once(app, 2, work)
     assert first == second and isinstance(first, int)
     assert db.session.scalar(sa.select(sa.func.count(GrantApplication.id))) == 1
 
@@ -123,7 +99,7 @@ def test_two_last_members_leaving_at_once_leave_one_behind(app, ctx, demo_users)
         logic.leave_organisation(db.session.scalar(sa.select(User).where(User.email == emails[index])))
         return True
 
-    results = _at_once(app, 2, work)
+    results = at_once(app, 2, work)
     assert sorted(map(type, results), key=str) == sorted([bool, logic.GrantError], key=str), results
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(OrganisationMember.id))) == 1
@@ -141,7 +117,7 @@ def test_an_invitation_answered_twice_at_once_joins_once(app, ctx, demo_users):
         found = db.session.get(OrganisationInvitation, invitation_id)
         return logic.accept_invitation(db.session.get(User, invited_id), found).id
 
-    results = _at_once(app, 2, work)
+    results = at_once(app, 2, work)
     assert organisation.id in results and any(isinstance(result, logic.GrantError) for result in results), results
     assert db.session.scalar(sa.select(sa.func.count(OrganisationMember.id))) == 2
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "grant_organisation.member_joined")) == 1

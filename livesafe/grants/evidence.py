@@ -16,8 +16,12 @@ RATINGS = ("high", "moderate", "low", "unclear", "harmful")
 # Ratings the applicant is warned about before submitting.
 CAUTION = ("harmful", "low", "unclear")
 RECOGNISED = ("high", "moderate")
-# "We will not use scare tactics" should not be flagged: a negation shortly before a phrase cancels it.
-NEGATION = re.compile(r"\b(not|no|never|avoid|avoids|avoiding|without|instead of|rather than|unlike)\b[^.;:!?]{0,40}$")
+# "We will not use scare tactics" should not be flagged: a negation cancels a mention only when it governs
+# it, i.e. it comes at most four words before, in the same clause. "Young people with no positive role
+# models will attend a boot camp" is still flagged: there the "no" belongs to another noun.
+NEGATION = re.compile(r"\b(?:not|no|never|nor|avoid|avoids|avoiding|without|instead of|rather than|unlike|"
+                      r"won't|don't|doesn't|wouldn't|shouldn't|cannot|can't)((?:\s+[\w'&]+){0,4})\s*$")
+CLAUSE_BREAK = re.compile(r"[.;:!?()\n]|\bbut\b|\bwhere\b|\bwhich\b|\bthen\b")
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,16 @@ class Approach:
     pattern: re.Pattern
 
 
-def _compile(phrases: list[str]) -> re.Pattern:
-    alternatives = sorted((re.escape(p.lower()).replace(r"\ ", r"\s+") for p in phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w&])(?:" + "|".join(alternatives) + r")(?![\w&])")
+def normalise(text: str) -> str:
+    """Lower case, hyphens and dashes as spaces ("scared-straight style" = "scared straight style"), one space."""
+    return " ".join(re.sub(r"[-\u2010-\u2015]", " ", text.lower()).split())
+
+
+def _compile(phrases: list[str], patterns: list[str]) -> re.Pattern:
+    """Phrases match as whole words; patterns (regular expressions over normalised text) catch the ways
+    people describe an approach without naming it: "a trip to HMP Leicester where prisoners talk"."""
+    alternatives = sorted((re.escape(normalise(p)).replace(r"\ ", r"\s+") for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w&])(?:" + "|".join(alternatives + list(patterns)) + r")(?![\w&])")
 
 
 @lru_cache(maxsize=4)
@@ -42,7 +53,7 @@ def _load(path: str) -> tuple[Approach, ...]:
         if entry["rating"] not in RATINGS:
             raise ValueError(f"{path}: unknown rating {entry['rating']!r} for {entry['key']}")
         approaches.append(
-            Approach(entry["key"], entry["name"], entry["rating"], entry["explanation"].strip(), _compile(entry["phrases"]))
+            Approach(entry["key"], entry["name"], entry["rating"], entry["explanation"].strip(), _compile(entry["phrases"], entry.get("patterns", [])))
         )
     return tuple(approaches)
 
@@ -51,16 +62,18 @@ def approaches() -> tuple[Approach, ...]:
     return _load(str(Path(current_app.config["CONTENT_DIR"]) / "evidence.yaml"))
 
 
+def _negated(before: str) -> bool:
+    clause = CLAUSE_BREAK.split(before[-80:])[-1]
+    return NEGATION.search(clause) is not None
+
+
 def _mentions(pattern: re.Pattern, text: str) -> bool:
-    for match in pattern.finditer(text):
-        if not NEGATION.search(text[max(0, match.start() - 60):match.start()]):
-            return True
-    return False
+    return any(not _negated(text[:match.start()]) for match in pattern.finditer(text))
 
 
 def check(text: str) -> list[Approach]:
     """The rated approaches the text describes, most concerning first."""
-    text = " ".join(text.lower().split())
+    text = normalise(text)
     found = [a for a in approaches() if _mentions(a.pattern, text)]
     order = {"harmful": 0, "unclear": 1, "low": 2, "high": 3, "moderate": 4}
     return sorted(found, key=lambda a: order[a.rating])

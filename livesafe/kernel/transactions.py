@@ -16,10 +16,12 @@ CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def finish(response: Response) -> Response:
-    if request.method in CHANGING and response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
+    if request.method in CHANGING:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    # A reading request writes nothing; the session is closed (rolled back) when the app context ends.
     return response
 
 

@@ -36,9 +36,11 @@ HOSTILE = [
 BOOKKEEPING = {"throttle_counts"}
 
 
-def _snapshot():
+def _snapshot(app):
+    """A fingerprint of every table, read in its own app context: the requests under test run in theirs,
+    as they would on a server (sharing one would share `g`, the signed-in user and the session)."""
     digest = {}
-    with db.engine.connect() as conn:
+    with app.app_context(), db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
             if table.name in BOOKKEEPING:
                 continue
@@ -109,40 +111,36 @@ HOSTILE_PER_FIELD = [v for v in HOSTILE if v not in ("-1", "1e308")]
 def test_every_form_survives_hostile_values(demo_app, walks, role):
     client = walks[role][0]
     forms = _post_forms(walks, role)
-    with demo_app.app_context():
-        for form in forms:
-            editable = [name for name, kind in form.kinds.items() if name != "csrf_token" and kind != "submit"]
-            baseline = {name: _plausible(name, form.kinds.get(name, "text"), values) for name, values in form.fields.items()}
-            # One field at a time, the rest plausible, so each value gets past the other fields' validation.
-            for name in editable:
-                for value in HOSTILE_PER_FIELD:
-                    before = _snapshot()
-                    data = dict(baseline, **{name: value, "csrf_token": _token(client, form)})
-                    response = client.post(form.action, data=data)
-                    _assert_safe(response, f"{form.action} with {name}={value[:20]!r}")
-                    if response.status_code >= 400:
-                        db.session.remove()
-                        assert _snapshot() == before, f"rejected {form.action} ({name}) changed saved data"
-            # Missing fields, then every field twice.
-            response = client.post(form.action, data={"csrf_token": _token(client, form)})
-            _assert_safe(response, f"{form.action} with no fields")
-            doubled = [(name, v) for name in editable for v in ("1", SCRIPT)] + [("csrf_token", _token(client, form))]
-            response = client.post(form.action, data=MultiDict(doubled))
-            _assert_safe(response, f"{form.action} with duplicated fields")
+    for form in forms:
+        editable = [name for name, kind in form.kinds.items() if name != "csrf_token" and kind != "submit"]
+        baseline = {name: _plausible(name, form.kinds.get(name, "text"), values) for name, values in form.fields.items()}
+        # One field at a time, the rest plausible, so each value gets past the other fields' validation.
+        for name in editable:
+            for value in HOSTILE_PER_FIELD:
+                before = _snapshot(demo_app)
+                data = dict(baseline, **{name: value, "csrf_token": _token(client, form)})
+                response = client.post(form.action, data=data)
+                _assert_safe(response, f"{form.action} with {name}={value[:20]!r}")
+                if response.status_code >= 400:
+                    assert _snapshot(demo_app) == before, f"rejected {form.action} ({name}) changed saved data"
+        # Missing fields, then every field twice.
+        response = client.post(form.action, data={"csrf_token": _token(client, form)})
+        _assert_safe(response, f"{form.action} with no fields")
+        doubled = [(name, v) for name in editable for v in ("1", SCRIPT)] + [("csrf_token", _token(client, form))]
+        response = client.post(form.action, data=MultiDict(doubled))
+        _assert_safe(response, f"{form.action} with duplicated fields")
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_posts_without_or_with_a_wrong_csrf_token_change_nothing(demo_app, walks, role):
     client = walks[role][0]
-    with demo_app.app_context():
-        for form in _post_forms(walks, role):
-            data = {name: (values[0] if values else "") for name, values in form.fields.items() if name != "csrf_token"}
-            for token in (None, "wrong-token"):
-                before = _snapshot()
-                response = client.post(form.action, data=dict(data, **({"csrf_token": token} if token else {})))
-                assert response.status_code in (400, 403, 302), f"{form.action} accepted a post without a valid token"
-                db.session.remove()
-                assert _snapshot() == before, f"{form.action} changed data without a CSRF token"
+    for form in _post_forms(walks, role):
+        data = {name: (values[0] if values else "") for name, values in form.fields.items() if name != "csrf_token"}
+        for token in (None, "wrong-token"):
+            before = _snapshot(demo_app)
+            response = client.post(form.action, data=dict(data, **({"csrf_token": token} if token else {})))
+            assert response.status_code in (400, 403, 302), f"{form.action} accepted a post without a valid token"
+            assert _snapshot(demo_app) == before, f"{form.action} changed data without a CSRF token"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -63,3 +63,37 @@ def test_saving_an_application_stores_the_flag(open_round, organisation):
                        True, account("applicant"))
     assert application.evidence_harmful is False
     assert set(application.evidence_matches) == {"mentoring", "sports"}
+
+
+@pytest.mark.parametrize("text,key", [
+    # Described without the usual names: each is still the approach the evidence rates.
+    ("Young people with no positive role models will attend a boot camp", "boot-camps"),
+    ("We will use scare tactics so they think twice", "scare-tactics"),
+    ("A scared-straight style day for year 9", "scared-straight"),
+    ("A visit to a prison to meet inmates", "scared-straight"),
+    ("Trips to HMP Leicester where prisoners talk about knife crime", "scared-straight"),
+    ("We show them pictures of stab wounds so they are frightened", "scare-tactics"),
+])
+def test_harmful_approaches_described_in_other_words_are_found(ctx, text, key):
+    assert key in keys(text), text
+
+
+def test_knife_crime_awareness_assemblies_are_flagged_as_unproven(ctx):
+    assert "knife-crime-talks" in keys("Knife crime awareness assemblies in six schools")
+
+
+@pytest.mark.parametrize("text,key", [
+    ("We will never use scare tactics or shock videos", "scare-tactics"),
+    ("Our sessions avoid any scare tactics", "scare-tactics"),
+    ("A calm space rather than a military-style boot camp", "boot-camps"),
+])
+def test_a_negation_that_governs_the_mention_still_cancels_it(ctx, text, key):
+    assert key not in keys(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Ex-prisoners talk about how they turned their lives around, as mentors",
+    "We work to stop young people being sent to prison",
+])
+def test_talking_about_prison_is_not_a_prison_visit(ctx, text):
+    assert "scared-straight" not in keys(text), text

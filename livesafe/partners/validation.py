@@ -22,7 +22,7 @@ IDENTIFIER_WORDS = {
     "name": "a name", "forename": "a name", "surname": "a name", "firstname": "a name", "lastname": "a name",
     "dob": "a date of birth", "dateofbirth": "a date of birth", "birthdate": "a date of birth", "birth": "a date of birth",
     "postcode": "a postcode", "address": "an address", "street": "an address", "housenumber": "an address",
-    "nhs": "an NHS number", "crimeref": "a reference number", "crimenumber": "a reference number",
+    "nhs": "an NHS number", "nhsnumber": "an NHS number", "nhsno": "an NHS number", "crimeref": "a reference number", "crimenumber": "a reference number",
     "urn": "a reference number", "reference": "a reference number", "email": "an e-mail address",
     "phone": "a phone number", "telephone": "a phone number", "mobile": "a phone number",
     "notes": "free text", "note": "free text", "comment": "free text", "comments": "free text",
@@ -32,7 +32,7 @@ IDENTIFIER_WORDS = {
 FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
 FULL_DATE = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
-LONG_TEXT = 40  # no code in any list is this long: a longer value is free text
+LONG_TEXT = 25  # no code in any list is this long (nor has spaces in it): a longer value, or words, is free text
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _identifier_in_value(value: str) -> str | None:
         return "a full postcode"
     if FULL_DATE.search(value):
         return "a full date (only the month is allowed)"
-    if len(value) >= LONG_TEXT:
+    if len(value) >= LONG_TEXT or len(value.split()) >= 3:
         return "free text"
     return None
 

@@ -1,5 +1,6 @@
 """A real browser: staff upload a generated year of each source, a partner explores by district and hour and
 exports a view; axe-core finds nothing on the way."""
+import re
 from datetime import date
 
 import pytest
@@ -46,10 +47,12 @@ def test_staff_upload_a_year_and_a_partner_explores_and_exports(browser, partner
     browser.assert_accessible()
     # htmx: changing a filter swaps the figures in place and updates the address.
     browser.page.select_option("select[name=district]", "leicester")
-    browser.page.wait_for_url("**district=leicester**")
+    browser.page.wait_for_url(re.compile("district=leicester"), wait_until="commit")
+    browser.page.wait_for_function("document.querySelector('h2.partner-period').innerText.includes('Leicester')")
     assert "Leicester" in browser.page.inner_text("h2.partner-period")
     browser.page.select_option("select[name=source]", "ae")
-    browser.page.wait_for_url("**source=ae**")
+    browser.page.wait_for_url(re.compile("source=ae"), wait_until="commit")
+    browser.page.wait_for_function("document.querySelector('h2.partner-period').innerText.includes('A&E')")
     assert "A&E" in browser.page.inner_text("h2.partner-period")
     heat = browser.page.inner_text("table[data-table=heat]")
     assert "Mon" in heat and "23" in heat

@@ -11,6 +11,7 @@ ACCOUNTS = [
     ("assessor@example.org", roles.ASSESSOR),
     ("panel@example.org", roles.PANEL_MEMBER),
     ("applicant@example.org", roles.APPLICANT),
+    ("partner@example.org", roles.PARTNER),  # linked to a partner organisation by livesafe/partners/demo.py
 ]
 NAMES = {
     roles.ADMIN: "Demo Admin",
@@ -18,6 +19,7 @@ NAMES = {
     roles.ASSESSOR: "Demo Assessor",
     roles.PANEL_MEMBER: "Demo Panel Member",
     roles.APPLICANT: "Demo Applicant",
+    roles.PARTNER: "Demo Partner",
 }
 
 

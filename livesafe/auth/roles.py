@@ -4,8 +4,10 @@ PANEL_MEMBER = "panel_member"
 ASSESSOR = "assessor"
 STAFF = "staff"
 ADMIN = "admin"
+# A core member of the partnership (police, health, councils, probation, youth justice): the data dashboard only.
+PARTNER = "partner"
 
-ALL = (APPLICANT, PANEL_MEMBER, ASSESSOR, STAFF, ADMIN)
+ALL = (APPLICANT, PANEL_MEMBER, ASSESSOR, STAFF, ADMIN, PARTNER)
 # Roles an admin invites; applicants register themselves.
 INVITED = (PANEL_MEMBER, ASSESSOR, STAFF, ADMIN)
 # Staff-level access: admins can do everything staff can.
@@ -17,4 +19,5 @@ LABELS = {
     ASSESSOR: "Assessor",
     STAFF: "Staff",
     ADMIN: "Admin",
+    PARTNER: "Partner (core member)",
 }

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from werkzeug.exceptions import HTTPException
 
 # Downloads (.csv, .ics, .json) are fetched but not parsed; files under /static are skipped.
-SKIP_SUFFIXES = (".svg", ".png", ".css", ".js", ".xml")
+SKIP_SUFFIXES = (".svg", ".png", ".css", ".js", ".xml", ".xlsx")  # .xlsx: binary, not text
 SKIP_PREFIXES = ("/static/", "/logout", "/exit")
 # Only a few examples of each endpoint (each article is the same template with different text).
 PER_ENDPOINT = 40

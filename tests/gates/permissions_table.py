@@ -3,7 +3,7 @@
 PUBLIC: anyone, signed in or not. A set of roles: only those roles (signed-out visitors are sent
 to sign in, other roles get 403). A route missing from this table fails the gate.
 """
-from livesafe.auth.roles import ADMIN, ALL, APPLICANT, ASSESSOR, PANEL_MEMBER, STAFF  # noqa: F401
+from livesafe.auth.roles import ADMIN, ALL, APPLICANT, ASSESSOR, PANEL_MEMBER, PARTNER, STAFF  # noqa: F401
 
 PUBLIC = "public"
 SIGNED_IN = frozenset(ALL)
@@ -129,6 +129,15 @@ TABLE = {
     "panels.triage_state": STAFF_ONLY,
     "panels.verify_asset": STAFF_ONLY,
     "panels.you_said_we_did": PUBLIC,
+    # partnership data (partners: the dashboard, its downloads and the schemas; nothing else of staff's)
+    "partners.dashboard": frozenset({PARTNER, STAFF, ADMIN}),
+    "partners.export": frozenset({PARTNER, STAFF, ADMIN}),
+    "partners.schema": frozenset({PARTNER, STAFF, ADMIN}),
+    "partners.datasets": STAFF_ONLY,
+    "partners.organisations": STAFF_ONLY,
+    "partners.invite": STAFF_ONLY,
+    "partners.publish": STAFF_ONLY,
+    "partners.local_picture": PUBLIC,
     # Last, because it ends the session of whoever tries it.
     "site.quick_exit": PUBLIC,
 }
@@ -162,4 +171,5 @@ SAMPLES = {
     "grants.invitation": ("GET", "/grants/invitations/not-a-real-token"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
+    "partners.local_picture": ("GET", "/local-picture"),
 }

@@ -1,0 +1,272 @@
+"""The dashboard's figures: every count is published through livesafe.disclosure (the cell key method and
+the threshold), and rates, averages and changes are worked out from published counts only. Pages, exports
+and the public local picture all take their numbers from here.
+
+Each table is one GROUP BY giving, per cell, the number of records and the sum of their record keys.
+Figures only change when a file is uploaded, so they are cached by the latest upload.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from livesafe import disclosure, places
+from livesafe.disclosure import Published
+from livesafe.extensions import db
+from livesafe.partners import sources
+from livesafe.partners.models import DatasetUpload, IncidentRecord as R
+
+LATEST = "latest"
+ROLLING = 3  # months in the rolling average
+CACHE_SIZE = 128
+# The Home Office success measures: (key, title, source, conditions on the records).
+MEASURES = (
+    ("admissions_sharp", "Hospital admissions for assault with a knife or sharp object", "admissions",
+     (R.weapon == "knife_or_sharp",)),
+    ("knife_violence", "Knife-enabled serious violence (police recorded)", "police", (R.weapon == "knife_or_sharp",)),
+    ("homicide", "Non-domestic homicides (police recorded)", "police", (R.offence == "homicide", R.domestic != "yes")),
+)
+BREAKDOWNS = (("age_band", "age_band", "Age band"), ("sex", "sex", "Sex"), ("weapon", "weapon", "Weapon"),
+              ("location", "location_type", "Type of place"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    source: str = "police"
+    period: str = LATEST  # LATEST (the 12 months to the latest month of data) or a calendar year "YYYY"
+    district: str | None = None  # a places key, or None for all nine
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "period": self.period, "district": self.district}
+
+
+@dataclass
+class Measure:
+    key: str
+    title: str
+    now: Published
+    baseline: Published
+
+    @property
+    def change(self) -> float | None:
+        if self.now.shown and self.baseline.shown and self.baseline.count:
+            return round(100 * (self.now.count - self.baseline.count) / self.baseline.count, 1)
+        return None
+
+
+@dataclass
+class DistrictRow:
+    key: str
+    name: str
+    all_ages: Published
+    young: Published
+    population: int
+
+    @property
+    def rate(self) -> float | None:
+        """Per 1,000 young people (aged 10 to 24), from the published count."""
+        return round(1000 * self.young.count / self.population, 1) if self.young.shown else None
+
+
+@dataclass
+class MonthRow:
+    month: date
+    count: Published
+    rolling: float | None = None
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    source: sources.Source
+    first: date | None
+    last: date | None
+    baseline: tuple[date, date] | None
+    total: Published | None = None
+    measures: list[Measure] = field(default_factory=list)
+    districts: list[DistrictRow] = field(default_factory=list)
+    months: list[MonthRow] = field(default_factory=list)
+    heat: dict = field(default_factory=dict)  # (weekday, hour) -> Published
+    time_not_recorded: Published | None = None
+    breakdowns: list[tuple[str, list[tuple[str, Published]]]] = field(default_factory=list)
+    synthetic: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.first is None
+
+    @property
+    def heat_max(self) -> int:
+        return max((p.count for p in self.heat.values() if p.shown), default=0)
+
+
+# --- Periods ----------------------------------------------------------------------------------------
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_span(first: date, last: date) -> list[date]:
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+def data_range(source: str | None = None) -> tuple[date | None, date | None]:
+    query = sa.select(sa.func.min(R.month), sa.func.max(R.month))
+    if source:
+        query = query.where(R.source == source)
+    return tuple(db.session.execute(query).one())
+
+
+def years(source: str | None = None) -> list[str]:
+    first, last = data_range(source)
+    return [str(y) for y in range(last.year, first.year - 1, -1)] if first else []
+
+
+def period_of(filters: Filters) -> tuple[date, date] | None:
+    if filters.period == LATEST:
+        _, last = data_range(filters.source)
+        return (add_months(last, -11), last) if last else None
+    year = int(filters.period)
+    return date(year, 1, 1), date(year, 12, 1)
+
+
+# --- Counting ---------------------------------------------------------------------------------------
+
+def _cells(conditions, *columns) -> dict:
+    """{(values of columns...): (records, sum of record keys)} for the records meeting the conditions."""
+    selected = [getattr(R, c) for c in columns]
+    query = (sa.select(*selected, sa.func.count(), sa.func.coalesce(sa.func.sum(R.record_key), 0))
+             .where(*conditions).group_by(*selected))
+    return {tuple(row[:-2]): (int(row[-2]), int(row[-1])) for row in db.session.execute(query)}
+
+
+def _pub(cells: dict, key) -> Published:
+    n, keys = cells.get(key, (0, 0))
+    return disclosure.publish(n, keys)
+
+
+def _where(source: str, first: date, last: date, district: str | None) -> list:
+    where = [R.source == source, R.month >= first, R.month <= last]
+    if district:
+        where.append(R.district == district)
+    return where
+
+
+def version() -> tuple:
+    return tuple(db.session.execute(sa.select(sa.func.max(DatasetUpload.id), sa.func.count(DatasetUpload.id))).one())
+
+
+def dashboard(filters: Filters) -> Dashboard:
+    cache = current_app.extensions.setdefault("partner_figures", {})
+    key = (filters, version(), current_app.config.get("DISCLOSURE_CELL_KEY", True), disclosure.threshold())
+    if key not in cache:
+        if len(cache) >= CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = _compute(filters)
+    return cache[key]
+
+
+def _compute(filters: Filters) -> Dashboard:
+    source = sources.get(filters.source)
+    period = period_of(filters)
+    if period is None:
+        return Dashboard(filters, source, None, None, None)
+    first, last = period
+    length = len(month_span(first, last))
+    baseline = (add_months(first, -length), add_months(first, -1))
+    where = _where(source.key, first, last, filters.district)
+    board = Dashboard(filters, source, first, last, baseline)
+    board.synthetic = bool(db.session.scalar(sa.select(sa.func.count()).select_from(DatasetUpload).where(
+        DatasetUpload.synthetic, DatasetUpload.source == source.key)))
+
+    total = _cells(where)
+    board.total = _pub(total, ())
+    for key, title, measure_source, conditions in MEASURES:
+        now = _cells(_where(measure_source, first, last, filters.district) + list(conditions))
+        before = _cells(_where(measure_source, *baseline, filters.district) + list(conditions))
+        board.measures.append(Measure(key, title, _pub(now, ()), _pub(before, ())))
+
+    young = R.age_band.in_(sources.YOUNG_BANDS)
+    by_district = _cells(_where(source.key, first, last, None), "district")
+    young_by_district = _cells(_where(source.key, first, last, None) + [young], "district")
+    board.districts = [DistrictRow(d.key, d.name, _pub(by_district, (d.key,)), _pub(young_by_district, (d.key,)),
+                                   sources.young_people(d.key)) for d in places.DISTRICTS]
+
+    by_month = _cells(where, "month")
+    board.months = [MonthRow(m, _pub(by_month, (m,))) for m in month_span(first, last)]
+    for i, row in enumerate(board.months):
+        window = board.months[max(0, i - ROLLING + 1): i + 1]
+        if len(window) == ROLLING and all(w.count.shown for w in window):
+            row.rolling = round(sum(w.count.count for w in window) / ROLLING, 1)
+
+    if source.has("hour") and source.has("day_of_week"):
+        heat = _cells(where + [R.weekday.is_not(None), R.hour.is_not(None)], "weekday", "hour")
+        board.heat = {(d, h): _pub(heat, (d, h)) for d in range(7) for h in range(24)}
+        board.time_not_recorded = _pub(_cells(where + [sa.or_(R.weekday.is_(None), R.hour.is_(None))]), ())
+
+    for attribute, column, title in BREAKDOWNS:
+        if not source.has(column):
+            continue
+        spec = next(f for f in source.fields if f["name"] == column)
+        counted = _cells(where, attribute)
+        code_list = spec.get("codes", column)
+        board.breakdowns.append((title, [(sources.label(code_list, code), _pub(counted, (code,)))
+                                         for code in sources.allowed(spec)]))
+    return board
+
+
+# --- The same figures as tables (exports) ---------------------------------------------------------------
+
+def tables(board: Dashboard) -> list[tuple[str, list[str], list[list]]]:
+    """[(title, header, rows)]: every figure of the view, published values only ("<10" for a hidden count)."""
+    if board.empty:
+        return []
+    out = [("Success measures", ["Measure", "This period", "Baseline period", "Change %"],
+            [[m.title, m.now.label, m.baseline.label, "" if m.change is None else m.change] for m in board.measures]),
+           ("By district", ["District", f"All ages ({board.source.unit})", "Aged 10 to 24", "Young people aged 10 to 24",
+                            "Rate per 1,000 young people"],
+            [[d.name, d.all_ages.label, d.young.label, d.population, "" if d.rate is None else d.rate]
+             for d in board.districts]),
+           ("By month", ["Month", board.source.unit.capitalize(), f"{ROLLING}-month rolling average"],
+            [[f"{m.month:%Y-%m}", m.count.label, "" if m.rolling is None else m.rolling] for m in board.months])]
+    if board.heat:
+        out.append(("Day of week by hour", ["Day"] + [f"{h:02d}:00" for h in range(24)],
+                    [[sources.label("day_of_week", sources.WEEKDAYS[d])] + [board.heat[(d, h)].label for h in range(24)]
+                     for d in range(7)]))
+    for title, rows in board.breakdowns:
+        out.append((f"By {title.lower()}", [title, board.source.unit.capitalize()], [[label, p.label] for label, p in rows]))
+    return out
+
+
+def describe_filters(board: Dashboard) -> list[tuple[str, str]]:
+    district = places.BY_KEY[board.filters.district].name if board.filters.district else "All nine districts"
+    rows = [("Source", board.source.title), ("Provider", board.source.provider), ("District", district)]
+    if not board.empty:
+        rows += [("Period", f"{board.first:%B %Y} to {board.last:%B %Y}"),
+                 ("Baseline period", f"{board.baseline[0]:%B %Y} to {board.baseline[1]:%B %Y}")]
+    return rows
+
+
+# --- The public local picture ------------------------------------------------------------------------------
+
+def local_picture() -> dict | None:
+    """The figures the public page shows: the latest 12 months of police recorded violence, with the success
+    measures, as published values only (so storing them keeps nothing finer than what is shown)."""
+    board = _compute(Filters("police", LATEST, None))
+    if board.empty:
+        return None
+    return {
+        "first": f"{board.first:%Y-%m}", "last": f"{board.last:%Y-%m}",
+        "total": board.total.label,
+        "measures": [{"title": m.title, "now": m.now.label, "baseline": m.baseline.label, "change": m.change}
+                     for m in board.measures],
+        "districts": [{"name": d.name, "count": d.all_ages.label, "rate": d.rate} for d in board.districts],
+        "population_source": sources.population()["source"],
+        "threshold": disclosure.threshold(),
+    }

@@ -1,0 +1,99 @@
+"""The four sources and their published schemas, kept as data in livesafe/partners/schemas/*.yaml.
+
+A schema lists its columns (a Frictionless Table Schema, so the same file checks uploads and documents
+the format for whoever prepares an extract), with code lists from codes.yaml and districts from
+livesafe.places. Columns map onto IncidentRecord: see COLUMNS.
+"""
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from livesafe import places
+
+HERE = Path(__file__).with_name("schemas")
+ORDER = ("police", "ae", "admissions", "ambulance")
+# CSV column -> IncidentRecord attribute.
+COLUMNS = {"month": "month", "day_of_week": "weekday", "hour": "hour", "district": "district", "age_band": "age_band",
+           "sex": "sex", "weapon": "weapon", "location_type": "location", "offence": "offence", "domestic": "domestic"}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+YOUNG_BANDS = ("10-14", "15-19", "20-24")  # the bands counted as young people (ages 10 to 24)
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    short: str
+    unit: str
+    provider: str
+    description: str
+    fields: tuple[dict, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f["name"] for f in self.fields)
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def descriptor(self) -> dict:
+        """The Frictionless Table Schema: every column's type and constraints, code lists spelt out."""
+        return {"fields": [_frictionless_field(f) for f in self.fields]}
+
+
+@cache
+def codes() -> dict[str, dict[str, str]]:
+    lists = yaml.safe_load((HERE / "codes.yaml").read_text())
+    lists["district"] = {d.code: d.name for d in places.DISTRICTS}
+    return lists
+
+
+def allowed(field: dict) -> list[str] | None:
+    if "codes" in field:
+        return list(codes()[field["codes"]])
+    return field.get("constraints", {}).get("enum")
+
+
+def _frictionless_field(field: dict) -> dict:
+    out = {k: v for k, v in field.items() if k in ("name", "title", "description", "type")}
+    constraints = dict(field.get("constraints", {}))
+    if "codes" in field:
+        constraints["enum"] = allowed(field)
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+@cache
+def all_sources() -> dict[str, Source]:
+    found = {}
+    for key in ORDER:
+        data = yaml.safe_load((HERE / f"{key}.yaml").read_text())
+        assert data["key"] == key, f"{key}.yaml describes {data['key']}"
+        found[key] = Source(key, data["title"], data["short"], data["unit"], data["provider"],
+                            data["description"].strip(), tuple(data["fields"]))
+    return found
+
+
+def get(key: str) -> Source | None:
+    return all_sources().get(key)
+
+
+CHOICES = tuple((key, s.title) for key, s in all_sources().items())
+
+
+def label(code_list: str, value) -> str:
+    if value is None:
+        return "Not recorded"
+    return codes().get(code_list, {}).get(value, str(value))
+
+
+@cache
+def population() -> dict:
+    return yaml.safe_load((HERE / "population.yaml").read_text())
+
+
+def young_people(district_key: str) -> int:
+    return int(population()["young_people"][district_key])

@@ -6,7 +6,8 @@ what is in permissions.py; the feedback workflow is the table FEEDBACK, taken wi
 """
 import statistics
 import time
-from datetime import date, datetime, time as clock_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,7 +19,15 @@ from livesafe.auth import roles
 from livesafe.auth.models import User
 from livesafe.clock import format_london, london_to_utc, utcnow
 from livesafe.extensions import db
-from livesafe.kernel import Conflict, RuleError, Step, Transition, Workflow, apply, require
+from livesafe.kernel import (
+    Conflict,
+    RuleError,
+    Step,
+    Transition,
+    Workflow,
+    apply,
+    require,
+)
 from livesafe.kernel.workflow import lock
 from livesafe.mail.logic import queue
 from livesafe.panels.models import (

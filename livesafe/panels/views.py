@@ -2,18 +2,19 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from livesafe import clock, places
 from livesafe.auth import roles
 from livesafe.auth.forms import EmptyForm
-from livesafe import clock, places
 from livesafe.auth.permissions import login_required, roles_required
+from livesafe.clock import london_to_utc
 from livesafe.extensions import db
 from livesafe.kernel import Conflict, RuleError, can, require
 from livesafe.kernel.errors import show_on
 from livesafe.panels import bp, logic
 from livesafe.panels.forms import (
     AgendaItemForm,
-    AssetForm,
     AssetFilterForm,
+    AssetForm,
     AssignForm,
     CommentForm,
     FeedbackFilterForm,
@@ -29,10 +30,17 @@ from livesafe.panels.forms import (
     SupportForm,
     TriageFilterForm,
 )
-from livesafe.panels.models import DEFAULT_RESPONSE_DAYS, Asset, Comment, Feedback, Meeting, Panel, Report
+from livesafe.panels.models import (
+    DEFAULT_RESPONSE_DAYS,
+    Asset,
+    Comment,
+    Feedback,
+    Meeting,
+    Panel,
+    Report,
+)
 from livesafe.site.numbers import query_page
 from livesafe.site.render import render, wants_fragment
-from livesafe.clock import london_to_utc
 
 staff_only = roles_required(*roles.STAFF_ROLES)
 member_or_staff = roles_required(roles.PANEL_MEMBER, *roles.STAFF_ROLES)

@@ -3,7 +3,7 @@
 Races use tests.helpers.at_once: real threads, each with its own session and connection, released
 together. They are the proof on PostgreSQL and run on SQLite too (whose write lock serialises them).
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,13 @@ from livesafe.auth import roles
 from livesafe.extensions import db
 from livesafe.kernel import Conflict
 from livesafe.panels import logic
-from livesafe.panels.models import DEFAULT_RESPONSE_DAYS, Feedback, FeedbackEvent, Panel, Report
+from livesafe.panels.models import (
+    DEFAULT_RESPONSE_DAYS,
+    Feedback,
+    FeedbackEvent,
+    Panel,
+    Report,
+)
 from tests.helpers import TOKEN, at_once, post, sign_in
 from tests.panels.factory import EMAILS, add_user, feedback_in, user
 
@@ -54,7 +60,7 @@ def test_two_staff_changing_the_state_at_once_one_wins_and_the_timeline_has_one_
         tokens = [_token(client, url) for client in clients]
         sent = [{"action": "review"}, {"action": "decline", "note": "Outside our remit."}]
 
-        def change(index):
+        def change(index, clients=clients, tokens=tokens, sent=sent, url=url):
             response = clients[index].post(url + "/state", data={**sent[index], "csrf_token": tokens[index]})
             return response.status_code, response.get_data(as_text=True)
 
@@ -130,7 +136,7 @@ def test_an_edit_racing_a_state_change_is_saved_or_refused_never_lost(app, world
         edit = "Corrected: we fund later opening from June."
         sent = [{"action": "agree", "response": edit}, {"action": "decline", "note": "Funding fell through."}]
 
-        def change(index):
+        def change(index, clients=clients, tokens=tokens, sent=sent, url=url):
             response = clients[index].post(url + "/state", data={**sent[index], "csrf_token": tokens[index]})
             return response.status_code, response.get_data(as_text=True)
 
@@ -226,7 +232,7 @@ def test_reports_sent_at_once_by_one_person_keep_one(app, world):
     (3, False),
 ])
 def test_an_item_without_a_deadline_is_due_by_default(ctx, world, days_ago, overdue):
-    received = datetime(2025, 6, 10, 11, tzinfo=timezone.utc) - timedelta(days=days_ago)
+    received = datetime(2025, 6, 10, 11, tzinfo=UTC) - timedelta(days=days_ago)
     item = feedback_in("under_review", world.city, now=received)
     db.session.commit()
     assert item.response_deadline is None and item.due_by_default
@@ -236,7 +242,7 @@ def test_an_item_without_a_deadline_is_due_by_default(ctx, world, days_ago, over
 
 
 def test_a_deadline_set_by_staff_replaces_the_default(ctx, world):
-    item = feedback_in("received", world.city, now=datetime(2025, 4, 1, tzinfo=timezone.utc))
+    item = feedback_in("received", world.city, now=datetime(2025, 4, 1, tzinfo=UTC))
     assert logic.is_overdue(item, today=TODAY)
     logic.assign(item, None, TODAY + timedelta(days=7), user("staff"))
     assert item.due_on == TODAY + timedelta(days=7) and not item.due_by_default
@@ -246,7 +252,7 @@ def test_a_deadline_set_by_staff_replaces_the_default(ctx, world):
 def test_the_default_deadline_is_shown_to_staff_and_the_member(app, world):
     with app.app_context():
         item = feedback_in("under_review", world.city, title="Old item",
-                           now=datetime.now(timezone.utc) - timedelta(days=DEFAULT_RESPONSE_DAYS + 3))
+                           now=datetime.now(UTC) - timedelta(days=DEFAULT_RESPONSE_DAYS + 3))
         db.session.commit()
         item_id, due = item.id, item.due_on
     staff = _signed_in(app, "staff")

@@ -1,6 +1,6 @@
 """The feedback workflow: the table (logic.FEEDBACK), what each step needs, the timeline, audit and notifications."""
-from datetime import datetime, timedelta, timezone
 import itertools
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -146,7 +146,7 @@ def test_a_response_typed_where_none_can_be_published_is_refused_not_dropped(ctx
 
 
 def test_each_change_is_dated_kept_as_a_timeline_and_audited(ctx, world):
-    start = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
     item = feedback_in("received", world.city, now=start)
     logic.move(item, "review", user("staff"), now=start + timedelta(days=2))
     logic.move(item, "respond", user("staff"), response="Yes.", now=start + timedelta(days=5))
@@ -180,7 +180,7 @@ def test_the_timeline_always_agrees_with_the_state(ctx, world):
 
 
 def test_answered_at_is_the_first_answer_only(ctx, world):
-    start = datetime(2025, 3, 3, tzinfo=timezone.utc)
+    start = datetime(2025, 3, 3, tzinfo=UTC)
     item = feedback_in("under_review", world.city, now=start)
     logic.move(item, "respond", user("staff"), response="Yes.", now=start + timedelta(days=3))
     logic.move(item, "decline", user("staff"), note="Funding fell through.", now=start + timedelta(days=9))
@@ -245,4 +245,4 @@ def test_drafts_reject_unknown_choices(ctx, world):
 def test_every_path_in_the_factory_is_allowed_by_the_table():
     for path in PATHS.values():
         steps = ["draft"] + [logic.FEEDBACK.transition(action).target for action in path]
-        assert all((a, b) in ALLOWED for a, b in zip(steps, steps[1:]))
+        assert all((a, b) in ALLOWED for a, b in itertools.pairwise(steps))

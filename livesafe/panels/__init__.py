@@ -28,4 +28,4 @@ DASHBOARD = {
     roles.ADMIN: _STAFF_CARDS,
 }
 
-from livesafe.panels import views  # noqa: E402,F401
+from livesafe.panels import permissions, views  # noqa: E402,F401

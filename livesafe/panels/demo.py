@@ -13,6 +13,7 @@ from livesafe.extensions import db
 from livesafe.panels import logic
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels.models import Comment, Panel, Support
+from livesafe import clock
 from livesafe.clock import utcnow
 
 # Extra demo panel members (the foundation creates panel@example.org).
@@ -48,7 +49,7 @@ def load():
     city_member = account(roles.PANEL_MEMBER)
     county_member, second_city_member = (_member(email, name) for email, name in MEMBERS)
     now = utcnow()
-    today = logic.london_today()
+    today = clock.today()
     days = timedelta(days=1)
 
     city = logic.create_panel("City panel", "Community leaders from across Leicester.", staff)
@@ -75,12 +76,12 @@ def load():
                                   "around the shops and there has been trouble.",
                         recommendation="Fund later Friday opening through the community grants.")
     logic.assign(closing, staff.id, (now - 46 * days).date(), staff)
-    logic.change_state(closing, logic.UNDER_REVIEW, staff, now=now - 55 * days)
-    logic.change_state(closing, logic.RESPONSE_PUBLISHED, staff, now=now - 50 * days,
+    logic.move(closing, "review", staff, now=now - 55 * days)
+    logic.move(closing, "respond", staff, now=now - 50 * days,
                        response="Thank you. We agree Friday evenings matter. The club can apply to the next grants "
                                 "round for later opening, and we will help with the application.")
-    logic.change_state(closing, logic.ACTION_AGREED, staff, "The club applied and was funded.", now=now - 30 * days)
-    logic.change_state(closing, logic.DONE, staff, "The club now opens until 10pm on Fridays.", now=now - 7 * days)
+    logic.move(closing, "agree", staff, note="The club applied and was funded.", now=now - 30 * days)
+    logic.move(closing, "finish", staff, note="The club now opens until 10pm on Fridays.", now=now - 7 * days)
     logic.set_public(closing, True, staff, now=now - 7 * days)
 
     mentoring = _feedback(city, second_city_member, now - 40 * days, title="More mentors in the West of the city",
@@ -88,8 +89,8 @@ def load():
                           what_seen="Parents say there is a long wait for a mentor in the West of the city.",
                           recommendation="Recruit more credible community mentors from the area.")
     logic.assign(mentoring, staff.id, (now - 26 * days).date(), staff)
-    logic.change_state(mentoring, logic.UNDER_REVIEW, staff, now=now - 35 * days)
-    logic.change_state(mentoring, logic.RESPONSE_PUBLISHED, staff, now=now - 28 * days,
+    logic.move(mentoring, "review", staff, now=now - 35 * days)
+    logic.move(mentoring, "respond", staff, now=now - 28 * days,
                        response="We are recruiting four more mentors for the West and Charnwood and will report back "
                                 "at the next panel meeting.")
     logic.set_public(mentoring, True, staff, now=now - 27 * days)
@@ -99,7 +100,7 @@ def load():
                     what_seen="Young people say the last bus home leaves them waiting in the dark.",
                     recommendation="Ask the bus company for a later service.")
     logic.assign(bus, admin.id, (now - 20 * days).date(), admin)
-    logic.change_state(bus, logic.NOT_TAKEN_FORWARD, admin, now=now - 21 * days,
+    logic.move(bus, "decline", admin, now=now - 21 * days,
                        note="Bus timetables are outside what the VRN can change. We have passed this to the "
                             "district council's transport team.")
     logic.set_public(bus, True, admin, now=now - 20 * days)
@@ -109,7 +110,7 @@ def load():
                         what_seen="We keep hearing about fights at the end of the school day but never see numbers.",
                         recommendation="Share the 3-4pm figures by area with the panel.")
     logic.assign(overdue, staff.id, today - 3 * days, staff)
-    logic.change_state(overdue, logic.UNDER_REVIEW, staff, now=now - 15 * days)
+    logic.move(overdue, "review", staff, now=now - 15 * days)
 
     vip = _feedback(county, county_member, now - 2 * days, title="Hospital youth workers in Hinckley",
                     concerns="vip", areas=["hinckley-and-bosworth"], urgency="medium", show_name=False,

@@ -15,7 +15,9 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from livesafe import places
 from livesafe.panels import logic
+from livesafe.panels.models import DEFAULT_RESPONSE_DAYS
 from livesafe.site.numbers import WholeNumberField
 
 LONG_TEXT = 5000
@@ -55,7 +57,7 @@ class FeedbackForm(Form):
         Length(max=150, message="Title must be 150 characters or fewer"),
     ], description="A few words, for example: Youth club closes too early on Fridays")
     concerns = SelectField("What it concerns", choices=_options(logic.CONCERNS, "Choose one"), default="")
-    areas = MultiCheckboxField("Areas it affects", choices=_options(logic.AREAS),
+    areas = MultiCheckboxField("Areas it affects", choices=list(places.CHOICES),
                                description="Choose all that apply.")
     what_seen = TextAreaField("What have you seen or heard?", validators=[
         Length(max=LONG_TEXT, message=f"This must be {LONG_TEXT} characters or fewer"),
@@ -109,7 +111,7 @@ class FeedbackFilterForm(Form):
     class Meta(Form.Meta):
         csrf = False
 
-    area = SelectField("Area", choices=_options(logic.AREAS, "All areas"), default="")
+    area = SelectField("Area", choices=[("", "All areas"), *places.CHOICES], default="")
     topic = SelectField("Topic", choices=_options(logic.CONCERNS, "All topics"), default="")
     status = SelectField("Status", choices=[("", "Any status")] + [(s, logic.STATES[s]) for s in logic.ANSWERED],
                          default="")
@@ -121,7 +123,7 @@ class AssetFilterForm(Form):
     class Meta(Form.Meta):
         csrf = False
 
-    district = SelectField("District", choices=_options(logic.AREAS, "All districts"), default="")
+    district = SelectField("District", choices=[("", "All districts"), *places.CHOICES], default="")
     kind = SelectField("Kind of place", choices=_options(logic.ASSET_KINDS, "All kinds"), default="")
     age = WholeNumberField("Age", minimum=0, maximum=120, invalid="Enter an age as a whole number, like 14",
                            out_of_range="Enter an age between 0 and 120", description="Only places for this age.")
@@ -169,14 +171,18 @@ class HideForm(Form):
 class AssignForm(Form):
     owner_id = SelectField("Owner", coerce=int, description="The member of staff responsible for the response.")
     response_deadline = DateField("Response deadline", validators=[Optional()],
-                                  description="The date the response is due.")
+                                  description=f"The date the response is due. Leave empty for the default: "
+                                              f"{DEFAULT_RESPONSE_DAYS} days after it was received.")
 
 
 class StateForm(Form):
-    to = SelectField("Move to", validators=[DataRequired(message="Choose the next state")])
+    """A step of the feedback workflow (the choices come from the table, logic.FEEDBACK)."""
+
+    action = SelectField("Move to", validators=[DataRequired(message="Choose the next state")])
     response = TextAreaField("Response", validators=[
         Length(max=LONG_TEXT, message=f"The response must be {LONG_TEXT} characters or fewer"),
-    ], description="Needed for “Response published”. The author, supporters and (once published) the public see it.")
+    ], description="Needed for “Response published”. A correction to a published response is saved with the next "
+                "step. The author, supporters and (once published) the public see it.")
     note = TextAreaField("Note or reason", validators=[
         Length(max=LONG_TEXT, message=f"This must be {LONG_TEXT} characters or fewer"),
     ], description="Needed for “Not taken forward”. Shown on the timeline, and publicly once published.")
@@ -241,7 +247,7 @@ class AssetForm(Form):
     ])
     kind = RadioField("Kind", choices=_options(logic.ASSET_KINDS),
                       validators=[InputRequired(message="Choose what kind of place it is")])
-    district = SelectField("District", choices=_options(logic.AREAS, "Choose one"),
+    district = SelectField("District", choices=[("", "Choose one"), *places.CHOICES],
                            validators=[DataRequired(message="Choose the district")])
     description = TextAreaField("What it offers", validators=[
         Length(max=2000, message="This must be 2000 characters or fewer"),

@@ -1,24 +1,37 @@
 """The rules of community panels, as plain functions.
 
-Functions add to the session and leave the commit to the caller, except
-`set_support`, which commits itself because the database's unique
-constraint is what keeps concurrent clicks honest.
+They add to the session and flush; they never commit (the request commits once, kernel/transactions.py).
+A rule that says no raises the kernel's RuleError (422), Refused (403) or Conflict (409); who may do
+what is in permissions.py; the feedback workflow is the table FEEDBACK, taken with `kernel.apply`.
 """
 import statistics
 import time
 from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from livesafe import clock, places
 from livesafe.audit.logic import record
 from livesafe.auth import roles
 from livesafe.auth.models import User
+from livesafe.clock import format_london, london_to_utc, utcnow
 from livesafe.extensions import db
+from livesafe.kernel import (
+    Conflict,
+    RuleError,
+    Step,
+    Transition,
+    Workflow,
+    apply,
+    require,
+)
+from livesafe.kernel.workflow import lock
 from livesafe.mail.logic import queue
 from livesafe.panels.models import (
+    DEFAULT_RESPONSE_DAYS,
     AgendaItem,
     Asset,
     Comment,
@@ -31,12 +44,7 @@ from livesafe.panels.models import (
     Report,
     Support,
 )
-from livesafe.clock import format_london, to_london, utcnow
-
-
-class NotAllowed(Exception):
-    """A rule refuses the change; the message says why, in words for the person asking."""
-
+from livesafe.panels.permissions import is_member, is_public  # noqa: F401 - part of this module's API
 
 # --- Choices -----------------------------------------------------------------------------------
 
@@ -56,18 +64,6 @@ CONCERNS = {
     "campaigns": "Campaigns",
     "data": "Data and evidence",
     "other": "Other",
-}
-
-AREAS = {
-    "leicester": "Leicester",
-    "blaby": "Blaby",
-    "charnwood": "Charnwood",
-    "harborough": "Harborough",
-    "hinckley-and-bosworth": "Hinckley and Bosworth",
-    "melton": "Melton",
-    "north-west-leicestershire": "North West Leicestershire",
-    "oadby-and-wigston": "Oadby and Wigston",
-    "rutland": "Rutland",
 }
 
 URGENCY = {
@@ -90,7 +86,7 @@ MEETING_MODES = {"in_person": "In person", "online": "Online"}
 
 REPORT_REASONS = {"abusive": "Abusive", "off_topic": "Off-topic"}
 
-# --- The feedback workflow: one table --------------------------------------------------------
+# --- The feedback workflow: states -----------------------------------------------------------
 
 DRAFT = "draft"
 RECEIVED = "received"
@@ -110,25 +106,13 @@ STATES = {
     NOT_TAKEN_FORWARD: "Not taken forward",
 }
 
-TRANSITIONS = {
-    DRAFT: (RECEIVED,),  # the author submits
-    RECEIVED: (UNDER_REVIEW, NOT_TAKEN_FORWARD),
-    UNDER_REVIEW: (RESPONSE_PUBLISHED, NOT_TAKEN_FORWARD),
-    RESPONSE_PUBLISHED: (ACTION_AGREED, NOT_TAKEN_FORWARD),
-    ACTION_AGREED: (DONE,),
-    DONE: (),
-    NOT_TAKEN_FORWARD: (),
-}
-
 # The unit has answered: a response, or a reasoned "not taken forward".
 ANSWERED = (RESPONSE_PUBLISHED, ACTION_AGREED, DONE, NOT_TAKEN_FORWARD)
 # Waiting for the unit's answer: these can become overdue.
 AWAITING_ANSWER = (RECEIVED, UNDER_REVIEW)
 OPEN = (RECEIVED, UNDER_REVIEW, RESPONSE_PUBLISHED, ACTION_AGREED)
-
-
-def london_today() -> date:
-    return to_london(utcnow()).date()
+# States in which a response is published and can still be corrected along with the next step.
+WITH_RESPONSE = (RESPONSE_PUBLISHED, ACTION_AGREED)
 
 
 def _link(path: str) -> str:
@@ -139,22 +123,15 @@ def _link(path: str) -> str:
 
 
 def create_panel(name: str, description: str, actor) -> Panel:
+    require("panels.manage", actor)
     name = name.strip()
     if db.session.scalar(sa.select(Panel.id).where(sa.func.lower(Panel.name) == name.lower())):
-        raise NotAllowed("A panel with this name already exists")
+        raise RuleError("A panel with this name already exists", field="name")
     panel = Panel(name=name, description=description.strip())
     db.session.add(panel)
     db.session.flush()
     record(actor, "panels.panel.create", panel, None, {"name": panel.name})
     return panel
-
-
-def is_member(panel_id: int, user) -> bool:
-    if not (user and user.is_authenticated):
-        return False
-    return db.session.scalar(
-        sa.select(PanelMember.id).where(PanelMember.panel_id == panel_id, PanelMember.user_id == user.id)
-    ) is not None
 
 
 def panels_of(user) -> list[Panel]:
@@ -169,16 +146,19 @@ def all_panels() -> list[Panel]:
     return list(db.session.scalars(sa.select(Panel).order_by(Panel.name)))
 
 
-def can_see_panel(panel: Panel, user) -> bool:
-    return user.is_staff or is_member(panel.id, user)
+def panel_with_members(panel_id: int) -> Panel | None:
+    """A panel with its members and their accounts loaded together (the manage page lists them)."""
+    return db.session.get(Panel, panel_id, options=[selectinload(Panel.memberships).joinedload(PanelMember.user)])
 
 
 def add_member(panel: Panel, email: str, actor) -> PanelMember:
+    require("panels.manage", actor)
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
     if user is None or user.role != roles.PANEL_MEMBER:
-        raise NotAllowed("There is no panel member account with this e-mail address. An admin can invite them first.")
+        raise RuleError("There is no panel member account with this e-mail address. An admin can invite them first.",
+                        field="email")
     if is_member(panel.id, user):
-        raise NotAllowed("This person is already a member of the panel")
+        raise RuleError("This person is already a member of the panel", field="email")
     membership = PanelMember(panel_id=panel.id, user_id=user.id)
     db.session.add(membership)
     db.session.flush()
@@ -187,12 +167,14 @@ def add_member(panel: Panel, email: str, actor) -> PanelMember:
 
 
 def remove_member(panel: Panel, user_id: int, actor) -> None:
+    require("panels.manage", actor)
     membership = db.session.scalar(
         sa.select(PanelMember).where(PanelMember.panel_id == panel.id, PanelMember.user_id == user_id)
     )
     if membership is None:
-        raise NotAllowed("This person is not a member of the panel")
+        raise Conflict("This person is not a member of the panel")
     db.session.delete(membership)
+    db.session.flush()
     record(actor, "panels.member.remove", panel, {"user_id": user_id}, None)
 
 
@@ -203,11 +185,12 @@ DEFAULT_AGENDA_NOTICE = timedelta(days=2)
 
 def add_meeting(panel: Panel, starts_at: datetime, mode: str, place: str, actor,
                 agenda_cutoff_at: datetime | None = None) -> Meeting:
+    require("panels.manage", actor)
     if mode not in MEETING_MODES:
-        raise NotAllowed("Choose in person or online")
+        raise RuleError("Choose in person or online", field="mode")
     cutoff = agenda_cutoff_at or starts_at - DEFAULT_AGENDA_NOTICE
     if cutoff > starts_at:
-        raise NotAllowed("The agenda must close before the meeting starts")
+        raise RuleError("The agenda must close before the meeting starts", field="agenda_cutoff_at")
     meeting = Meeting(panel_id=panel.id, starts_at=starts_at, mode=mode, place=place.strip(), agenda_cutoff_at=cutoff)
     db.session.add(meeting)
     db.session.flush()
@@ -215,10 +198,17 @@ def add_meeting(panel: Panel, starts_at: datetime, mode: str, place: str, actor,
     return meeting
 
 
+def meeting_with_agenda(meeting_id: int) -> Meeting | None:
+    """A meeting with its panel, agenda items and who added each, loaded together."""
+    return db.session.get(Meeting, meeting_id, options=[
+        joinedload(Meeting.panel), selectinload(Meeting.agenda_items).joinedload(AgendaItem.added_by)])
+
+
 def upcoming_meetings(panel_ids: list[int], now: datetime | None = None) -> list[Meeting]:
     now = now or utcnow()
     return list(db.session.scalars(
-        sa.select(Meeting).where(Meeting.panel_id.in_(panel_ids), Meeting.starts_at >= now).order_by(Meeting.starts_at)
+        sa.select(Meeting).where(Meeting.panel_id.in_(panel_ids), Meeting.starts_at >= now)
+        .options(joinedload(Meeting.panel)).order_by(Meeting.starts_at)
     ))
 
 
@@ -226,7 +216,7 @@ def past_meetings(panel_ids: list[int], now: datetime | None = None) -> list[Mee
     now = now or utcnow()
     return list(db.session.scalars(
         sa.select(Meeting).where(Meeting.panel_id.in_(panel_ids), Meeting.starts_at < now)
-        .order_by(Meeting.starts_at.desc())
+        .options(joinedload(Meeting.panel)).order_by(Meeting.starts_at.desc())
     ))
 
 
@@ -235,10 +225,10 @@ def agenda_open(meeting: Meeting, now: datetime | None = None) -> bool:
 
 
 def add_agenda_item(meeting: Meeting, user, title: str, detail: str, now: datetime | None = None) -> AgendaItem:
-    if not (user.is_staff or is_member(meeting.panel_id, user)):
-        raise PermissionError("only the panel's members and staff add agenda items")
+    require("panels.add_agenda_item", user, meeting)
     if not agenda_open(meeting, now):
-        raise NotAllowed(f"The agenda closed on {format_london(meeting.agenda_cutoff_at)}. Raise it at the meeting or as feedback.")
+        raise RuleError(f"The agenda closed on {format_london(meeting.agenda_cutoff_at)}. "
+                        "Raise it at the meeting or as feedback.", field="title")
     item = AgendaItem(meeting_id=meeting.id, title=title.strip(), detail=detail.strip(), added_by_id=user.id)
     db.session.add(item)
     db.session.flush()
@@ -247,14 +237,16 @@ def add_agenda_item(meeting: Meeting, user, title: str, detail: str, now: dateti
 
 
 def publish_note(meeting: Meeting, note: str, actor, now: datetime | None = None) -> None:
+    require("panels.manage", actor)
     now = now or utcnow()
     if now < meeting.starts_at:
-        raise NotAllowed("A note can be published once the meeting has started")
+        raise RuleError("A note can be published once the meeting has started", field="note")
     if not note.strip():
-        raise NotAllowed("Enter what was discussed and agreed")
+        raise RuleError("Enter what was discussed and agreed", field="note")
     before = {"note": meeting.note}
     meeting.note = note.strip()
     meeting.note_published_at = meeting.note_published_at or now
+    db.session.flush()
     record(actor, "panels.meeting.note", meeting, before, {"note": meeting.note})
 
 
@@ -264,14 +256,13 @@ def publish_note(meeting: Meeting, note: str, actor, now: datetime | None = None
 def set_feedback_fields(feedback: Feedback, *, title: str, concerns: str, areas: list[str], what_seen: str,
                         recommendation: str, urgency: str, show_name: bool) -> None:
     if feedback.state != DRAFT:
-        raise NotAllowed("Feedback can only be changed while it is a draft")
+        raise Conflict("Feedback can only be changed while it is a draft")
     if concerns and concerns not in CONCERNS:
-        raise NotAllowed("Choose what it concerns from the list")
+        raise RuleError("Choose what it concerns from the list", field="concerns")
     if urgency and urgency not in URGENCY:
-        raise NotAllowed("Choose how urgent it is from the list")
-    unknown = set(areas) - set(AREAS)
-    if unknown:
-        raise NotAllowed("Choose areas from the list")
+        raise RuleError("Choose how urgent it is from the list", field="urgency")
+    if set(areas) - set(places.KEYS):
+        raise RuleError("Choose areas from the list", field="areas")
     feedback.title = title.strip()
     feedback.concerns = concerns
     feedback.what_seen = what_seen.strip()
@@ -284,13 +275,18 @@ def set_feedback_fields(feedback: Feedback, *, title: str, concerns: str, areas:
 
 
 def start_draft(panel: Panel, author, **fields) -> Feedback:
-    if not is_member(panel.id, author):
-        raise PermissionError("only the panel's members raise feedback in it")
+    require("panels.start_feedback", author, panel)
     feedback = Feedback(panel_id=panel.id, author_id=author.id, state=DRAFT)
     db.session.add(feedback)
     set_feedback_fields(feedback, **fields)
     db.session.flush()
     return feedback
+
+
+def edit_draft(feedback: Feedback, author, **fields) -> None:
+    require("panels.edit_draft", author, feedback)
+    set_feedback_fields(feedback, **fields)
+    db.session.flush()
 
 
 def missing_for_submission(feedback: Feedback) -> list[str]:
@@ -311,45 +307,6 @@ def missing_for_submission(feedback: Feedback) -> list[str]:
     return missing
 
 
-def can_view(feedback: Feedback, user) -> bool:
-    """Drafts are the author's alone; hidden items the author's and staff's; the rest the panel's and staff's."""
-    if not (user and user.is_authenticated):
-        return False
-    if feedback.author_id == user.id:
-        return True
-    if feedback.state == DRAFT:
-        return False
-    if user.is_staff:
-        return True
-    return feedback.hidden_at is None and is_member(feedback.panel_id, user)
-
-
-def is_public(feedback: Feedback) -> bool:
-    return feedback.public and feedback.hidden_at is None and feedback.state in ANSWERED
-
-
-def can_report(feedback: Feedback, user) -> bool:
-    """Anyone signed in can report what they can see: their panel's items, or a published item."""
-    return bool(user and user.is_authenticated) and feedback.hidden_at is None and (
-        can_view(feedback, user) or is_public(feedback)
-    )
-
-
-def can_support(feedback: Feedback, user) -> bool:
-    return (
-        feedback.state != DRAFT
-        and feedback.hidden_at is None
-        and feedback.author_id != user.id
-        and is_member(feedback.panel_id, user)
-    )
-
-
-def can_comment(feedback: Feedback, user) -> bool:
-    return feedback.state != DRAFT and feedback.hidden_at is None and (
-        user.is_staff or is_member(feedback.panel_id, user)
-    )
-
-
 def public_name(feedback: Feedback) -> str | None:
     """The author's name for the public page, only with their consent (never their e-mail address)."""
     if feedback.show_name and feedback.author.name:
@@ -366,16 +323,56 @@ def feedback_of_panel(panel_id: int) -> list[Feedback]:
 
 
 def feedback_by(user) -> list[Feedback]:
+    """The member's own items with their timelines (the list shows each one's last change)."""
     return list(db.session.scalars(
-        sa.select(Feedback).where(Feedback.author_id == user.id).order_by(Feedback.created_at.desc())
+        sa.select(Feedback).where(Feedback.author_id == user.id)
+        .options(selectinload(Feedback.events)).order_by(Feedback.created_at.desc())
     ))
 
 
-# --- Feedback: the workflow --------------------------------------------------------------------
+# --- Feedback: the workflow table ----------------------------------------------------------------
 
 
-def allowed_next(feedback: Feedback) -> tuple[str, ...]:
-    return TRANSITIONS[feedback.state]
+def _complete(step: Step) -> None:
+    missing = missing_for_submission(step.obj)
+    if missing:
+        raise RuleError(missing[0])
+
+
+def _typed(step: Step, name: str) -> str:
+    return (step.values.get(name) or "").strip()
+
+
+def _check_response(step: Step) -> None:
+    """A response typed with a state change is published, kept as a correction, or refused with a reason:
+    never dropped. Publishing a response needs its text; "not taken forward" needs its reason."""
+    action, typed = step.transition.action, step.values.get("response")
+    if action == "respond" and not _typed(step, "response"):
+        raise RuleError("Write the response before publishing it", field="response")
+    if action == "decline" and not _typed(step, "note"):
+        raise RuleError("Give the reason it is not being taken forward", field="note")
+    if action == "respond" or typed is None or typed.strip() == (step.obj.response or ""):
+        return
+    if step.before not in WITH_RESPONSE:
+        raise RuleError("A response is published with “Response published”. Choose that, or empty the "
+                        "response box.", field="response")
+    if not typed.strip():
+        raise RuleError("A published response cannot be emptied. Correct it instead.", field="response")
+
+
+def _sets(step: Step) -> dict:
+    changes = {}
+    response = step.values.get("response")
+    if response is not None and response.strip() and (
+            step.transition.action == "respond" or step.before in WITH_RESPONSE):
+        changes["response"] = response.strip()  # published, or corrected in the same step
+    if step.transition.action == "submit":
+        changes["submitted_at"] = step.now
+    if step.transition.action == "decline":
+        changes["decision_reason"] = _typed(step, "note")
+    if step.transition.target in ANSWERED and step.obj.answered_at is None:
+        changes["answered_at"] = step.now
+    return changes
 
 
 def _people_to_tell(feedback: Feedback) -> list[User]:
@@ -388,7 +385,12 @@ def _people_to_tell(feedback: Feedback) -> list[User]:
     return [user for user in people.values() if user.active]
 
 
-def _notify_state(feedback: Feedback, note: str) -> None:
+def _timeline_and_tell(step: Step) -> None:
+    """Runs only once the state has changed (after the compare-and-set): the timeline entry and the
+    e-mails are written in the same transaction as the state, so they cannot disagree with it."""
+    feedback, note = step.obj, _typed(step, "note")
+    db.session.add(FeedbackEvent(feedback_id=feedback.id, from_state=step.before, to_state=step.transition.target,
+                                 note=note, actor_id=step.user.id, at=step.now))
     label = STATES[feedback.state]
     link = _link(f"/panels/feedback/{feedback.id}")
     for user in _people_to_tell(feedback):
@@ -402,95 +404,92 @@ def _notify_state(feedback: Feedback, note: str) -> None:
         queue(user.email, subject, body)
 
 
-def change_state(feedback: Feedback, to: str, actor, note: str = "", response: str | None = None,
-                 now: datetime | None = None) -> FeedbackEvent:
-    """The one place feedback changes state: checks the table, who may do it, and what each state needs."""
-    now = now or utcnow()
-    note = (note or "").strip()
-    before = feedback.state
-    if to not in TRANSITIONS.get(before, ()):
-        raise NotAllowed(f"Feedback that is {STATES[before].lower()} cannot become {STATES.get(to, to).lower()}")
-    if before == DRAFT:
-        if actor.id != feedback.author_id:
-            raise PermissionError("only the author submits their feedback")
-        missing = missing_for_submission(feedback)
-        if missing:
-            raise NotAllowed(missing[0])
-        feedback.submitted_at = now
-    elif not actor.is_staff:
-        raise PermissionError("only staff move feedback through its review")
-    if to == RESPONSE_PUBLISHED:
-        response = (response or "").strip()
-        if not response:
-            raise NotAllowed("Write the response before publishing it")
-        feedback.response = response
-    if to == NOT_TAKEN_FORWARD:
-        if not note:
-            raise NotAllowed("Give the reason it is not being taken forward")
-        feedback.decision_reason = note
-    if to in ANSWERED and feedback.answered_at is None:
-        feedback.answered_at = now
-    feedback.state = to
-    event = FeedbackEvent(feedback_id=feedback.id, from_state=before, to_state=to, note=note, actor_id=actor.id, at=now)
-    db.session.add(event)
-    record(actor, "panels.feedback.state", feedback, {"state": before}, {"state": to, "note": note})
-    _notify_state(feedback, note)
-    return event
+def _step(action, sources, target, permission, label):
+    return Transition(action, sources, target, permission, label, guard=_check_response if action != "submit" else
+                      _complete, sets=_sets, notify=_timeline_and_tell)
 
 
-def submit(feedback: Feedback, author, now: datetime | None = None) -> FeedbackEvent:
-    return change_state(feedback, RECEIVED, author, now=now)
+FEEDBACK = Workflow(
+    name="panels.feedback",
+    model=Feedback,
+    noun="item",
+    labels=STATES,
+    transitions=(
+        _step("submit", (DRAFT,), RECEIVED, "panels.submit_feedback", "Submit"),
+        _step("review", (RECEIVED,), UNDER_REVIEW, "panels.triage", "Under review"),
+        _step("respond", (UNDER_REVIEW,), RESPONSE_PUBLISHED, "panels.triage", "Response published"),
+        _step("agree", (RESPONSE_PUBLISHED,), ACTION_AGREED, "panels.triage", "Action agreed"),
+        _step("finish", (ACTION_AGREED,), DONE, "panels.triage", "Done"),
+        _step("decline", (RECEIVED, UNDER_REVIEW, RESPONSE_PUBLISHED), NOT_TAKEN_FORWARD, "panels.triage",
+              "Not taken forward"),
+    ),
+)
+# What staff choose from on the triage page (submitting is the author's).
+STAFF_ACTIONS = tuple(t for t in FEEDBACK.transitions if t.permission == "panels.triage")
+
+
+def move(feedback: Feedback, action: str, actor, *, note: str = "", response: str | None = None,
+         now: datetime | None = None) -> Step:
+    """Take one step of the table: permission, state, what the step needs, a compare-and-set on the state
+    (two people at once: one wins, the other gets a Conflict), the timeline, the audit and the e-mails."""
+    return apply(FEEDBACK, feedback, action, actor, now=now, note=note or "", response=response)
+
+
+def submit(feedback: Feedback, author, now: datetime | None = None) -> Step:
+    return move(feedback, "submit", author, now=now)
 
 
 def assign(feedback: Feedback, owner_id: int | None, deadline: date | None, actor) -> None:
-    """Staff set who owns the answer and by when."""
-    if not actor.is_staff:
-        raise PermissionError("only staff assign feedback")
-    if feedback.state == DRAFT:
-        raise NotAllowed("A draft cannot be assigned")
+    """Staff set who owns the answer and by when (no deadline: the default, DEFAULT_RESPONSE_DAYS after receipt)."""
+    require("panels.triage", actor, feedback)
     owner = db.session.get(User, owner_id) if owner_id else None
     if owner_id and (owner is None or not owner.is_staff or not owner.active):
-        raise NotAllowed("The owner must be an active member of staff")
+        raise RuleError("The owner must be an active member of staff", field="owner_id")
     before = {"owner_id": feedback.owner_id, "deadline": feedback.response_deadline and feedback.response_deadline.isoformat()}
     changed_owner = owner is not None and owner.id != feedback.owner_id
     feedback.owner_id = owner.id if owner else None
     feedback.response_deadline = deadline
+    db.session.flush()
     after = {"owner_id": feedback.owner_id, "deadline": deadline and deadline.isoformat()}
     record(actor, "panels.feedback.assign", feedback, before, after)
     if changed_owner and owner.id != actor.id:
-        due = f" Please respond by {deadline.strftime('%-d %B %Y')}." if deadline else ""
+        due = f" Please respond by {feedback.due_on.strftime('%-d %B %Y')}." if feedback.due_on else ""
         queue(owner.email, "Panel feedback assigned to you",
               f"You now own the response to \"{feedback.title}\".{due}\n\n{_link(f'/panels/feedback/{feedback.id}/triage')}\n")
 
 
 def is_overdue(feedback: Feedback, today: date | None = None) -> bool:
-    """The deadline has passed and the unit has not answered yet."""
-    today = today or london_today()
-    return (
-        feedback.response_deadline is not None
-        and feedback.response_deadline < today
-        and feedback.state in AWAITING_ANSWER
-    )
+    """Its due date (the deadline set, or the default) has passed and the unit has not answered yet."""
+    today = today or clock.today()
+    due = feedback.due_on
+    return due is not None and due < today and feedback.state in AWAITING_ANSWER
+
+
+def _due_before(today: date):
+    """SQL for "due before today": the deadline set, or for items without one, received more than
+    DEFAULT_RESPONSE_DAYS London days before today (the same rule as Feedback.due_on)."""
+    received_by = london_to_utc(datetime.combine(today - timedelta(days=DEFAULT_RESPONSE_DAYS), clock_time()))
+    return sa.or_(Feedback.response_deadline < today,
+                  sa.and_(Feedback.response_deadline.is_(None), Feedback.submitted_at < received_by))
 
 
 def overdue_feedback(today: date | None = None) -> list[Feedback]:
-    today = today or london_today()
-    return list(db.session.scalars(
-        sa.select(Feedback)
-        .where(Feedback.response_deadline < today, Feedback.state.in_(AWAITING_ANSWER))
-        .order_by(Feedback.response_deadline)
-    ))
+    today = today or clock.today()
+    items = db.session.scalars(
+        sa.select(Feedback).where(_due_before(today), Feedback.state.in_(AWAITING_ANSWER))
+        .options(joinedload(Feedback.owner))
+    )
+    return sorted(items, key=lambda item: (item.due_on, item.id))
 
 
 def set_public(feedback: Feedback, public: bool, actor, now: datetime | None = None) -> None:
     """Staff publish an answered item and its response on "You said, we did" (or take it down)."""
-    if not actor.is_staff:
-        raise PermissionError("only staff publish feedback")
+    require("panels.triage", actor, feedback)
     if public:
         if feedback.state not in ANSWERED:
-            raise NotAllowed("Only an answered item can be published: publish a response first")
+            raise RuleError("Only an answered item can be published: publish a response first", field="public")
         if feedback.hidden_at is not None:
-            raise NotAllowed("A hidden item cannot be published")
+            raise RuleError("A hidden item cannot be published", field="public")
     if feedback.public == public:
         return
     feedback.public = public
@@ -499,6 +498,7 @@ def set_public(feedback: Feedback, public: bool, actor, now: datetime | None = N
         queue(feedback.author.email, "Your panel feedback is now public",
               f"\"{feedback.title}\" and our response are now on \"You said, we did\": {_link('/you-said-we-did')}\n"
               + ("Your name is shown, as you chose.\n" if public_name(feedback) else "Your name is not shown.\n"))
+    db.session.flush()
     record(actor, "panels.feedback.publish", feedback, {"public": not public}, {"public": public})
 
 
@@ -516,63 +516,75 @@ def supports(feedback_id: int, user) -> bool:
 
 
 def set_support(feedback: Feedback, user, wanted: bool) -> bool:
-    """Support or withdraw support; commits. Idempotent, so a double click or a race cannot double-count.
-
-    The unique constraint on (feedback_id, user_id) decides between concurrent inserts;
-    the loser's IntegrityError means "already supported", which is what it asked for.
-    """
-    if not can_support(feedback, user):
-        raise PermissionError("only other members of the panel support an item")
-    feedback_id, user_id = feedback.id, user.id
-    if wanted:
-        try:
-            db.session.add(Support(feedback_id=feedback_id, user_id=user_id))
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-    else:
-        db.session.execute(sa.delete(Support).where(Support.feedback_id == feedback_id, Support.user_id == user_id))
-        db.session.commit()
+    """Support or withdraw support. Idempotent: the button posts the state it wants, so a double click or a
+    race ends in the state asked for. The item's row is locked first, so two clicks at once take turns
+    (the unique constraint on (feedback_id, user_id) stays as the last word)."""
+    require("panels.support", user, feedback)
+    lock(Feedback, feedback.id)
+    have = supports(feedback.id, user)
+    if wanted and not have:
+        db.session.add(Support(feedback_id=feedback.id, user_id=user.id))
+    elif have and not wanted:
+        db.session.execute(sa.delete(Support).where(Support.feedback_id == feedback.id, Support.user_id == user.id))
+    db.session.flush()
     return wanted
 
 
 def add_comment(feedback: Feedback, user, body: str) -> Comment:
-    if not can_comment(feedback, user):
-        raise PermissionError("only the panel's members and staff comment")
+    require("panels.comment", user, feedback)
     body = body.strip()
     if not body:
-        raise NotAllowed("Enter your comment")
+        raise RuleError("Enter your comment", field="body")
     comment = Comment(feedback_id=feedback.id, author_id=user.id, body=body)
     db.session.add(comment)
+    db.session.flush()
     return comment
 
 
 def visible_comments(feedback_id: int) -> list[Comment]:
     return list(db.session.scalars(
-        sa.select(Comment).where(Comment.feedback_id == feedback_id, Comment.hidden_at.is_(None)).order_by(Comment.id)
+        sa.select(Comment).where(Comment.feedback_id == feedback_id, Comment.hidden_at.is_(None))
+        .options(joinedload(Comment.author)).order_by(Comment.id)
     ))
 
 
 # --- Moderation --------------------------------------------------------------------------------
 
+ALREADY_REPORTED = "You have already reported this. Staff will look at your report."
+
 
 def report(user, feedback: Feedback, reason: str, detail: str = "", comment: Comment | None = None) -> Report:
-    if not can_report(feedback, user):
-        raise PermissionError("you can only report what you can see")
-    if comment is not None and (comment.feedback_id != feedback.id or comment.hidden_at is not None):
-        raise PermissionError("that comment is not on this item")
+    """One open report per person per thing (the item, or one comment on it). The item's row is locked
+    before the check, so two reports sent at once by the same person cannot both be kept."""
+    if comment is not None:
+        if comment.feedback_id != feedback.id:
+            raise Conflict("That comment is not on this item")
+        require("panels.report_comment", user, comment)
+    else:
+        require("panels.report", user, feedback)
     if reason not in REPORT_REASONS:
-        raise NotAllowed("Choose why you are reporting it")
-    if comment is not None and not can_view(feedback, user):
-        raise PermissionError("comments are only seen by the panel")
+        raise RuleError("Choose why you are reporting it", field="reason")
+    lock(Feedback, feedback.id)
+    same = sa.select(Report.id).where(Report.feedback_id == feedback.id, Report.reporter_id == user.id,
+                                      Report.resolved_at.is_(None))
+    same = same.where(Report.comment_id == comment.id if comment else Report.comment_id.is_(None))
+    if db.session.scalar(same) is not None:
+        raise Conflict(ALREADY_REPORTED, field="reason")
     entry = Report(feedback_id=feedback.id, comment_id=comment.id if comment else None, reporter_id=user.id,
                    reason=reason, detail=detail.strip())
     db.session.add(entry)
+    db.session.flush()
     return entry
 
 
 def open_reports() -> list[Report]:
-    return list(db.session.scalars(sa.select(Report).where(Report.resolved_at.is_(None)).order_by(Report.id)))
+    """Open reports with everything the moderation page shows, loaded together."""
+    return list(db.session.scalars(
+        sa.select(Report).where(Report.resolved_at.is_(None))
+        .options(joinedload(Report.reporter), joinedload(Report.comment).joinedload(Comment.author),
+                 joinedload(Report.feedback).joinedload(Feedback.author))
+        .order_by(Report.id)
+    ))
 
 
 def _resolve(entry: Report, actor, outcome: str, now: datetime) -> None:
@@ -583,15 +595,16 @@ def _resolve(entry: Report, actor, outcome: str, now: datetime) -> None:
 
 def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None:
     """Hide the reported item or comment, tell its author why, and close every open report on it."""
-    if not actor.is_staff:
-        raise PermissionError("only staff moderate")
+    require("panels.moderate", actor, entry)
     reason = reason.strip()
     if not reason:
-        raise NotAllowed("Give the reason for hiding it; the author is told")
+        raise RuleError("Give the reason for hiding it; the author is told", field="reason")
+    if entry.resolved_at is not None:
+        raise Conflict("That report was already dealt with.")
     now = now or utcnow()
     target = entry.comment or entry.feedback
     if target.hidden_at is not None:
-        raise NotAllowed("It is already hidden")
+        raise Conflict("It is already hidden", field="reason")
     target.hidden_at, target.hidden_reason, target.hidden_by_id = now, reason, actor.id
     record(actor, "panels.moderation.hide", target, None, {"reason": reason})
     what = "your comment on" if entry.comment else "your panel feedback"
@@ -605,12 +618,15 @@ def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None
     for other in db.session.scalars(same_target):
         _resolve(other, actor, "hidden", now)
     _resolve(entry, actor, "hidden", now)
+    db.session.flush()
 
 
 def dismiss(entry: Report, actor, now: datetime | None = None) -> None:
-    if not actor.is_staff:
-        raise PermissionError("only staff moderate")
+    require("panels.moderate", actor, entry)
+    if entry.resolved_at is not None:
+        return  # already dealt with: dismissing again changes nothing
     _resolve(entry, actor, "dismissed", now or utcnow())
+    db.session.flush()
     record(actor, "panels.moderation.dismiss", entry, None, {"outcome": "dismissed"})
 
 
@@ -705,14 +721,13 @@ def staff_users() -> list[User]:
 
 def add_asset(user, *, name: str, kind: str, district: str, description: str, min_age: int, max_age: int,
               opening_times: str, contact: str, website: str) -> Asset:
-    if not (user.is_staff or user.role == roles.PANEL_MEMBER):
-        raise PermissionError("panel members and staff add assets")
+    require("panels.add_asset", user)
     if kind not in ASSET_KINDS:
-        raise NotAllowed("Choose what kind of place it is")
-    if district not in AREAS:
-        raise NotAllowed("Choose the district")
+        raise RuleError("Choose what kind of place it is", field="kind")
+    if district not in places.BY_KEY:
+        raise RuleError("Choose the district", field="district")
     if min_age > max_age:
-        raise NotAllowed("The youngest age must not be more than the oldest")
+        raise RuleError("The youngest age must not be more than the oldest", field="max_age")
     asset = Asset(name=name.strip(), kind=kind, district=district, description=description.strip(),
                   min_age=min_age, max_age=max_age, opening_times=opening_times.strip(), contact=contact.strip(),
                   website=website.strip(), added_by_id=user.id)
@@ -723,12 +738,12 @@ def add_asset(user, *, name: str, kind: str, district: str, description: str, mi
 
 
 def verify_asset(asset: Asset, actor, now: datetime | None = None) -> None:
-    if not actor.is_staff:
-        raise PermissionError("only staff verify assets")
+    require("panels.verify_asset", actor, asset)
     if asset.verified_at is not None:
-        raise NotAllowed("This place is already verified")
+        raise Conflict("This place is already verified")
     asset.verified_at = now or utcnow()
     asset.verified_by_id = actor.id
+    db.session.flush()
     record(actor, "panels.asset.verify", asset, {"verified": False}, {"verified": True})
     current_app.extensions.pop("verified_assets_version", None)
 
@@ -771,7 +786,7 @@ def search_assets(query: str, limit: int = 5) -> list[Asset]:
     for word in words:
         pattern = f"%{_like_escape(word)}%"
         kinds = [key for key, label in ASSET_KINDS.items() if word in label.lower()]
-        districts = [key for key, label in AREAS.items() if word in label.lower()]
+        districts = [key for key, label in places.CHOICES if word in label.lower()]
         conditions.append(sa.or_(
             sa.func.lower(Asset.name).like(pattern, escape="\\"),
             sa.func.lower(Asset.description).like(pattern, escape="\\"),

@@ -1,11 +1,14 @@
 """Models of the panels feature: panels, meetings, scrutiny feedback, supports, comments, reports, local assets."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from livesafe.extensions import db
-from livesafe.clock import UTCDateTime, utcnow
+from livesafe.clock import UTCDateTime, to_london, utcnow
+
+# The unit answers within this many days of receiving an item unless staff set another deadline.
+DEFAULT_RESPONSE_DAYS = 28
 
 
 class Panel(db.Model):
@@ -107,6 +110,19 @@ class Feedback(db.Model):
     @property
     def area_keys(self) -> list[str]:
         return [row.area for row in self.areas]
+
+    @property
+    def due_on(self) -> date | None:
+        """The deadline staff set, or by default DEFAULT_RESPONSE_DAYS after it was received (London date)."""
+        if self.response_deadline is not None:
+            return self.response_deadline
+        if self.submitted_at is None:
+            return None
+        return to_london(self.submitted_at).date() + timedelta(days=DEFAULT_RESPONSE_DAYS)
+
+    @property
+    def due_by_default(self) -> bool:
+        return self.response_deadline is None and self.submitted_at is not None
 
 
 class FeedbackArea(db.Model):

@@ -2,15 +2,19 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from livesafe import clock, places
 from livesafe.auth import roles
 from livesafe.auth.forms import EmptyForm
-from livesafe.auth.permissions import ensure, login_required, roles_required
+from livesafe.auth.permissions import login_required, roles_required
+from livesafe.clock import london_to_utc
 from livesafe.extensions import db
+from livesafe.kernel import Conflict, RuleError, can, require
+from livesafe.kernel.errors import show_on
 from livesafe.panels import bp, logic
 from livesafe.panels.forms import (
     AgendaItemForm,
-    AssetForm,
     AssetFilterForm,
+    AssetForm,
     AssignForm,
     CommentForm,
     FeedbackFilterForm,
@@ -26,20 +30,33 @@ from livesafe.panels.forms import (
     SupportForm,
     TriageFilterForm,
 )
-from livesafe.panels.models import Asset, Comment, Feedback, Meeting, Panel, Report
+from livesafe.panels.models import (
+    DEFAULT_RESPONSE_DAYS,
+    Asset,
+    Comment,
+    Feedback,
+    Meeting,
+    Panel,
+    Report,
+)
 from livesafe.site.numbers import query_page
-from livesafe.site.render import render, render_invalid, wants_fragment
-from livesafe.clock import london_to_utc
+from livesafe.site.render import render, wants_fragment
 
 staff_only = roles_required(*roles.STAFF_ROLES)
 member_or_staff = roles_required(roles.PANEL_MEMBER, *roles.STAFF_ROLES)
 
 
-def _get(model, object_id):
-    found = db.session.get(model, object_id)
+def _get(model, object_id, options=()):
+    found = db.session.get(model, object_id, options=list(options))
     if found is None:
         abort(404)
     return found
+
+
+def _found(value):
+    if value is None:
+        abort(404)
+    return value
 
 
 # --- Public pages ------------------------------------------------------------------------------
@@ -49,7 +66,7 @@ def _get(model, object_id):
 def labels():
     """The label of every key the panels store, and the one rule for showing a name publicly."""
     return {"public_name": logic.public_name, "labels": {
-        "states": logic.STATES, "concerns": logic.CONCERNS, "areas": logic.AREAS, "urgency": logic.URGENCY,
+        "states": logic.STATES, "concerns": logic.CONCERNS, "areas": dict(places.CHOICES), "urgency": logic.URGENCY,
         "kinds": logic.ASSET_KINDS, "modes": logic.MEETING_MODES, "reasons": logic.REPORT_REASONS,
     }}
 
@@ -108,16 +125,16 @@ def my_panels():
 @member_or_staff
 def panel(panel_id):
     found = _get(Panel, panel_id)
-    ensure(logic.can_see_panel(found, current_user))
+    require("panels.see_panel", current_user, found)
     return render("panels/panel.html", panel=found, upcoming=logic.upcoming_meetings([found.id]),
                   past=logic.past_meetings([found.id]), items=logic.feedback_of_panel(found.id))
 
 
 def _meeting(panel_id, meeting_id) -> Meeting:
-    meeting = _get(Meeting, meeting_id)
+    meeting = _found(logic.meeting_with_agenda(meeting_id))
     if meeting.panel_id != panel_id:
         abort(404)
-    ensure(logic.can_see_panel(meeting.panel, current_user))
+    require("panels.see_panel", current_user, meeting.panel)
     return meeting
 
 
@@ -135,16 +152,16 @@ def meeting(panel_id, meeting_id):
     if request.method == "GET":
         return _meeting_page(found)
     form = AgendaItemForm()
+    status = 422
     if form.validate_on_submit():
         try:
             logic.add_agenda_item(found, current_user, form.title.data, form.detail.data or "")
-        except logic.NotAllowed as refusal:
-            form.title.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash("Your item is on the agenda.")
             return redirect(url_for("panels.meeting", panel_id=panel_id, meeting_id=meeting_id))
-    return _meeting_page(found, agenda_form=form, status=422)
+    return _meeting_page(found, agenda_form=form, status=status)
 
 
 @bp.route("/panels/<int:panel_id>/meetings/<int:meeting_id>/note", methods=["POST"])
@@ -152,16 +169,16 @@ def meeting(panel_id, meeting_id):
 def meeting_note(panel_id, meeting_id):
     found = _meeting(panel_id, meeting_id)
     note_form = NoteForm()
+    status = 422
     if note_form.validate_on_submit():
         try:
             logic.publish_note(found, note_form.note.data, current_user)
-        except logic.NotAllowed as refusal:
-            note_form.note.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(note_form, error)
         else:
-            db.session.commit()
             flash("The meeting note is published to the panel.")
             return redirect(url_for("panels.meeting", panel_id=panel_id, meeting_id=meeting_id))
-    return _meeting_page(found, note_form=note_form, status=422)
+    return _meeting_page(found, note_form=note_form, status=status)
 
 
 # --- Members: feedback ---------------------------------------------------------------------------
@@ -174,14 +191,18 @@ def _feedback_form_checks(form) -> bool:
     return ok
 
 
-def _finish_feedback(feedback: Feedback):
-    if request.form.get("action") == "submit":
-        logic.submit(feedback, current_user)
-        db.session.commit()
-        flash("Thank you. Your feedback is submitted; staff will respond.")
-    else:
-        db.session.commit()
+def _finish_feedback(feedback: Feedback, form):
+    """Save the draft, and submit it if asked; a refusal is shown on the form with its status."""
+    if request.form.get("action") != "submit":
         flash("Your draft is saved. Only you can see it until you submit it.")
+        return redirect(url_for("panels.feedback", feedback_id=feedback.id))
+    try:
+        logic.submit(feedback, current_user)
+    except RuleError as error:
+        status = show_on(form, error)
+        return render("panels/feedback_form.html", form=form, feedback=feedback if feedback.id else None,
+                      status=status)
+    flash("Thank you. Your feedback is submitted; staff will respond.")
     return redirect(url_for("panels.feedback", feedback_id=feedback.id))
 
 
@@ -195,9 +216,13 @@ def new_feedback():
         return render("panels/feedback_form.html", form=None, feedback=None)
     if form.is_submitted():
         if not _feedback_form_checks(form):
-            return render_invalid("panels/feedback_form.html", form=form, feedback=None)
+            return render("panels/feedback_form.html", form=form, feedback=None, status=422)
         chosen = next(panel for panel in panels if panel.id == form.panel_id.data)
-        return _finish_feedback(logic.start_draft(chosen, current_user, **form.fields()))
+        try:
+            draft = logic.start_draft(chosen, current_user, **form.fields())
+        except RuleError as error:
+            return render("panels/feedback_form.html", form=form, feedback=None, status=show_on(form, error))
+        return _finish_feedback(draft, form)
     return render("panels/feedback_form.html", form=form, feedback=None)
 
 
@@ -205,7 +230,7 @@ def new_feedback():
 @roles_required(roles.PANEL_MEMBER)
 def edit_feedback(feedback_id):
     found = _get(Feedback, feedback_id)
-    ensure(found.author_id == current_user.id)
+    require("panels.edit_draft", current_user, found)
     if found.state != logic.DRAFT:
         flash("This feedback is submitted, so it can no longer be changed. Add a comment instead.")
         return redirect(url_for("panels.feedback", feedback_id=found.id))
@@ -219,9 +244,12 @@ def edit_feedback(feedback_id):
     del form.panel_id  # a draft stays in its panel
     if form.is_submitted():
         if not _feedback_form_checks(form):
-            return render_invalid("panels/feedback_form.html", form=form, feedback=found)
-        logic.set_feedback_fields(found, **form.fields())
-        return _finish_feedback(found)
+            return render("panels/feedback_form.html", form=form, feedback=found, status=422)
+        try:
+            logic.edit_draft(found, current_user, **form.fields())
+        except RuleError as error:
+            return render("panels/feedback_form.html", form=form, feedback=found, status=show_on(form, error))
+        return _finish_feedback(found, form)
     return render("panels/feedback_form.html", form=form, feedback=found)
 
 
@@ -231,7 +259,6 @@ def _support_context(feedback: Feedback) -> dict:
         "support_form": SupportForm(formdata=None),
         "support_count": logic.support_count(feedback.id),
         "supported": logic.supports(feedback.id, current_user),
-        "may_support": logic.can_support(feedback, current_user),
     }
 
 
@@ -240,8 +267,6 @@ def _feedback_page(feedback: Feedback, comment_form=None, status=200):
         "panels/feedback.html",
         comments=logic.visible_comments(feedback.id),
         comment_form=comment_form or CommentForm(formdata=None),
-        may_comment=logic.can_comment(feedback, current_user),
-        may_report=logic.can_report(feedback, current_user),
         is_public=logic.is_public(feedback),
         status=status,
         **_support_context(feedback),
@@ -252,7 +277,7 @@ def _feedback_page(feedback: Feedback, comment_form=None, status=200):
 @login_required
 def feedback(feedback_id):
     found = _get(Feedback, feedback_id)
-    ensure(logic.can_view(found, current_user))
+    require("panels.view_feedback", current_user, found)
     return _feedback_page(found)
 
 
@@ -260,7 +285,7 @@ def feedback(feedback_id):
 @roles_required(roles.PANEL_MEMBER)
 def support(feedback_id):
     found = _get(Feedback, feedback_id)
-    ensure(logic.can_view(found, current_user) and logic.can_support(found, current_user))
+    require("panels.support", current_user, found)
     form = SupportForm()
     if not form.validate_on_submit() or form.support.data not in ("0", "1"):
         abort(400)
@@ -274,30 +299,36 @@ def support(feedback_id):
 @login_required
 def comment(feedback_id):
     found = _get(Feedback, feedback_id)
-    ensure(logic.can_view(found, current_user) and logic.can_comment(found, current_user))
+    require("panels.comment", current_user, found)
     form = CommentForm()
     if not form.validate_on_submit():
         return _feedback_page(found, comment_form=form, status=422)
-    logic.add_comment(found, current_user, form.body.data)
-    db.session.commit()
+    try:
+        logic.add_comment(found, current_user, form.body.data)
+    except RuleError as error:
+        return _feedback_page(found, comment_form=form, status=show_on(form, error))
     flash("Your comment is added.")
     return redirect(url_for("panels.feedback", feedback_id=feedback_id) + "#comments")
 
 
 def _report(feedback: Feedback, comment: Comment | None):
-    ensure(logic.can_report(feedback, current_user))
-    if comment is not None:
-        ensure(logic.can_view(feedback, current_user) and comment.hidden_at is None)
+    if comment is None:
+        require("panels.report", current_user, feedback)
+    else:
+        require("panels.report_comment", current_user, comment)
     form = ReportForm()
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
-        logic.report(current_user, feedback, form.reason.data, form.detail.data or "", comment=comment)
-        db.session.commit()
-        flash("Thank you for telling us. Staff will look at it.")
-        if logic.can_view(feedback, current_user):
-            return redirect(url_for("panels.feedback", feedback_id=feedback.id))
-        return redirect(url_for("panels.you_said_we_did"))
-    page = render_invalid if form.is_submitted() else render
-    return page("panels/report.html", form=form, feedback=feedback, comment=comment)
+        try:
+            logic.report(current_user, feedback, form.reason.data, form.detail.data or "", comment=comment)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("Thank you for telling us. Staff will look at it.")
+            if can("panels.view_feedback", current_user, feedback):
+                return redirect(url_for("panels.feedback", feedback_id=feedback.id))
+            return redirect(url_for("panels.you_said_we_did"))
+    return render("panels/report.html", form=form, feedback=feedback, comment=comment, status=status)
 
 
 @bp.route("/panels/feedback/<int:feedback_id>/report", methods=["GET", "POST"])
@@ -334,18 +365,26 @@ def triage():
         top=logic.most_supported(),
         items=logic.triage_list(values["state"] or "", int(values["panel"]) if values["panel"] else None),
         form=form,
-        today=logic.london_today(),
+        today=clock.today(),
+        default_days=DEFAULT_RESPONSE_DAYS,
         status=status,
     )
+
+
+def _owner_choices():
+    return [(0, "No owner yet")] + [(user.id, user.display_name) for user in logic.staff_users()]
 
 
 def _triage_page(feedback: Feedback, assign_form=None, state_form=None, publish_form=None, failed=None, status=200):
     if assign_form is None:
         assign_form = AssignForm(formdata=None, data={
             "owner_id": feedback.owner_id or 0, "response_deadline": feedback.response_deadline})
-    assign_form.owner_id.choices = [(0, "No owner yet")] + [(user.id, user.display_name) for user in logic.staff_users()]
+    assign_form.owner_id.choices = _owner_choices()
     state_form = state_form or StateForm(formdata=None, data={"response": feedback.response})
-    state_form.to.choices = _state_choices(feedback)
+    # The choices shown are what the table allows from the state now; any staff step is accepted when
+    # posted, so a step made stale by someone else's is answered by apply() with a clear 409.
+    state_form.action.choices = [("", "Choose")] + [
+        (t.action, t.label) for t in logic.FEEDBACK.available(feedback, current_user) if t in logic.STAFF_ACTIONS]
     return render(
         "panels/triage_item.html",
         feedback=feedback,
@@ -354,14 +393,11 @@ def _triage_page(feedback: Feedback, assign_form=None, state_form=None, publish_
         publish_form=publish_form or PublishForm(formdata=None),
         form=failed,
         overdue=logic.is_overdue(feedback),
+        default_days=DEFAULT_RESPONSE_DAYS,
         support_count=logic.support_count(feedback.id),
         is_public=logic.is_public(feedback),
         status=status,
     )
-
-
-def _state_choices(feedback):
-    return [("", "Choose")] + [(state, logic.STATES[state]) for state in logic.allowed_next(feedback)]
 
 
 def _triage_feedback(feedback_id) -> Feedback:
@@ -378,19 +414,19 @@ def triage_item(feedback_id):
     if request.method == "GET":
         return _triage_page(found)
     form = AssignForm()
-    form.owner_id.choices = [(0, "No owner yet")] + [(user.id, user.display_name) for user in logic.staff_users()]
+    form.owner_id.choices = _owner_choices()
+    status = 422
     if form.validate_on_submit():
         try:
             logic.assign(found, form.owner_id.data or None, form.response_deadline.data, current_user)
-        except logic.NotAllowed as refusal:
-            form.owner_id.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash("Owner and deadline saved.")
             return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
     if form.response_deadline.raw_data and form.response_deadline.errors:
         form.response_deadline.errors = ["Enter the deadline as a date, like 2025-03-14"]
-    return _triage_page(found, assign_form=form, failed=form, status=422)
+    return _triage_page(found, assign_form=form, failed=form, status=status)
 
 
 @bp.route("/panels/feedback/<int:feedback_id>/triage/state", methods=["POST"])
@@ -398,18 +434,19 @@ def triage_item(feedback_id):
 def triage_state(feedback_id):
     found = _triage_feedback(feedback_id)
     form = StateForm()
-    form.to.choices = _state_choices(found)
+    form.action.choices = [(t.action, t.label) for t in logic.STAFF_ACTIONS]
+    status = 422
     if form.validate_on_submit():
         try:
-            logic.change_state(found, form.to.data, current_user, note=form.note.data or "",
-                               response=form.response.data)
-        except logic.NotAllowed as refusal:
-            form.to.errors.append(str(refusal))
+            logic.move(found, form.action.data, current_user, note=form.note.data or "", response=form.response.data)
+        except RuleError as error:
+            status = show_on(form, error)
+            if isinstance(error, Conflict):
+                db.session.refresh(found)  # show where it is now; what they typed stays in the form
         else:
-            db.session.commit()
             flash(f"Moved to “{logic.STATES[found.state]}”. The author and supporters are told.")
             return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
-    return _triage_page(found, state_form=form, failed=form, status=422)
+    return _triage_page(found, state_form=form, failed=form, status=status)
 
 
 @bp.route("/panels/feedback/<int:feedback_id>/triage/publish", methods=["POST"])
@@ -421,10 +458,8 @@ def triage_publish(feedback_id):
         abort(400)
     try:
         logic.set_public(found, form.public.data == "1", current_user)
-    except logic.NotAllowed as refusal:
-        form.public.errors.append(str(refusal))
-        return _triage_page(found, publish_form=form, failed=form, status=422)
-    db.session.commit()
+    except RuleError as error:
+        return _triage_page(found, publish_form=form, failed=form, status=show_on(form, error))
     flash("Published on “You said, we did”." if found.public else "Taken off “You said, we did”.")
     return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
 
@@ -458,16 +493,16 @@ def hide(report_id):
         return redirect(url_for("panels.moderation"))
     form = _hide_form(entry, formdata=request.form)
     form.report_id = entry.id
+    status = 422
     if form.validate_on_submit():
         try:
             logic.hide(entry, form.reason.data, current_user)
-        except logic.NotAllowed as refusal:
-            form.reason.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash("Hidden. The author has been told why.")
             return redirect(url_for("panels.moderation"))
-    return _moderation_page(failed=form, status=422)
+    return _moderation_page(failed=form, status=status)
 
 
 @bp.route("/panels/reports/<int:report_id>/dismiss", methods=["POST"])
@@ -476,9 +511,7 @@ def dismiss(report_id):
     entry = _get(Report, report_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if entry.resolved_at is None:
-        logic.dismiss(entry, current_user)
-        db.session.commit()
+    logic.dismiss(entry, current_user)
     flash("Report dismissed.")
     return redirect(url_for("panels.moderation"))
 
@@ -490,16 +523,15 @@ def dismiss(report_id):
 @staff_only
 def manage():
     form = PanelForm()
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             created = logic.create_panel(form.name.data, form.description.data or "", current_user)
-        except logic.NotAllowed as refusal:
-            form.name.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash(f"Panel “{created.name}” created.")
             return redirect(url_for("panels.manage_panel", panel_id=created.id))
-    status = 422 if form.is_submitted() else 200
     return render("panels/manage.html", panels=logic.all_panels(), form=form, status=status)
 
 
@@ -517,27 +549,31 @@ def _manage_page(panel, member_form=None, meeting_form=None, failed=None, status
     )
 
 
+def _managed_panel(panel_id) -> Panel:
+    return _found(logic.panel_with_members(panel_id))
+
+
 @bp.route("/panels/manage/<int:panel_id>")
 @staff_only
 def manage_panel(panel_id):
-    return _manage_page(_get(Panel, panel_id))
+    return _manage_page(_managed_panel(panel_id))
 
 
 @bp.route("/panels/manage/<int:panel_id>/members", methods=["POST"])
 @staff_only
 def add_member(panel_id):
-    found = _get(Panel, panel_id)
+    found = _managed_panel(panel_id)
     form = MemberForm()
+    status = 422
     if form.validate_on_submit():
         try:
             logic.add_member(found, form.email.data, current_user)
-        except logic.NotAllowed as refusal:
-            form.email.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash("Member added.")
             return redirect(url_for("panels.manage_panel", panel_id=panel_id))
-    return _manage_page(found, member_form=form, failed=form, status=422)
+    return _manage_page(found, member_form=form, failed=form, status=status)
 
 
 @bp.route("/panels/manage/<int:panel_id>/members/<int:user_id>/remove", methods=["POST"])
@@ -548,9 +584,8 @@ def remove_member(panel_id, user_id):
         abort(400)
     try:
         logic.remove_member(found, user_id, current_user)
-    except logic.NotAllowed:
-        abort(404)
-    db.session.commit()
+    except Conflict:
+        abort(404)  # not a member of this panel: nothing here to remove
     flash("Member removed from the panel.")
     return redirect(url_for("panels.manage_panel", panel_id=panel_id))
 
@@ -558,23 +593,23 @@ def remove_member(panel_id, user_id):
 @bp.route("/panels/manage/<int:panel_id>/meetings", methods=["POST"])
 @staff_only
 def add_meeting(panel_id):
-    found = _get(Panel, panel_id)
+    found = _managed_panel(panel_id)
     form = MeetingForm()
+    status = 422
     if form.validate_on_submit():
         cutoff = form.agenda_cutoff_at.data
         try:
             created = logic.add_meeting(found, london_to_utc(form.starts_at.data), form.mode.data, form.place.data,
                                         current_user, london_to_utc(cutoff) if cutoff else None)
-        except logic.NotAllowed as refusal:
-            form.agenda_cutoff_at.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash("Meeting added.")
             return redirect(url_for("panels.meeting", panel_id=panel_id, meeting_id=created.id))
     for name in ("starts_at", "agenda_cutoff_at"):
         if form[name].raw_data and form[name].raw_data[0] and form[name].data is None:
             form[name].errors = ["Enter the date and time, like 2025-03-14 18:30"]
-    return _manage_page(found, meeting_form=form, failed=form, status=422)
+    return _manage_page(found, meeting_form=form, failed=form, status=status)
 
 
 # --- Local assets ------------------------------------------------------------------------------
@@ -591,17 +626,16 @@ def assets():
 @member_or_staff
 def new_asset():
     form = AssetForm()
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             logic.add_asset(current_user, **form.fields())
-        except logic.NotAllowed as refusal:
-            form.name.errors.append(str(refusal))
+        except RuleError as error:
+            status = show_on(form, error)
         else:
-            db.session.commit()
             flash("Thank you. Staff will check the details before it appears in the public list.")
             return redirect(url_for("panels.assets"))
-    page = render_invalid if form.is_submitted() else render
-    return page("panels/asset_form.html", form=form)
+    return render("panels/asset_form.html", form=form, status=status)
 
 
 @bp.route("/panels/assets/<int:asset_id>/verify", methods=["POST"])
@@ -612,9 +646,8 @@ def verify_asset(asset_id):
         abort(400)
     try:
         logic.verify_asset(asset, current_user)
-    except logic.NotAllowed as refusal:
-        flash(str(refusal))
+    except Conflict as error:
+        flash(error.message)  # already verified: nothing changed, the list says so
     else:
-        db.session.commit()
         flash(f"“{asset.name}” is verified and now in the public list.")
     return redirect(url_for("panels.assets"))

@@ -10,7 +10,8 @@ added the place.
 """
 from markupsafe import escape
 
-from livesafe.panels.logic import AREAS, search_assets
+from livesafe import places
+from livesafe.panels.logic import search_assets
 from livesafe.search.index import STOP_WORDS
 from livesafe.search.logic import Hit, SearchResults
 from livesafe.search.vocabulary import words_of
@@ -22,6 +23,11 @@ MAX_PLACES = 3
 AFTER = 3
 
 
+def _district_name(key: str) -> str:
+    found = places.district(key)
+    return found.name if found else key
+
+
 def place_words(query: str) -> list[str]:
     return [word for word in words_of(query) if word not in PLACE_STOP_WORDS]
 
@@ -31,7 +37,7 @@ def find_places(query: str) -> list[Hit]:
     if not words:
         return []
     return [Hit(path=f"/local-places/{asset.id}", kind="place", title=asset.name,
-                snippet=escape(" ".join(filter(None, [f"{AREAS.get(asset.district, asset.district)}.",
+                snippet=escape(" ".join(filter(None, [f"{_district_name(asset.district)}.",
                                                      asset.description]))),
                 audience=[])
             for asset in search_assets(" ".join(words), limit=MAX_PLACES)]

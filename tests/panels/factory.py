@@ -16,16 +16,18 @@ FIELDS = dict(
     recommendation="Open later on Fridays.", urgency="medium", show_name=False,
 )
 
-# How to reach each state from a new draft.
+# How to reach each state from a new draft: the actions of logic.FEEDBACK, in order.
 PATHS = {
     logic.DRAFT: [],
-    logic.RECEIVED: [logic.RECEIVED],
-    logic.UNDER_REVIEW: [logic.RECEIVED, logic.UNDER_REVIEW],
-    logic.RESPONSE_PUBLISHED: [logic.RECEIVED, logic.UNDER_REVIEW, logic.RESPONSE_PUBLISHED],
-    logic.ACTION_AGREED: [logic.RECEIVED, logic.UNDER_REVIEW, logic.RESPONSE_PUBLISHED, logic.ACTION_AGREED],
-    logic.DONE: [logic.RECEIVED, logic.UNDER_REVIEW, logic.RESPONSE_PUBLISHED, logic.ACTION_AGREED, logic.DONE],
-    logic.NOT_TAKEN_FORWARD: [logic.RECEIVED, logic.NOT_TAKEN_FORWARD],
+    logic.RECEIVED: ["submit"],
+    logic.UNDER_REVIEW: ["submit", "review"],
+    logic.RESPONSE_PUBLISHED: ["submit", "review", "respond"],
+    logic.ACTION_AGREED: ["submit", "review", "respond", "agree"],
+    logic.DONE: ["submit", "review", "respond", "agree", "finish"],
+    logic.NOT_TAKEN_FORWARD: ["submit", "decline"],
 }
+# What a person sends with each step (the table's guards need a response and a reason).
+SENT = {"respond": {"response": "We will fund later opening."}, "decline": {"note": "Outside our remit."}}
 
 # People beyond the demo accounts. panel@example.org is the City panel's first member.
 EMAILS = {
@@ -72,11 +74,9 @@ def feedback_in(state: str, panel_id: int, author="member", actor="staff", now=N
     from livesafe.panels.models import Panel
 
     item = logic.start_draft(db.session.get(Panel, panel_id), user(author), **{**FIELDS, **fields})
-    for step in PATHS[state]:
-        who = user(author) if step == logic.RECEIVED else user(actor)
-        logic.change_state(item, step, who, note="Outside our remit." if step == logic.NOT_TAKEN_FORWARD else "",
-                           response="We will fund later opening." if step == logic.RESPONSE_PUBLISHED else None,
-                           now=now)
+    for action in PATHS[state]:
+        who = user(author) if action == "submit" else user(actor)
+        logic.move(item, action, who, now=now, **SENT.get(action, {}))
     db.session.flush()
     return item
 

@@ -106,7 +106,7 @@ POSTS = [
     ("/panels/feedback/{public}/report", {"reason": ""}, SIGNED_IN),
     ("/panels/feedback/{submitted}/comments/{comment}/report", {"reason": ""}, CITY),
     ("/panels/feedback/{submitted}/triage", {"owner_id": "nonsense"}, STAFF),
-    ("/panels/feedback/{submitted}/triage/state", {"to": ""}, STAFF),
+    ("/panels/feedback/{submitted}/triage/state", {"action": ""}, STAFF),
     ("/panels/feedback/{submitted}/triage/publish", {"public": "0"}, STAFF),
     ("/panels/reports/{report}/hide", {}, STAFF),
     ("/panels/reports/{report}/dismiss", {}, STAFF),

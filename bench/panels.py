@@ -33,6 +33,7 @@ def _seed():
     from livesafe.auth import roles
     from livesafe.auth.models import User
     from livesafe.extensions import db
+    from livesafe import places
     from livesafe.panels import logic
     from livesafe.clock import utcnow
 
@@ -43,7 +44,7 @@ def _seed():
     db.session.flush()
     panel = logic.create_panel("City panel", "", staff)
     logic.add_member(panel, member.email, staff)
-    areas = list(logic.AREAS)
+    areas = list(places.KEYS)
     concerns = list(logic.CONCERNS)
     start = utcnow() - timedelta(days=400)
     for n in range(PUBLISHED):
@@ -52,8 +53,8 @@ def _seed():
                                  what_seen="Something seen. " * 20, recommendation="Something to do. " * 10,
                                  urgency="medium", show_name=n % 2 == 0)
         logic.submit(item, member, now=start + timedelta(days=n))
-        logic.change_state(item, logic.UNDER_REVIEW, staff, now=start + timedelta(days=n, hours=2))
-        logic.change_state(item, logic.RESPONSE_PUBLISHED, staff, response="Our answer. " * 15,
+        logic.move(item, "review", staff, now=start + timedelta(days=n, hours=2))
+        logic.move(item, "respond", staff, response="Our answer. " * 15,
                            now=start + timedelta(days=n + 3))
         logic.set_public(item, True, staff)
     kinds = list(logic.ASSET_KINDS)

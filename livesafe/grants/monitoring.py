@@ -10,7 +10,7 @@ from livesafe.audit.logic import record
 from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
-from livesafe.kernel import Conflict, RuleError, Step, Transition, Workflow, apply
+from livesafe.kernel import Conflict, Refused, RuleError, Step, Transition, Workflow, apply, can
 from livesafe.mail.logic import queue
 from livesafe.clock import format_london, utcnow
 
@@ -37,15 +37,32 @@ def opens_on(monitoring_return: MonitoringReturn) -> datetime:
     return monitoring_return.due_at - timedelta(days=RETURN_WINDOW_DAYS)
 
 
-def _sendable(step: Step) -> None:
-    monitoring_return = step.obj
+def _not_sendable(monitoring_return: MonitoringReturn, now: datetime) -> RuleError | None:
     if monitoring_return.application.state != logic.MONITORING:
-        raise Conflict("Returns can only be sent while the grant is being monitored.")
-    if step.now < opens_on(monitoring_return):
-        raise RuleError(
+        return Conflict("Returns can only be sent while the grant is being monitored.")
+    if now < opens_on(monitoring_return):
+        return RuleError(
             f"This return is due on {format_london(monitoring_return.due_at, '%-d %B %Y')}. You can send it from "
             f"{format_london(opens_on(monitoring_return), '%-d %B %Y')}, {RETURN_WINDOW_DAYS} days before, so it "
             "covers the work done by then.")
+    return None
+
+
+def _sendable(step: Step) -> None:
+    problem = _not_sendable(step.obj, step.now)
+    if problem:
+        raise problem
+
+
+def refusal(monitoring_return: MonitoringReturn, user, now: datetime | None = None) -> RuleError | None:
+    """Why this person cannot send this return now (None: they can), in the words apply() would use."""
+    decision = can("grants.send_return", user, monitoring_return)
+    if not decision:
+        return Refused(decision.reason)
+    if monitoring_return.state != DUE:
+        return Conflict(f"This return was sent on {format_london(monitoring_return.submitted_at)}, so it cannot be "
+                        "sent again. What is shown here is what was sent.")
+    return _not_sendable(monitoring_return, now or utcnow())
 
 
 def _answers_sent(step: Step) -> dict:
@@ -84,10 +101,6 @@ def close_grant(application: GrantApplication, actor, now: datetime | None = Non
 
 def is_overdue(monitoring_return: MonitoringReturn, now: datetime | None = None) -> bool:
     return monitoring_return.state == DUE and monitoring_return.due_at < (now or utcnow())
-
-
-def can_send_yet(monitoring_return: MonitoringReturn, now: datetime | None = None) -> bool:
-    return (now or utcnow()) >= opens_on(monitoring_return)
 
 
 def submit_return(monitoring_return: MonitoringReturn, user, values: dict, now: datetime | None = None) -> None:

@@ -152,8 +152,7 @@ def leave_organisation():
         try:
             left = logic.leave_organisation(current_user)
         except RuleError as error:
-            status = show_on(form, error)
-            return render("grants/leave.html", organisation=current, form=form, status=status)
+            return render("grants/leave.html", organisation=current, form=form, refusal=error.message, status=error.status)
         flash(f"You have left {left.name}. You can start a new group or accept an invitation to join another.")
         return redirect(url_for("grants.organisation"))
     return render("grants/leave.html", organisation=current, form=form, status=400 if form.is_submitted() else 200)
@@ -252,6 +251,8 @@ def section(application_id, section):
         status = show_on(form, error)
         return render("grants/section.html", status=status, **_section_context(application, section, form))
     if marking_complete and not complete:
+        # Deliberately kept although the request answers 422: nothing typed is lost to a validation error.
+        db.session.commit()
         return render_invalid("grants/section.html", **_section_context(application, section, form))
     flash(f"{logic.SECTION_TITLES[section]}: {'completed' if complete else 'saved as a draft'}.")
     return redirect(url_for("grants.application", application_id=application.id))
@@ -333,16 +334,22 @@ def monitoring_return(application_id, return_id):
         abort(404)
     read_only = {"application": application, "monitoring_return": found, "form": None,
                  "overdue": monitoring.is_overdue(found), "opens_on": monitoring.opens_on(found), "now": utcnow()}
-    if not monitoring.RETURN.available(found, current_user) or not monitoring.can_send_yet(found):
+    refusal = None if current_user.is_staff else monitoring.refusal(found, current_user)
+    if current_user.is_staff or refusal:
         # Staff read it; a sent return is shown, not changed; a future one says when it can be sent.
+        # Sending one anyway is refused with the rule's words and status (409 sent already, 422 too early).
+        if request.method == "POST" and refusal:
+            return render("grants/return.html", refusal=refusal.message, status=refusal.status, **read_only)
         return render("grants/return.html", **read_only)
     form = forms.return_form()
     context = {**read_only, "form": form}
     if form.validate_on_submit():
         try:
             monitoring.submit_return(found, current_user, _return_values(form))
-        except RuleError as error:  # another member sent it a moment ago (409), or the grant changed
-            return render("grants/return.html", status=show_on(form, error), **context)
+        except RuleError as error:  # another member sent it at the same moment (409)
+            # Forget what this request wrote before it lost, so the page shows the return as it was sent.
+            db.session.rollback()
+            return render("grants/return.html", refusal=error.message, status=error.status, **read_only)
         flash("Thank you: your monitoring return has been sent.")
         return redirect(url_for("grants.application", application_id=application.id))
     if form.is_submitted():
@@ -412,7 +419,8 @@ def assessment(application_id):
     submitting = request.form.get("action") == "submit"
     problems = scoring.score_problems(criteria, entries) if submitting else []
     if problems:
-        scoring.save_scores(mine, entries, submit=False)  # keep what was typed
+        scoring.save_scores(mine, entries, submit=False)
+        db.session.commit()  # deliberately kept although the request answers 422: nothing typed is lost
         for name, message in problems:
             form[name].errors = list(form[name].errors) + [message]
         return render_invalid("grants/assessment.html", form=form, others=[], **context)

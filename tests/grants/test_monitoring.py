@@ -57,7 +57,8 @@ def test_overdue_returns_are_reminded_once(ctx, demo_users):
     assert monitoring.remind_overdue(now) == 2
     assert monitoring.remind_overdue(now) == 0
     assert monitoring.remind_overdue(now + timedelta(days=30)) == 0
-    messages = db.session.scalars(sa.select(OutboxMessage)).all()
+    # Besides the award's own e-mail ("Good news"), exactly one reminder a return.
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.subject.not_like("Good news%"))).all()
     assert len(messages) == 2 and all("overdue" in m.subject for m in messages)
     assert {m.to for m in messages} == {"applicant@example.org"}
 
@@ -104,7 +105,10 @@ def test_applicant_sends_a_return_through_the_form(client, ctx, demo_users):
     db.session.expire_all()
     saved = db.session.get(MonitoringReturn, first.id)
     assert saved.young_people_reached == 35 and saved.reached["district:leicester"] == 30 and saved.sessions_delivered == 24
-    assert post(client, url, RETURN).status_code == 200  # a sent return is shown, not changed
+    again = post(client, url, {**RETURN, "sessions_delivered": "99"}, token_from=f"/grants/applications/{application.id}")
+    assert again.status_code == 409 and "cannot be sent again" in again.get_data(as_text=True)  # shown, not changed
+    db.session.expire_all()
+    assert db.session.get(MonitoringReturn, first.id).sessions_delivered == 24
     report = monitoring.report()
     assert report["young_people_reached"] == 35 and report["young_people_mentored"] == 10
     assert ("15 to 19", 20) in report["reached_by_age"]

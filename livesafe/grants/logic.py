@@ -354,7 +354,7 @@ def round_problems(values: dict, grant_round: GrantRound | None = None) -> list[
     if grant_round is not None and grant_round.id is not None:
         if grant_round.status == "assessment":
             for name, field, words in FROZEN:
-                if name in values and values[name] != getattr(grant_round, name):
+                if name in values and _comparable(values[name]) != _comparable(getattr(grant_round, name)):
                     problems.append((field, f"Assessment has started, so {words} can no longer change: scores and "
                                             "decisions are made against them. Put back what was there."))
         awarded = awarded_total(grant_round)
@@ -362,6 +362,11 @@ def round_problems(values: dict, grant_round: GrantRound | None = None) -> list[
             problems.append(("budget", f"{format_pounds(awarded)} is already awarded from this round, so the budget "
                                        f"cannot be less than {format_pounds(awarded)}"))
     return problems
+
+
+def _comparable(value):
+    """Times as the form shows them (to the minute), so an unchanged form does not look like a change."""
+    return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value
 
 
 def awarded_total(grant_round: GrantRound) -> int:
@@ -430,6 +435,8 @@ def save_round(actor, values: dict, grant_round: GrantRound | None = None) -> Gr
         if problems:
             field, message = problems[0]
             raise RuleError(message, field=field)
+    if grant_round.status == "assessment":
+        values = {k: v for k, v in values.items() if k not in {name for name, _, _ in FROZEN}}  # equal to the minute
     before = None if creating else {"name": grant_round.name, "budget_pence": grant_round.budget_pence}
     for name, value in values.items():
         setattr(grant_round, name, value)

@@ -227,7 +227,8 @@ def _monitored(now=None, months=(3, 6), second_member=False):
     grant_round = make_round(status="assessment", opens=-40, closes=-30, monitoring_months=list(months))
     organisation = make_organisation()
     if second_member:
-        organisation.members.append(OrganisationMember(user_id=user("second@example.org").id))
+        second_id = user("second@example.org").id
+        organisation.members.append(OrganisationMember(user_id=second_id))
     application = make_application(grant_round, organisation, state="in_assessment")
     award(application, 150_000)
     returns = monitoring.start_monitoring(application, account("staff"), now=now)

@@ -28,7 +28,6 @@ from livesafe.grants.models import (
 from livesafe.kernel import Conflict, Refused, RuleError, Step, Transition, Workflow, apply, require
 from livesafe.kernel.workflow import lock
 from livesafe.mail.logic import queue
-from livesafe import places
 from livesafe.site.numbers import MAX_PENCE, int_or_none, parse_pence
 from livesafe.clock import format_london, utcnow
 

@@ -7,7 +7,7 @@ from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
 from livesafe.grants.models import Assessment, GrantApplication
-from livesafe.kernel import Conflict, RuleError
+from livesafe.kernel import Conflict
 from livesafe.mail.models import OutboxMessage
 from tests.grants.conftest import answers, make_application, make_organisation, make_round, score, uniform, user
 from tests.helpers import post, sign_in

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from livesafe import places
 from livesafe.auth.demo import account
 from livesafe.extensions import db
-from livesafe.grants import logic, monitoring
+from livesafe.grants import monitoring
 from livesafe.grants.models import MonitoringReturn
-from livesafe.kernel import Conflict, RuleError
+from livesafe.kernel import Conflict
 from livesafe.mail.models import OutboxMessage
 from livesafe.clock import utcnow
 from tests.grants.conftest import award, make_application, make_organisation, make_round

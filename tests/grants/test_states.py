@@ -13,7 +13,7 @@ from livesafe.extensions import db
 from livesafe.grants import logic, monitoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.kernel import Conflict, apply
-from tests.grants.conftest import ELIGIBLE, answers, make_application, make_organisation, make_round, user
+from tests.grants.conftest import ELIGIBLE, answers, make_application, make_organisation, user
 from tests.helpers import walk_workflow
 
 ROLES = ("applicant member", "applicant non-member", "assessor", "panel member", "staff", "admin")

@@ -7,11 +7,10 @@ import sqlalchemy as sa
 
 from livesafe.auth import roles
 from livesafe.extensions import db
+from livesafe.grants.logic import ASSESSED
 from livesafe.grants.models import OrganisationMember, RoundAssessor
 from livesafe.kernel.permissions import allow, deny, rule, signed_in
 
-# Kept here (not in logic) so the rules need nothing but the models.
-ASSESSED = ("in_assessment", "awarded", "declined", "monitoring", "closed")
 ASSESSORS = (roles.ASSESSOR, roles.PANEL_MEMBER)
 
 

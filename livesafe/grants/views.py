@@ -43,10 +43,10 @@ def _application(application_id: int) -> GrantApplication:
     return db.get_or_404(GrantApplication, application_id)
 
 
-def _own_application(application_id: int) -> GrantApplication:
+def _own_application(application_id: int, action: str = "grants.see_application") -> GrantApplication:
     """The applicant's own organisation's application; anyone else's is refused (403)."""
     application = _application(application_id)
-    require("grants.see_application", current_user, application)
+    require(action, current_user, application)
     return application
 
 
@@ -231,7 +231,7 @@ def _section_context(application, section, form):
 @csrf.exempt  # checked below, after the sign-in check, so an expired session goes to sign-in and back
 @roles_required(roles.APPLICANT)
 def section(application_id, section):
-    application = _own_application(application_id)
+    application = _own_application(application_id, "grants.edit_application")
     if request.method == "POST":
         csrf.protect()
     if application.state != logic.DRAFT:
@@ -269,7 +269,7 @@ def autosave(application_id, section):
     if current_user.role != roles.APPLICANT:
         abort(403)
     csrf.protect()
-    application = _own_application(application_id)
+    application = _own_application(application_id, "grants.edit_application")
     if application.state != logic.DRAFT:
         return render("grants/_save_status.html", locked=True)
     now = utcnow()

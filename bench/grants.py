@@ -22,6 +22,7 @@ TARGET_MS = 300
 
 
 def _build(db, models, logic, now):
+    from livesafe import places
     from livesafe.auth.models import User
 
     suffix = str(int(now.timestamp() * 1000))
@@ -35,7 +36,7 @@ def _build(db, models, logic, now):
     db.session.add(grant_round)
     db.session.flush()
     db.session.execute(sa.insert(models.Organisation), [
-        {"name": f"Bench group {i}", "kind": "other", "postcode": "LE1 1AA", "district": logic.DISTRICTS[i % 9], "created_at": now}
+        {"name": f"Bench group {i}", "kind": "other", "postcode": "LE1 1AA", "district": places.NAMES[i % 9], "created_at": now}
         for i in range(APPLICATIONS)])
     organisation_ids = db.session.scalars(sa.select(models.Organisation.id).where(models.Organisation.name.like("Bench group %"))
                                           .order_by(models.Organisation.id.desc()).limit(APPLICATIONS)).all()

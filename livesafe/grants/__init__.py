@@ -37,7 +37,11 @@ def init_app(app):
 
         from livesafe.grants.monitoring import remind_overdue
 
-        click.echo(f"Queued reminders for {remind_overdue()} overdue monitoring return(s).")
+        from livesafe.extensions import db
+
+        sent = remind_overdue()
+        db.session.commit()  # a CLI command commits once, at its end
+        click.echo(f"Queued reminders for {sent} overdue monitoring return(s).")
 
 
-from livesafe.grants import views  # noqa: E402,F401
+from livesafe.grants import permissions, views  # noqa: E402,F401

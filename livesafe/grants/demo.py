@@ -106,7 +106,7 @@ def _application(grant_round, organisation, raw, creator, state, now) -> GrantAp
     if state != logic.DRAFT:
         application.state = state
         application.submitted_at = now
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -146,9 +146,12 @@ def load():
                           "Leicester", "4000")
     funded = _application(funded_round, riverside, funded_raw, applicant, logic.IN_ASSESSMENT, now - timedelta(days=385))
     decided = now - timedelta(days=200)
-    logic.transition(funded, logic.AWARDED, staff, decided, awarded_pence=380000, decided_at=decided, decided_by_id=staff.id,
-                     decision_reason="A clear need, a strong plan built on mentoring, and good links with local schools.")
-    db.session.commit()
+    # Decided before its round was scored on Live Safe, so set as it was rather than through the funding line.
+    funded.state, funded.awarded_pence, funded.decided_at, funded.decided_by_id = logic.AWARDED, 380000, decided, staff.id
+    funded.decision_reason = "A clear need, a strong plan built on mentoring, and good links with local schools."
+    record(staff, "grant_application.award", funded, before={"state": logic.IN_ASSESSMENT},
+           after={"state": logic.AWARDED, "awarded_pence": 380000})
+    db.session.flush()
     returns = monitoring.start_monitoring(funded, staff, now=decided)
     monitoring.submit_return(returns[0], applicant, {
         "reached": {"age:10-14": 14, "age:15-19": 22, "age:20-25": 2, "district:leicester": 34, "district:blaby": 4},

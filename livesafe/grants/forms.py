@@ -11,9 +11,14 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput, DateTimeLocalInput
 
+from livesafe import places
 from livesafe.grants import logic
 from livesafe.site.fields import MultiCheckboxField
 from livesafe.site.numbers import WholeNumber, int_or_none
+
+
+# Grants store a district's name (livesafe.places is the one list).
+DISTRICT_CHOICES = [(name, name) for name in places.NAMES]
 
 
 def required(message):
@@ -70,7 +75,7 @@ class OrganisationForm(FlaskForm):
     charity_number = StringField("Charity number (if you have one)", validators=[Optional(), Length(max=20, message="The charity number must be 20 characters or fewer")])
     company_number = StringField("Company number (if you have one)", validators=[Optional(), Length(max=20, message="The company number must be 20 characters or fewer")])
     postcode = StringField("Postcode", validators=[required("Enter your organisation's postcode"), Length(max=10, message="Enter a real postcode, like LE1 6AA")])
-    district = SelectField("District", choices=[("", "Choose a district")] + [(d, d) for d in logic.DISTRICTS], validators=[required("Choose the district where your organisation is based")])
+    district = SelectField("District", choices=[("", "Choose a district")] + DISTRICT_CHOICES, validators=[required("Choose the district where your organisation is based")])
     safeguarding_policy = RadioField("Does your organisation have a safeguarding policy?", choices=YES_NO, validators=[InputRequired(message="Say whether your organisation has a safeguarding policy")])
     safeguarding_lead = StringField("Safeguarding lead", description="The name or role of the person responsible for safeguarding.", validators=[required("Enter who your safeguarding lead is"), Length(max=120, message="The safeguarding lead must be 120 characters or fewer")])
     works_with_under_18s = RadioField("Does your organisation work with under-18s?", choices=YES_NO, validators=[InputRequired(message="Say whether your organisation works with under-18s")])
@@ -92,7 +97,7 @@ class ProjectSection(FlaskForm):
     title = StringField("Project title", validators=[required("Enter a title for your project"), Length(max=200, message="The title must be 200 characters or fewer")])
     summary = text("Summary", "Write a short summary of your project", 500, description="Two or three sentences. If you are funded we publish this, so do not name any person.")
     activities = text("Activities", "Describe what you will do", 3000, description="What will young people do, how often and with whom?")
-    district = SelectField("District where the project will run", choices=[("", "Choose a district")] + [(d, d) for d in logic.DISTRICTS], validators=[required("Choose the district where the project will run")])
+    district = SelectField("District where the project will run", choices=[("", "Choose a district")] + DISTRICT_CHOICES, validators=[required("Choose the district where the project will run")])
     venue = StringField("Where the project will run", validators=[required("Say where the project will run"), Length(max=300, message="Where the project will run must be 300 characters or fewer")])
     start_date = StringField("Start date", widget=DateInput(), validators=[required("Enter the start date"), valid_date])
     end_date = StringField("End date", widget=DateInput(), validators=[required("Enter the end date"), valid_date])
@@ -224,7 +229,7 @@ class RoundForm(FlaskForm):
     budget = pounds_field("Budget", description="In pounds.")
     min_award = pounds_field("Minimum award")
     max_award = pounds_field("Maximum award")
-    priority_areas = MultiCheckboxField("Priority areas", choices=[(d, d) for d in logic.DISTRICTS])
+    priority_areas = MultiCheckboxField("Priority areas", choices=DISTRICT_CHOICES)
     eligibility = TextAreaField("Eligibility questions", description="One a line: question | the answer an eligible group gives (yes or no) | why another answer rules a group out.", validators=[required("Enter at least one eligibility question")])
     criteria = TextAreaField("Assessment criteria and weights", description="One a line: criterion | weight. Weights must add up to 100.", validators=[required("Enter the assessment criteria")])
     monitoring_months = StringField("Monitoring returns due (months after the award)", description="Separated by commas, like 3, 6, 12.", validators=[required("Enter when monitoring returns are due")])
@@ -290,8 +295,8 @@ def return_form(formdata=None, data=None):
     fields = {}
     for key, label in logic.AGE_BANDS:
         fields[f"age_{key}"] = number_field(f"Aged {label.lower()}", 0, 100000, message=f"Enter the number aged {label.lower()} as a whole number (0 if none)")
-    for district in logic.DISTRICTS:
-        fields[f"district_{logic.slug(district)}"] = number_field(district, 0, 100000, message=f"Enter the number in {district} as a whole number (0 if none)")
+    for district in places.DISTRICTS:
+        fields[f"district_{district.key}"] = number_field(district.name, 0, 100000, message=f"Enter the number in {district.name} as a whole number (0 if none)")
     fields["sessions_delivered"] = number_field("Sessions delivered")
     fields["young_people_mentored"] = number_field("Young people mentored")
     fields["referrals_made"] = number_field("Referrals made to other services")

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from livesafe.audit.logic import record
 from livesafe.auth import roles
@@ -24,15 +25,13 @@ from livesafe.grants.models import (
     OrganisationMember,
     RoundAssessor,
 )
+from livesafe.kernel import Conflict, Refused, RuleError, Step, Transition, Workflow, apply, require
+from livesafe.kernel.workflow import lock
 from livesafe.mail.logic import queue
 from livesafe.site.numbers import MAX_PENCE, int_or_none, parse_pence
 from livesafe.clock import format_london, utcnow
 
-# Places and people, from the domain notes.
-DISTRICTS = (
-    "Leicester", "Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton",
-    "North West Leicestershire", "Oadby and Wigston", "Rutland",
-)
+# People, from the domain notes. Districts come from livesafe.places; grants store a district's name.
 AGE_BANDS = (("under-10", "Under 10"), ("10-14", "10 to 14"), ("15-19", "15 to 19"), ("20-25", "20 to 25"))
 PRIORITY_GROUPS = (
     ("boys-15-19", "Boys and young men aged 15 to 19"),
@@ -70,9 +69,6 @@ DEFAULT_ELIGIBILITY = (
 DEFAULT_MONITORING_MONTHS = (3, 6, 12)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
 # The application form, as a task list. Keys are URL segments and keys in GrantApplication.answers.
 SECTIONS = (
     ("organisation", "Your organisation"),
@@ -90,10 +86,6 @@ BUDGET_LINE_MAX_PENCE = 100_000_000  # £1 million a line, so a whole budget fit
 # Answers the evidence check reads.
 EVIDENCE_FIELDS = (("project", "summary"), ("project", "activities"), ("theory", "activities"),
                    ("approach", "approach"), ("approach", "evidence"))
-
-
-class GrantError(Exception):
-    """A rule refused an action; the message is written for the person who tried."""
 
 
 # ---------------------------------------------------------------- money
@@ -155,21 +147,6 @@ def budget_limit_error(total: int, grant_round: GrantRound) -> str | None:
 
 DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT = "draft", "submitted", "ineligible", "in_assessment"
 AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN = "awarded", "declined", "monitoring", "closed", "withdrawn"
-APPLICANT, STAFF = "applicant", "staff"
-
-# The one table of allowed transitions, and who may make each.
-TRANSITIONS = {
-    (DRAFT, SUBMITTED): APPLICANT,
-    (DRAFT, WITHDRAWN): APPLICANT,
-    (SUBMITTED, WITHDRAWN): APPLICANT,
-    (IN_ASSESSMENT, WITHDRAWN): APPLICANT,
-    (SUBMITTED, INELIGIBLE): STAFF,
-    (SUBMITTED, IN_ASSESSMENT): STAFF,
-    (IN_ASSESSMENT, AWARDED): STAFF,
-    (IN_ASSESSMENT, DECLINED): STAFF,
-    (AWARDED, MONITORING): STAFF,
-    (MONITORING, CLOSED): STAFF,
-}
 STATES = (DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT, AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN)
 # What each state means, in plain words for the applicant.
 STATE_LABELS = {
@@ -189,50 +166,161 @@ ASSESSED = (IN_ASSESSMENT,) + DECIDED
 FUNDED = (AWARDED, MONITORING, CLOSED)
 
 
-def actor_kind(user) -> str | None:
-    if user is None:
-        return STAFF  # the system (e.g. a scheduled job) acts with staff authority
-    if user.role in roles.STAFF_ROLES:
-        return STAFF
-    if user.role == roles.APPLICANT:
-        return APPLICANT
-    return None
+def tell(organisation_id: int, subject: str, body: str) -> int:
+    """E-mail every active member of the organisation; how many were told (0: nobody could be)."""
+    emails = member_emails(organisation_id)
+    for email in emails:
+        queue(email, subject, body)
+    return len(emails)
 
 
-def allowed(from_state: str, to_state: str, user) -> bool:
-    return TRANSITIONS.get((from_state, to_state)) == actor_kind(user) and actor_kind(user) is not None
+def _submittable(step: Step) -> None:
+    """What must hold to send: the round still takes applications, and what is stored (read under the row
+    lock taken by submit()) passes every strict check, not only what the person last saw."""
+    application, grant_round = step.obj, step.obj.round
+    if step.now >= grant_round.closes_at or grant_round.status != "open":
+        raise Conflict(f"{grant_round.name} closed at {format_london(grant_round.closes_at)}, so we cannot accept your "
+                       "application. Your answers are saved.")
+    problems = answer_problems(application)
+    missing = [title for key, title, _ in problems if key not in (application.completed_sections or [])]
+    if missing:
+        raise RuleError("Complete every section before you send your application: " + ", ".join(missing) + ".")
+    if problems:
+        raise RuleError("Some answers need attention before you can send your application: "
+                        + ", ".join(title for _, title, _ in problems) + ".")
 
 
-def transition(application: GrantApplication, to_state: str, actor, now: datetime | None = None, **changes) -> None:
-    """Move an application to a new state: the only place state changes.
+def _submitted(step: Step) -> dict:
+    return {"submitted_at": step.now, "updated_at": step.now}
 
-    A compare-and-set UPDATE (WHERE state = the state we read) makes two simultaneous
-    attempts safe on every database: only one can win. The caller commits.
-    """
-    now = now or utcnow()
-    from_state = application.state
-    if not allowed(from_state, to_state, actor):
-        raise GrantError(f"An application that is “{STATE_LABELS[from_state]}” cannot become “{STATE_LABELS[to_state]}”.")
-    values = {"state": to_state, "updated_at": now, **changes}
-    result = db.session.execute(
-        sa.update(GrantApplication)
-        .where(GrantApplication.id == application.id, GrantApplication.state == from_state)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise GrantError("Someone else changed this application at the same moment. Refresh the page and try again.")
-    for name, value in values.items():
-        setattr(application, name, value)
-    record(actor, f"grant_application.{to_state}", application, before={"state": from_state},
-           after={"state": to_state, **{k: v for k, v in changes.items() if isinstance(v, (int, str)) and k != "updated_at"}})
+
+def _tell_received(step: Step) -> None:
+    application, grant_round = step.obj, step.obj.round
+    step.values["told"] = tell(
+        application.organisation_id, f"We have your application: {application.title}",
+        f"Thank you. We received your application “{application.title}” to {grant_round.name} "
+        f"on {format_london(step.now)}.\n\nWhat happens next: after the round closes on "
+        f"{format_london(grant_round.closes_at)}, staff and community panel members assess every application. "
+        "We will e-mail you when a decision is made. You can see where your application is at any time by "
+        "signing in to Live Safe.")
+
+
+def _tell_ineligible(step: Step) -> None:
+    application = step.obj
+    step.values["told"] = tell(
+        application.organisation_id, f"Your application: {application.title}",
+        f"Thank you for applying to {application.round.name} for “{application.title}”. When we checked it against "
+        "the round's rules we found it is not eligible, so it will not be assessed.\n\nWhat happens next: if you "
+        "would like to know why, or think we have made a mistake, reply to this e-mail. You are welcome to apply "
+        "to a future round.")
+
+
+def _decision_guard(step: Step) -> None:
+    """Award and decline: a reason, an application still in the ranking, and a reason to depart from it."""
+    from livesafe.grants import scoring
+
+    if not (step.values.get("reason") or "").strip():
+        raise RuleError("Give a reason for the decision", field="reason")
+    if step.transition.action == "award":
+        scoring.check_award(step)  # locks the round, then checks the amount against the request and the budget
+    entry = next((r for r in scoring.moderation(step.obj.round) if r.id == step.obj.id), None)
+    if entry is None:
+        raise Conflict("Only applications being assessed can be decided.")
+    if scoring.is_departure(entry, step.transition.action) and not (step.values.get("departure_reason") or "").strip():
+        where = "below" if step.transition.action == "award" else "above"
+        raise RuleError(f"This application is ranked {entry.rank}, {where} the funding line. Explain why you are "
+                        "departing from the rank order.", field="departure_reason")
+
+
+def _decided(step: Step) -> dict:
+    values = step.values
+    return {"awarded_pence": values.get("amount_pence") if step.transition.action == "award" else None,
+            "decision_reason": values["reason"].strip(), "departure_reason": (values.get("departure_reason") or "").strip(),
+            "decided_at": step.now, "decided_by_id": step.user.id, "updated_at": step.now}
+
+
+def _tell_decision(step: Step) -> None:
+    application, grant_round, reason = step.obj, step.obj.round, step.values["reason"].strip()
+    if step.transition.action == "award":
+        subject = f"Good news: a grant for {application.title}"
+        body = (f"We are pleased to offer {application.organisation.name} a grant of "
+                f"{format_pounds(application.awarded_pence)} from {grant_round.name} for “{application.title}”.\n\n"
+                f"Why: {reason}\n\nWhat happens next: we will send you a grant agreement to sign within two weeks. Once "
+                "it is signed we pay the grant into your group's bank account. We will also offer you a mentor from our "
+                "community development team. You will report on your work in short monitoring returns; the dates are "
+                "shown when you sign in to Live Safe.")
+    else:
+        subject = f"Your application: {application.title}"
+        body = (f"Thank you for applying to {grant_round.name} for “{application.title}”. We are sorry that we cannot "
+                f"fund it this time.\n\nWhy: {reason}\n\nWhat happens next: you are welcome to ask us for feedback "
+                "and to apply to a future round. Open rounds are listed on the Live Safe funding page.")
+    step.values["told"] = tell(application.organisation_id, subject, body)
+
+
+def _every_return_in(step: Step) -> None:
+    from livesafe.grants.models import MonitoringReturn
+
+    missing = db.session.scalar(sa.select(sa.func.count(MonitoringReturn.id)).where(
+        MonitoringReturn.application_id == step.obj.id, MonitoringReturn.state != "sent"))
+    if missing:
+        raise Conflict("Every monitoring return must be in before the grant is closed.")
+
+
+def _touched(step: Step) -> dict:
+    return {"updated_at": step.now}
+
+
+# The application lifecycle: the one table of who moves an application where, and what must hold first.
+APPLICATION = Workflow(
+    name="grant_application", model=GrantApplication, noun="application", labels=STATE_LABELS, transitions=(
+        Transition("submit", (DRAFT,), SUBMITTED, "grants.submit", "Send application",
+                   guard=_submittable, sets=_submitted, notify=_tell_received),
+        Transition("withdraw", (DRAFT, SUBMITTED, IN_ASSESSMENT), WITHDRAWN, "grants.withdraw", "Withdraw application",
+                   sets=_touched),
+        Transition("mark_ineligible", (SUBMITTED,), INELIGIBLE, "grants.decide", "Mark as not eligible",
+                   sets=_touched, notify=_tell_ineligible),
+        Transition("start_assessment", (SUBMITTED,), IN_ASSESSMENT, "grants.manage_round", "Start assessment",
+                   sets=_touched),
+        Transition("award", (IN_ASSESSMENT,), AWARDED, "grants.decide", "Award a grant",
+                   guard=_decision_guard, sets=_decided, notify=_tell_decision),
+        Transition("decline", (IN_ASSESSMENT,), DECLINED, "grants.decide", "Decline",
+                   guard=_decision_guard, sets=_decided, notify=_tell_decision),
+        Transition("start_monitoring", (AWARDED,), MONITORING, "grants.monitor", "Agreement signed: start monitoring",
+                   sets=_touched),
+        Transition("close", (MONITORING,), CLOSED, "grants.monitor", "Close the grant",
+                   guard=_every_return_in, sets=_touched),
+    ))
+# Steps staff take from the application page (the decision has its own form).
+STAFF_STEPS = ("mark_ineligible", "start_monitoring", "close")
 
 
 # ---------------------------------------------------------------- rounds
 
-ROUND_TRANSITIONS = {("draft", "open"), ("open", "closed"), ("closed", "assessment")}
 ROUND_LABELS = {"draft": "Draft", "open": "Open", "closed": "Closed", "assessment": "In assessment"}
+
+
+def _move_submitted_into_assessment(step: Step) -> None:
+    """Starting assessment takes every sent application with it (each its own audited step)."""
+    moved = 0
+    for application in db.session.scalars(sa.select(GrantApplication).where(
+            GrantApplication.round_id == step.obj.id, GrantApplication.state == SUBMITTED).order_by(GrantApplication.id)):
+        apply(APPLICATION, application, "start_assessment", step.user, now=step.now)
+        moved += 1
+    step.values["moved"] = moved
+
+
+ROUND = Workflow(
+    name="grant_round", model=GrantRound, noun="round", labels=ROUND_LABELS, field="status", transitions=(
+        Transition("open", ("draft",), "open", "grants.manage_round", "Open the round"),
+        Transition("close", ("open",), "closed", "grants.manage_round", "Close the round"),
+        Transition("start_assessment", ("closed",), "assessment", "grants.manage_round", "Start assessment",
+                   notify=_move_submitted_into_assessment),
+    ))
+# A round's rules, frozen once assessment starts: scores, totals and eligibility answers are read against them.
+FROZEN = (("criteria", "criteria", "the assessment criteria and weights"),
+          ("eligibility_questions", "eligibility", "the eligibility questions"),
+          ("min_award_pence", "min_award", "the minimum award"), ("max_award_pence", "max_award", "the maximum award"),
+          ("opens_at", "opens_at", "the opening time"), ("closes_at", "closes_at", "the closing time"))
 
 
 def accepting(grant_round: GrantRound, now: datetime | None = None) -> bool:
@@ -250,8 +338,8 @@ def open_rounds(now: datetime | None = None) -> list[GrantRound]:
     ))
 
 
-def round_problems(values: dict) -> list[tuple[str, str]]:
-    """Rules across fields of a round: [(field, message)]."""
+def round_problems(values: dict, grant_round: GrantRound | None = None) -> list[tuple[str, str]]:
+    """Rules across fields of a round, and against what the round already has: [(field, message)]."""
     problems = []
     if values["closes_at"] <= values["opens_at"]:
         problems.append(("closes_at", "The closing time must be after the opening time"))
@@ -262,7 +350,28 @@ def round_problems(values: dict) -> list[tuple[str, str]]:
     total = sum(c["weight"] for c in values["criteria"])
     if total != 100:
         problems.append(("criteria", f"The criteria weights must add up to 100; they add up to {total}"))
+    if grant_round is not None and grant_round.id is not None:
+        if grant_round.status == "assessment":
+            for name, field, words in FROZEN:
+                if name in values and _comparable(values[name]) != _comparable(getattr(grant_round, name)):
+                    problems.append((field, f"Assessment has started, so {words} can no longer change: scores and "
+                                            "decisions are made against them. Put back what was there."))
+        awarded = awarded_total(grant_round)
+        if values["budget_pence"] < awarded:
+            problems.append(("budget", f"{format_pounds(awarded)} is already awarded from this round, so the budget "
+                                       f"cannot be less than {format_pounds(awarded)}"))
     return problems
+
+
+def _comparable(value):
+    """Times as the form shows them (to the minute), so an unchanged form does not look like a change."""
+    return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value
+
+
+def awarded_total(grant_round: GrantRound) -> int:
+    """Money already awarded from the round (awarded, being monitored or closed)."""
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(GrantApplication.awarded_pence), 0)).where(
+        GrantApplication.round_id == grant_round.id, GrantApplication.state.in_(FUNDED)))
 
 
 def parse_criteria(text: str) -> list[dict]:
@@ -313,8 +422,20 @@ def parse_months(text: str) -> list[int]:
 
 
 def save_round(actor, values: dict, grant_round: GrantRound | None = None) -> GrantRound:
+    """Create or change a round. A change is checked under the round's lock, so an award made at the same
+    moment is counted against a lower budget, and frozen rules stay as they were."""
     creating = grant_round is None
-    grant_round = grant_round or GrantRound(status="draft")
+    if creating:
+        grant_round = GrantRound(status="draft")
+    else:
+        require("grants.manage_round", actor, grant_round)
+        lock(GrantRound, grant_round.id)
+        problems = round_problems(values, grant_round)
+        if problems:
+            field, message = problems[0]
+            raise RuleError(message, field=field)
+    if grant_round.status == "assessment":
+        values = {k: v for k, v in values.items() if k not in {name for name, _, _ in FROZEN}}  # equal to the minute
     before = None if creating else {"name": grant_round.name, "budget_pence": grant_round.budget_pence}
     for name, value in values.items():
         setattr(grant_round, name, value)
@@ -322,27 +443,14 @@ def save_round(actor, values: dict, grant_round: GrantRound | None = None) -> Gr
     db.session.flush()
     record(actor, "grant_round.created" if creating else "grant_round.updated", grant_round, before=before,
            after={"name": grant_round.name, "budget_pence": grant_round.budget_pence})
-    db.session.commit()
     return grant_round
 
 
-def set_round_status(grant_round: GrantRound, status: str, actor, now: datetime | None = None) -> int:
+def change_round(grant_round: GrantRound, action: str, actor, now: datetime | None = None) -> int:
     """Open, close or start assessing a round. Starting assessment moves every submitted
     application into assessment; returns how many moved."""
-    if (grant_round.status, status) not in ROUND_TRANSITIONS:
-        raise GrantError(f"A round that is {ROUND_LABELS[grant_round.status].lower()} cannot become {ROUND_LABELS[status].lower()}.")
-    before = grant_round.status
-    grant_round.status = status
-    record(actor, f"grant_round.{status}", grant_round, before={"status": before}, after={"status": status})
-    moved = 0
-    if status == "assessment":
-        for application in db.session.scalars(
-            sa.select(GrantApplication).where(GrantApplication.round_id == grant_round.id, GrantApplication.state == SUBMITTED)
-        ):
-            transition(application, IN_ASSESSMENT, actor, now)
-            moved += 1
-    db.session.commit()
-    return moved
+    step = apply(ROUND, grant_round, action, actor, now=now)
+    return step.values.get("moved", 0)
 
 
 def assessor_candidates() -> list:
@@ -363,13 +471,7 @@ def set_assessors(grant_round: GrantRound, user_ids: list[int], actor) -> None:
     for user_id in wanted - set(current):
         grant_round.assessors.append(RoundAssessor(user_id=user_id))
     record(actor, "grant_round.assessors_set", grant_round, before={"assessors": sorted(current)}, after={"assessors": sorted(wanted)})
-    db.session.commit()
-
-
-def is_assessor(user, grant_round_id: int) -> bool:
-    return db.session.scalar(
-        sa.select(RoundAssessor.id).where(RoundAssessor.round_id == grant_round_id, RoundAssessor.user_id == user.id)
-    ) is not None
+    db.session.flush()
 
 
 # ---------------------------------------------------------------- organisations
@@ -393,7 +495,6 @@ def save_organisation(user, values: dict) -> Organisation:
     db.session.flush()
     record(user, "grant_organisation.created" if creating else "grant_organisation.updated", organisation,
            after={"name": organisation.name, "kind": organisation.kind, "district": organisation.district})
-    db.session.commit()
     return organisation
 
 
@@ -432,6 +533,8 @@ def invite_member(actor, organisation: Organisation, email: str) -> None:
               f"To accept or decline, sign in and open this link within {days} day(s):\n"
               f"{auth.token_link('grants.invitation', found_token)}\n\n"
               "Nothing changes unless you accept. If you do not know this group, ignore this e-mail.")
+        # Deliberately committed here, inside the padded time: a commit after it (only when an invitation
+        # was written) would make the answer slower exactly when the address has an account.
         db.session.commit()
     sleep(max(0.0, INVITE_SECONDS - (clock() - started)))
 
@@ -453,26 +556,26 @@ def _use(invitation: OrganisationInvitation) -> None:
         .values(used_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount
     if not used:
-        db.session.rollback()
-        raise GrantError("This invitation has already been answered.")
+        raise Conflict("This invitation has already been answered.")
 
 
 def accept_invitation(user, invitation: OrganisationInvitation) -> Organisation:
     from livesafe.auth import logic as auth
 
     if invitation.token.user_id != user.id:
-        raise GrantError("This invitation was sent to a different account.")
+        raise Refused("This invitation was sent to a different account.")
     current = organisation_of(user)
     if current is not None:
-        raise GrantError(f"You already belong to {current.name}. Leave it first if you want to join another group.")
+        raise Conflict(f"You already belong to {current.name}. Leave it first if you want to join another group.")
     _use(invitation)
     db.session.add(OrganisationMember(organisation_id=invitation.organisation_id, user_id=user.id))
     try:
         db.session.flush()
     except IntegrityError:
-        # Joined another group at the same moment (one organisation per account).
+        # Joined another group at the same moment (one organisation per account). The failed flush leaves
+        # the session unusable until rolled back; the request is refused, so nothing of it is lost.
         db.session.rollback()
-        raise GrantError("You already belong to an organisation. Leave it first if you want to join another group.") from None
+        raise Conflict("You already belong to an organisation. Leave it first if you want to join another group.") from None
     # Other invitations die: they could only be accepted after leaving, and a new one can be sent then.
     db.session.execute(
         sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.purpose == auth.JOIN, AuthToken.used_at.is_(None))
@@ -480,16 +583,14 @@ def accept_invitation(user, invitation: OrganisationInvitation) -> Organisation:
     )
     organisation = invitation.organisation
     record(user, "grant_organisation.member_joined", organisation, after={"user_id": user.id})
-    db.session.commit()
     return organisation
 
 
 def decline_invitation(user, invitation: OrganisationInvitation) -> None:
     if invitation.token.user_id != user.id:
-        raise GrantError("This invitation was sent to a different account.")
+        raise Refused("This invitation was sent to a different account.")
     _use(invitation)
     record(user, "grant_organisation.invitation_declined", invitation.organisation, after={"user_id": user.id})
-    db.session.commit()
 
 
 def leave_organisation(user) -> Organisation:
@@ -497,7 +598,7 @@ def leave_organisation(user) -> Organisation:
     membership = db.session.scalar(
         sa.select(OrganisationMember).where(OrganisationMember.user_id == user.id).with_for_update())
     if membership is None:
-        raise GrantError("You are not in an organisation.")
+        raise Conflict("You are not in an organisation.")
     # Lock the organisation so two last members leaving at once cannot both go.
     organisation = db.session.scalar(
         sa.select(Organisation).where(Organisation.id == membership.organisation_id).with_for_update())
@@ -511,12 +612,13 @@ def leave_organisation(user) -> Organisation:
         OrganisationMember.organisation_id == organisation.id))
     if not others and in_progress:
         name = organisation.name
+        # Undo our flushed delete now, so the page that explains the refusal still shows the membership.
         db.session.rollback()
-        raise GrantError(
+        raise Conflict(
             f"You are the only person in {name} and it has {in_progress} application(s) in progress. "
             "Invite someone to look after them before you leave, or withdraw the ones nobody will carry on.")
     record(user, "grant_organisation.member_left", organisation, before={"user_id": user.id})
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
@@ -529,18 +631,10 @@ def member_emails(organisation_id: int) -> list[str]:
     ))
 
 
-def belongs(user, application: GrantApplication) -> bool:
-    """Is this user a member of the organisation that owns the application?"""
-    return user.role == roles.APPLICANT and db.session.scalar(
-        sa.select(OrganisationMember.id).where(
-            OrganisationMember.user_id == user.id, OrganisationMember.organisation_id == application.organisation_id
-        )
-    ) is not None
-
-
 def applications_of(organisation: Organisation) -> list[GrantApplication]:
     return list(db.session.scalars(
         sa.select(GrantApplication).where(GrantApplication.organisation_id == organisation.id)
+        .options(selectinload(GrantApplication.round))  # the page names each round: one query, not one a row
         .order_by(GrantApplication.created_at.desc())
     ))
 
@@ -560,9 +654,9 @@ def start_application(grant_round: GrantRound, organisation: Organisation, user,
     if existing:
         return existing
     if not accepting(grant_round, now):
-        raise GrantError(f"{grant_round.name} is not open for applications.")
+        raise Conflict(f"{grant_round.name} is not open for applications.")
     if eligibility_failures(grant_round.eligibility_questions, eligibility_answers):
-        raise GrantError("Your answers show your group is not eligible for this round.")
+        raise RuleError("Your answers show your group is not eligible for this round.")
     application = GrantApplication(
         round_id=grant_round.id, organisation_id=organisation.id, created_by_id=user.id,
         eligibility_answers=eligibility_answers, answers={}, completed_sections=[], created_at=now, updated_at=now,
@@ -571,11 +665,10 @@ def start_application(grant_round: GrantRound, organisation: Organisation, user,
     try:
         db.session.flush()
     except IntegrityError:
-        # Another member started it at the same moment: use theirs.
+        # Another member started it at the same moment: use theirs (the failed flush must be rolled back first).
         db.session.rollback()
         return application_for(grant_round, organisation)
     record(user, "grant_application.draft", application, after={"state": DRAFT, "round_id": grant_round.id})
-    db.session.commit()
     return application
 
 
@@ -586,10 +679,6 @@ def application_for(grant_round: GrantRound, organisation: Organisation) -> Gran
 
 # ---------------------------------------------------------------- saving sections
 
-def editable(application: GrantApplication) -> bool:
-    return application.state == DRAFT
-
-
 def evidence_text(answers: dict) -> str:
     return "\n".join(str(answers.get(section, {}).get(name, "")) for section, name in EVIDENCE_FIELDS)
 
@@ -597,9 +686,13 @@ def evidence_text(answers: dict) -> str:
 def save_section(application: GrantApplication, section: str, raw: dict, complete: bool, user,
                  now: datetime | None = None) -> None:
     """Store a section exactly as typed. `complete` marks it done (the caller has validated it strictly);
-    any other save marks it as in progress again. Derived columns are refreshed."""
-    if not editable(application):
-        raise GrantError("This application has been sent and can no longer be changed.")
+    any other save marks it as in progress again. Derived columns are refreshed.
+
+    The row is locked and read again first, so a save landing with "Send application" either goes in
+    before the send (which then checks it) or is refused after it: a sent application never changes."""
+    lock(GrantApplication, application.id)
+    if application.state != DRAFT:
+        raise Conflict("This application has been sent and can no longer be changed.")
     answers = dict(application.answers or {})
     unchanged = answers.get(section) == raw
     answers[section] = raw
@@ -616,7 +709,7 @@ def save_section(application: GrantApplication, section: str, raw: dict, complet
     application.evidence_matches = [a.key for a in found]
     application.evidence_harmful = any(a.rating == "harmful" for a in found)
     application.updated_at = now or utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def section_status(application: GrantApplication, section: str) -> str:
@@ -627,62 +720,39 @@ def section_status(application: GrantApplication, section: str) -> str:
     return "Not started"
 
 
+def answer_problems(application: GrantApplication) -> list[tuple[str, str, list[str]]]:
+    """Every section checked strictly against what is stored: [(key, title, [messages])]."""
+    from livesafe.grants import forms
+
+    problems = []
+    for key, title in SECTIONS:
+        form = forms.section_form(key, raw=(application.answers or {}).get(key))
+        if key not in (application.completed_sections or []):
+            problems.append((key, title, ["This section is not complete yet"]))
+        elif not forms.validate_section(key, form, application):
+            problems.append((key, title, [e for f in form for e in f.errors]))
+    return problems
+
+
 def submit(application: GrantApplication, user, now: datetime | None = None) -> bool:
     """Send the application. Returns False (and changes nothing) if it was already sent,
     so a double-clicked button makes one submission."""
-    now = now or utcnow()
-    db.session.refresh(application)
+    require("grants.submit", user, application)
+    lock(GrantApplication, application.id)  # read again, and no save can land until this request ends
     if application.state == SUBMITTED:
         return False
-    if application.state != DRAFT:
-        raise GrantError(f"This application is “{STATE_LABELS[application.state]}” and cannot be sent.")
-    grant_round = application.round
-    if now >= grant_round.closes_at or grant_round.status != "open":
-        raise GrantError(
-            f"{grant_round.name} closed at {format_london(grant_round.closes_at)}, so we cannot accept your application. "
-            "Your answers are saved."
-        )
-    missing = [title for key, title in SECTIONS if key not in (application.completed_sections or [])]
-    if missing:
-        raise GrantError("Complete every section before you send your application: " + ", ".join(missing) + ".")
-    limit = budget_limit_error(application.requested_pence, grant_round)
-    if limit:
-        raise GrantError(limit)
-    try:
-        transition(application, SUBMITTED, user, now, submitted_at=now)
-    except GrantError:
-        db.session.refresh(application)
-        if application.state == SUBMITTED:
-            return False  # the other click won
-        raise
-    for email in member_emails(application.organisation_id):
-        queue(email, f"We have your application: {application.title}",
-              f"Thank you. We received your application “{application.title}” to {grant_round.name} "
-              f"on {format_london(now)}.\n\nWhat happens next: after the round closes on "
-              f"{format_london(grant_round.closes_at)}, staff and community panel members assess every application. "
-              "We will e-mail you when a decision is made. You can see where your application is at any time by "
-              "signing in to Live Safe.")
-    db.session.commit()
+    apply(APPLICATION, application, "submit", user, now=now)
     return True
 
 
-def mark_ineligible(application: GrantApplication, actor, now: datetime | None = None) -> None:
-    """Staff found a sent application outside the round's rules: it is not assessed, and the group is told."""
-    transition(application, INELIGIBLE, actor, now)
-    for email in member_emails(application.organisation_id):
-        queue(email, f"Your application: {application.title}",
-              f"Thank you for applying to {application.round.name} for “{application.title}”. When we checked it against "
-              "the round's rules we found it is not eligible, so it will not be assessed.\n\nWhat happens next: if you "
-              "would like to know why, or think we have made a mistake, reply to this e-mail. You are welcome to apply "
-              "to a future round.")
-    db.session.commit()
+def mark_ineligible(application: GrantApplication, actor, now: datetime | None = None) -> int:
+    """Staff found a sent application outside the round's rules: it is not assessed, and the group is told.
+    Returns how many people were told."""
+    return apply(APPLICATION, application, "mark_ineligible", actor, now=now).values.get("told", 0)
 
 
 def withdraw(application: GrantApplication, user, now: datetime | None = None) -> None:
-    if application.state in DECIDED:
-        raise GrantError("A decision has been made on this application, so it can no longer be withdrawn.")
-    transition(application, WITHDRAWN, user, now)
-    db.session.commit()
+    apply(APPLICATION, application, "withdraw", user, now=now)
 
 
 def timeline(application: GrantApplication) -> list[dict]:
@@ -694,9 +764,12 @@ def timeline(application: GrantApplication) -> list[dict]:
                                     AuditEvent.action.like("grant_application.%"))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
+    targets = {t.action: t.target for t in APPLICATION.transitions}
     steps = []
     for event in events:
-        state = event.action.split(".", 1)[1]
-        if state in STATE_LABELS:
-            steps.append({"at": event.at, "label": STATE_LABELS[state] if state != DRAFT else "Started", "state": state})
+        action = event.action.split(".", 1)[1]
+        if action == DRAFT:
+            steps.append({"at": event.at, "label": "Started", "state": DRAFT})
+        elif action in targets:
+            steps.append({"at": event.at, "label": STATE_LABELS[targets[action]], "state": targets[action]})
     return steps

@@ -71,7 +71,7 @@ class GrantRound(db.Model):
     budget_pence: Mapped[int]
     min_award_pence: Mapped[int]
     max_award_pence: Mapped[int]
-    # Districts (logic.DISTRICTS) this round gives priority to.
+    # Names of districts (livesafe.places) this round gives priority to.
     priority_areas: Mapped[list] = mapped_column(sa.JSON, default=list)
     # [{"question": str, "expected": "yes"|"no", "reason": str}]
     eligibility_questions: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -175,6 +175,8 @@ class MonitoringReturn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_applications.id"), index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # "due" or "sent" (monitoring.RETURN): sending is a compare-and-set on this, so only one send can win.
+    state: Mapped[str] = mapped_column(sa.String(20), default="due", server_default="due")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,11 +6,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from sqlalchemy.orm import selectinload
+
 from livesafe.audit.logic import record
 from livesafe.extensions import db
 from livesafe.grants import logic
 from livesafe.grants.models import Assessment, GrantApplication, GrantRound, Organisation, RoundAssessor, Score
-from livesafe.mail.logic import queue
+from livesafe.kernel import Conflict, RuleError, Step, apply
+from livesafe.kernel.workflow import lock
 from livesafe.clock import utcnow
 
 SCORES = range(0, 6)
@@ -26,16 +29,13 @@ def assigned_applications(user) -> list[GrantApplication]:
         sa.select(GrantApplication)
         .join(RoundAssessor, RoundAssessor.round_id == GrantApplication.round_id)
         .where(RoundAssessor.user_id == user.id, GrantApplication.state.in_(logic.ASSESSED))
+        .options(selectinload(GrantApplication.round))
         .order_by(GrantApplication.round_id.desc(), GrantApplication.id)
     ))
 
 
 def assessments_by(user) -> list[Assessment]:
     return list(db.session.scalars(sa.select(Assessment).where(Assessment.assessor_id == user.id)))
-
-
-def can_assess(user, application: GrantApplication) -> bool:
-    return application.state in logic.ASSESSED and logic.is_assessor(user, application.round_id)
 
 
 def assessment_of(user, application: GrantApplication) -> Assessment | None:
@@ -50,18 +50,18 @@ def declare(user, application: GrantApplication, conflict: bool, details: str = 
     if existing:
         return existing
     if application.state != logic.IN_ASSESSMENT:
-        raise logic.GrantError("This application is no longer being assessed.")
+        raise Conflict("This application is no longer being assessed.")
     assessment = Assessment(application_id=application.id, assessor_id=user.id, conflict=conflict,
                             conflict_details=details.strip(), declared_at=now or utcnow())
     db.session.add(assessment)
     try:
         db.session.flush()
     except IntegrityError:
+        # Declared twice at the same moment: use the first (the failed flush must be rolled back first).
         db.session.rollback()
         return assessment_of(user, application)
     record(user, "grant_assessment.conflict_declared" if conflict else "grant_assessment.no_conflict", assessment,
            after={"application_id": application.id, "conflict": conflict})
-    db.session.commit()
     return assessment
 
 
@@ -90,14 +90,14 @@ def weighted_total(criteria: list[dict], entries: dict) -> int:
 def save_scores(assessment: Assessment, entries: dict, submit: bool, now: datetime | None = None) -> None:
     """Save scores as a draft, or submit them (the caller has checked score_problems)."""
     if assessment.conflict:
-        raise logic.GrantError("You declared a conflict of interest, so you cannot score this application.")
+        raise Conflict("You declared a conflict of interest, so you cannot score this application.")
     if assessment.submitted_at:
-        raise logic.GrantError("You have already submitted your scores.")
+        raise Conflict("You have already submitted your scores.")
     if assessment.application.state != logic.IN_ASSESSMENT:
-        raise logic.GrantError("This application is no longer being assessed.")
+        raise Conflict("This application is no longer being assessed.")
     criteria = criteria_of(assessment.application)
     if submit and score_problems(criteria, entries):
-        raise logic.GrantError("Some scores or comments are missing.")
+        raise RuleError("Some scores or comments are missing.")
     existing = {s.criterion: s for s in assessment.scores}
     for criterion in criteria:
         score, comment = entries.get(criterion["key"], (None, ""))
@@ -111,7 +111,7 @@ def save_scores(assessment: Assessment, entries: dict, submit: bool, now: dateti
         assessment.submitted_at = now or utcnow()
         record(assessment.assessor, "grant_assessment.submitted", assessment,
                after={"application_id": assessment.application_id, "weighted_total": assessment.weighted_total})
-    db.session.commit()
+    db.session.flush()
 
 
 def visible_scores(user, application: GrantApplication) -> list[Assessment]:
@@ -154,20 +154,36 @@ class Ranked:
         return None if self.spread is None else round(self.spread / 5, 1)
 
 
+def weighted_totals(grant_round: GrantRound):
+    """Each submitted assessment's weighted total, computed from its scores and the round's weights in
+    force (a subquery of assessment id, application id, total), so a total can never disagree with them."""
+    weight = sa.case({c["key"]: c["weight"] for c in grant_round.criteria}, value=Score.criterion, else_=0) \
+        if grant_round.criteria else sa.literal(0)
+    return (
+        sa.select(Assessment.id.label("assessment_id"), Assessment.application_id.label("application_id"),
+                  sa.func.coalesce(sa.func.sum(Score.score * weight), 0).label("total"))
+        .join(GrantApplication, GrantApplication.id == Assessment.application_id)
+        .outerjoin(Score, Score.assessment_id == Assessment.id)
+        .where(GrantApplication.round_id == grant_round.id, Assessment.submitted_at.is_not(None))
+        .group_by(Assessment.id, Assessment.application_id)
+        .subquery()
+    )
+
+
 def moderation(grant_round: GrantRound) -> list[Ranked]:
     """Every application being assessed or decided in the round, ranked by mean weighted score,
-    with the funding line marked. Three queries, whatever the number of applications."""
-    submitted = sa.and_(Assessment.application_id == GrantApplication.id, Assessment.submitted_at.is_not(None))
+    with the funding line marked. Two queries, whatever the number of applications."""
+    totals = weighted_totals(grant_round)
     rows = db.session.execute(
         sa.select(
             GrantApplication.id, GrantApplication.title, Organisation.name, GrantApplication.state,
             GrantApplication.requested_pence, GrantApplication.awarded_pence, GrantApplication.evidence_harmful,
-            sa.func.avg(Assessment.weighted_total),
-            sa.func.max(Assessment.weighted_total) - sa.func.min(Assessment.weighted_total),
-            sa.func.count(Assessment.id),
+            sa.func.avg(totals.c.total),
+            sa.func.max(totals.c.total) - sa.func.min(totals.c.total),
+            sa.func.count(totals.c.assessment_id),
         )
         .join(Organisation, Organisation.id == GrantApplication.organisation_id)
-        .outerjoin(Assessment, submitted)
+        .outerjoin(totals, totals.c.application_id == GrantApplication.id)
         .where(GrantApplication.round_id == grant_round.id, GrantApplication.state.in_(logic.ASSESSED))
         .group_by(GrantApplication.id, GrantApplication.title, Organisation.name, GrantApplication.state,
                   GrantApplication.requested_pence, GrantApplication.awarded_pence, GrantApplication.evidence_harmful)
@@ -192,15 +208,20 @@ def moderation(grant_round: GrantRound) -> list[Ranked]:
 
 def rank(applications: list[Ranked], budget_pence: int) -> list[Ranked]:
     """Order by score (unscored last; ties: smaller request first, then earlier application) and
-    draw the funding line where the budget runs out: everything above it fits within the budget,
-    in rank order, counting an awarded amount where one is set, else the request."""
+    draw the funding line where the budget runs out. Money already awarded is spent wherever its
+    application ranks (above or below the line), so the line is drawn with what is left: everything
+    above it that is not yet decided fits, in rank order, within the budget less every award."""
     ordered = sorted(applications, key=lambda a: (a.mean_total is None, -(a.mean_total or 0), a.requested_pence, a.id))
-    spent, line_drawn = 0, False
+    spent = sum(a.awarded_pence or 0 for a in applications if a.state in logic.FUNDED)
+    line_drawn = False
     for position, application in enumerate(ordered, start=1):
         application.rank = position
         if application.state == logic.DECLINED:
             continue  # a declined application takes no money, so the line moves down past it
-        cost = application.awarded_pence if application.awarded_pence is not None else application.requested_pence
+        if application.state in logic.FUNDED:
+            application.above_line = not line_drawn  # its money is already counted
+            continue
+        cost = application.requested_pence
         if not line_drawn and application.mean_total is not None and spent + cost <= budget_pence:
             spent += cost
             application.above_line = True
@@ -221,53 +242,30 @@ def is_departure(entry: Ranked, outcome: str) -> bool:
     return (outcome == "award" and not entry.above_line) or (outcome == "decline" and entry.above_line)
 
 
-def awarded_total(grant_round: GrantRound, excluding: int | None = None) -> int:
-    query = sa.select(sa.func.coalesce(sa.func.sum(GrantApplication.awarded_pence), 0)).where(
-        GrantApplication.round_id == grant_round.id, GrantApplication.state.in_(logic.FUNDED))
-    if excluding:
-        query = query.where(GrantApplication.id != excluding)
-    return db.session.scalar(query)
+def check_award(step: Step) -> None:
+    """The amount of an award: more than nothing, no more than was asked for, and within what is left of the
+    round's budget. The round is locked first, so two awards at the same moment are checked one after the other."""
+    application, amount = step.obj, step.values.get("amount_pence")
+    if not amount or amount <= 0:
+        raise RuleError("Enter the amount to award", field="amount")
+    if amount > application.requested_pence:
+        raise RuleError(f"The award cannot be more than the {logic.format_pounds(application.requested_pence)} "
+                        "the group asked for", field="amount")
+    grant_round = lock(GrantRound, application.round_id)
+    awarded = logic.awarded_total(grant_round)
+    if awarded + amount > grant_round.budget_pence:
+        raise RuleError(
+            f"Awarding {logic.format_pounds(amount)} would go over the round's budget of "
+            f"{logic.format_pounds(grant_round.budget_pence)} ({logic.format_pounds(awarded)} already awarded, "
+            f"{logic.format_pounds(grant_round.budget_pence - awarded)} left).", field="amount")
 
 
 def decide(application: GrantApplication, outcome: str, actor, reason: str, amount_pence: int | None = None,
-           departure_reason: str = "", now: datetime | None = None) -> None:
-    """Award or decline, recording the reason and telling the applicant what happens next."""
-    now = now or utcnow()
-    reason = reason.strip()
-    if not reason:
-        raise logic.GrantError("Give a reason for the decision")
-    entry = next((r for r in moderation(application.round) if r.id == application.id), None)
-    if entry is None:
-        raise logic.GrantError("Only applications being assessed can be decided.")
-    if is_departure(entry, outcome) and not departure_reason.strip():
-        where = "below" if outcome == "award" else "above"
-        raise logic.GrantError(
-            f"This application is ranked {entry.rank}, {where} the funding line. Explain why you are departing from the rank order.")
-    grant_round = application.round
-    if outcome == "award":
-        if not amount_pence or amount_pence <= 0:
-            raise logic.GrantError("Enter the amount to award")
-        if awarded_total(grant_round) + amount_pence > grant_round.budget_pence:
-            raise logic.GrantError(
-                f"Awarding {logic.format_pounds(amount_pence)} would go over the round's budget of "
-                f"{logic.format_pounds(grant_round.budget_pence)} ({logic.format_pounds(awarded_total(grant_round))} already awarded).")
-        logic.transition(application, logic.AWARDED, actor, now, awarded_pence=amount_pence, decision_reason=reason,
-                         departure_reason=departure_reason.strip(), decided_at=now, decided_by_id=actor.id)
-        subject = f"Good news: a grant for {application.title}"
-        body = (f"We are pleased to offer {application.organisation.name} a grant of {logic.format_pounds(amount_pence)} "
-                f"from {grant_round.name} for “{application.title}”.\n\nWhy: {reason}\n\nWhat happens next: we will send "
-                "you a grant agreement to sign within two weeks. Once it is signed we pay the grant into your group's "
-                "bank account. We will also offer you a mentor from our community development team. You will report "
-                "on your work in short monitoring returns; the dates are shown when you sign in to Live Safe.")
-    elif outcome == "decline":
-        logic.transition(application, logic.DECLINED, actor, now, awarded_pence=None, decision_reason=reason,
-                         departure_reason=departure_reason.strip(), decided_at=now, decided_by_id=actor.id)
-        subject = f"Your application: {application.title}"
-        body = (f"Thank you for applying to {grant_round.name} for “{application.title}”. We are sorry that we cannot "
-                f"fund it this time.\n\nWhy: {reason}\n\nWhat happens next: you are welcome to ask us for feedback "
-                "and to apply to a future round. Open rounds are listed on the Live Safe funding page.")
-    else:
-        raise logic.GrantError("Choose award or decline")
-    for email in logic.member_emails(application.organisation_id):
-        queue(email, subject, body)
-    db.session.commit()
+           departure_reason: str = "", now: datetime | None = None) -> int:
+    """Award or decline, recording the reason and telling the applicant what happens next.
+    Returns how many people were told (0: the organisation has no active member to e-mail)."""
+    if outcome not in ("award", "decline"):
+        raise RuleError("Choose award or decline", field="outcome")
+    step = apply(logic.APPLICATION, application, outcome, actor, now=now, reason=reason, amount_pence=amount_pence,
+                 departure_reason=departure_reason)
+    return step.values.get("told", 0)

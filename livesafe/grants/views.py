@@ -4,13 +4,17 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
+from livesafe import places
 from livesafe.auth import roles
-from livesafe.auth.permissions import ensure, roles_required
+from livesafe.auth.permissions import roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
 from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
+from livesafe.kernel import RuleError, can, require
+from livesafe.kernel.errors import show_on
 from livesafe.site.numbers import parse_int
 from livesafe.site.render import render, render_invalid
 from livesafe.clock import format_london, london_to_utc, to_london, utcnow
@@ -27,7 +31,8 @@ def pounds_filter(pence):
 
 @bp.app_context_processor
 def grant_words():
-    return {"state_labels": logic.STATE_LABELS, "state_tags": logic.STATE_TAGS, "evidence_page": evidence.EVIDENCE_PAGE}
+    return {"state_labels": logic.STATE_LABELS, "state_tags": logic.STATE_TAGS, "evidence_page": evidence.EVIDENCE_PAGE,
+            "application_workflow": logic.APPLICATION, "round_workflow": logic.ROUND}
 
 
 def _round(round_id: int) -> GrantRound:
@@ -38,16 +43,19 @@ def _application(application_id: int) -> GrantApplication:
     return db.get_or_404(GrantApplication, application_id)
 
 
-def _own_application(application_id: int) -> GrantApplication:
-    """The applicant's own organisation's application; anyone else's is refused."""
+def _own_application(application_id: int, action: str = "grants.see_application") -> GrantApplication:
+    """The applicant's own organisation's application; anyone else's is refused (403)."""
     application = _application(application_id)
-    ensure(logic.belongs(current_user, application))
+    require(action, current_user, application)
     return application
 
 
-def _refused(error: logic.GrantError, endpoint: str, **values):
-    flash(str(error))
-    return redirect(url_for(endpoint, **values))
+def _told(told: int, organisation) -> str:
+    """Say who was told, truthfully: only claim an e-mail when one was queued."""
+    if told:
+        return f"We have e-mailed {organisation.name} ({told} {'person' if told == 1 else 'people'})."
+    return (f"Nobody has been told yet: {organisation.name} has no active member to e-mail. "
+            "Contact the group another way.")
 
 
 # ---------------------------------------------------------------- public
@@ -118,18 +126,16 @@ def invitation(token):
         return render("grants/invitation_other_account.html", status=403)
     form = forms.ActionForm()
     if form.validate_on_submit():
+        # A refusal (already answered, already in a group) reaches the error page with its words and status.
         answer = request.form.get("answer")
-        try:
-            if answer == "accept":
-                joined = logic.accept_invitation(current_user, found)
-                flash(f"You have joined {joined.name}. You can now see and work on its applications.")
-                return redirect(url_for("grants.applications"))
-            if answer == "decline":
-                logic.decline_invitation(current_user, found)
-                flash(f"You have declined the invitation to join {found.organisation.name}.")
-                return redirect(url_for("auth.dashboard"))
-        except logic.GrantError as error:
-            return _refused(error, "grants.organisation")
+        if answer == "accept":
+            joined = logic.accept_invitation(current_user, found)
+            flash(f"You have joined {joined.name}. You can now see and work on its applications.")
+            return redirect(url_for("grants.applications"))
+        if answer == "decline":
+            logic.decline_invitation(current_user, found)
+            flash(f"You have declined the invitation to join {found.organisation.name}.")
+            return redirect(url_for("auth.dashboard"))
         abort(400)
     return render("grants/invitation.html", invitation=found, form=form, current=logic.organisation_of(current_user),
                   status=400 if form.is_submitted() else 200)
@@ -145,8 +151,8 @@ def leave_organisation():
     if form.validate_on_submit():
         try:
             left = logic.leave_organisation(current_user)
-        except logic.GrantError as error:
-            return _refused(error, "grants.organisation")
+        except RuleError as error:
+            return render("grants/leave.html", organisation=current, form=form, refusal=error.message, status=error.status)
         flash(f"You have left {left.name}. You can start a new group or accept an invitation to join another.")
         return redirect(url_for("grants.organisation"))
     return render("grants/leave.html", organisation=current, form=form, status=400 if form.is_submitted() else 200)
@@ -173,10 +179,7 @@ def apply(round_id):
         failures = logic.eligibility_failures(grant_round.eligibility_questions, answers)
         if failures:
             return render("grants/eligibility.html", form=form, grant_round=grant_round, failures=failures)
-        try:
-            application = logic.start_application(grant_round, organisation, current_user, answers)
-        except logic.GrantError as error:
-            return _refused(error, "grants.funding")
+        application = logic.start_application(grant_round, organisation, current_user, answers)
         return redirect(url_for("grants.application", application_id=application.id))
     if form.is_submitted():
         return render_invalid("grants/eligibility.html", form=form, grant_round=grant_round, failures=[])
@@ -199,6 +202,8 @@ def application(application_id):
     if current_user.is_staff:
         return _staff_application(_application(application_id))
     application = _own_application(application_id)
+    application = db.session.scalar(sa.select(GrantApplication).where(GrantApplication.id == application.id)
+                                    .options(selectinload(GrantApplication.returns)))
     return render("grants/application.html", application=application, sections=_sections(application),
                   matches=evidence.by_keys(application.evidence_matches), timeline=logic.timeline(application),
                   now=utcnow(), action_form=forms.ActionForm(), **_answers_context(application))
@@ -226,10 +231,10 @@ def _section_context(application, section, form):
 @csrf.exempt  # checked below, after the sign-in check, so an expired session goes to sign-in and back
 @roles_required(roles.APPLICANT)
 def section(application_id, section):
-    application = _own_application(application_id)
+    application = _own_application(application_id, "grants.edit_application")
     if request.method == "POST":
         csrf.protect()
-    if not logic.editable(application):
+    if application.state != logic.DRAFT:
         flash("This application has been sent, so it can no longer be changed.")
         return redirect(url_for("grants.application", application_id=application.id))
     if request.method == "GET":
@@ -240,8 +245,14 @@ def section(application_id, section):
     marking_complete = request.form.get("action") == "complete"
     complete = marking_complete and forms.validate_section(section, form, application)
     # Saved before anything else: nothing typed is lost to a validation error.
-    logic.save_section(application, section, raw, complete, current_user)
+    try:
+        logic.save_section(application, section, raw, complete, current_user)
+    except RuleError as error:  # sent at the same moment: nothing is changed
+        status = show_on(form, error)
+        return render("grants/section.html", status=status, **_section_context(application, section, form))
     if marking_complete and not complete:
+        # Deliberately kept although the request answers 422: nothing typed is lost to a validation error.
+        db.session.commit()
         return render_invalid("grants/section.html", **_section_context(application, section, form))
     flash(f"{logic.SECTION_TITLES[section]}: {'completed' if complete else 'saved as a draft'}.")
     return redirect(url_for("grants.application", application_id=application.id))
@@ -258,31 +269,23 @@ def autosave(application_id, section):
     if current_user.role != roles.APPLICANT:
         abort(403)
     csrf.protect()
-    application = _own_application(application_id)
-    if not logic.editable(application):
+    application = _own_application(application_id, "grants.edit_application")
+    if application.state != logic.DRAFT:
         return render("grants/_save_status.html", locked=True)
     now = utcnow()
-    logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
+    try:
+        logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
+    except RuleError as error:  # sent while this save was on its way
+        return render("grants/_save_status.html", locked=True, status=error.status)
     return render("grants/_save_status.html", saved_at=format_london(now, "%H:%M"), application=application,
                   budget_total=application.requested_pence if section == "budget" else None)
-
-
-def _check_problems(application):
-    problems = []
-    for key, title in logic.SECTIONS:
-        form = forms.section_form(key, raw=(application.answers or {}).get(key))
-        if key not in (application.completed_sections or []):
-            problems.append((key, title, ["This section is not complete yet"]))
-        elif not forms.validate_section(key, form, application):
-            problems.append((key, title, [e for f in form for e in f.errors]))
-    return problems
 
 
 @bp.route("/grants/applications/<int:application_id>/check")
 @roles_required(roles.APPLICANT)
 def check(application_id):
     application = _own_application(application_id)
-    if not logic.editable(application):
+    if application.state != logic.DRAFT:
         return redirect(url_for("grants.application", application_id=application.id))
     return render("grants/check.html", **_check_context(application))
 
@@ -290,7 +293,7 @@ def check(application_id):
 def _check_context(application):
     answers = {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS}
     lines, total, _ = logic.budget_lines((application.answers or {}).get("budget", {}))
-    return {"application": application, "answers": answers, "sections": logic.SECTIONS, "problems": _check_problems(application),
+    return {"application": application, "answers": answers, "sections": logic.SECTIONS, "problems": logic.answer_problems(application),
             "matches": evidence.by_keys(application.evidence_matches), "budget_lines": lines, "budget_total": total,
             "action_form": forms.ActionForm(), "accepting": logic.accepting(application.round)}
 
@@ -299,13 +302,13 @@ def _check_context(application):
 @roles_required(roles.APPLICANT)
 def submit(application_id):
     application = _own_application(application_id)
-    if application.state == logic.DRAFT and _check_problems(application):
+    if application.state == logic.DRAFT and logic.answer_problems(application):
         flash("Some answers need attention before you can send your application.")
         return redirect(url_for("grants.check", application_id=application.id))
     try:
-        logic.submit(application, current_user)
-    except logic.GrantError as error:
-        return render("grants/check.html", status=409, refusal=str(error), **_check_context(application))
+        logic.submit(application, current_user)  # checks again what is stored, under the row's lock
+    except RuleError as error:
+        return render("grants/check.html", status=error.status, refusal=error.message, **_check_context(application))
     flash("Your application has been sent. We have e-mailed you a confirmation.")
     return redirect(url_for("grants.application", application_id=application.id))
 
@@ -316,10 +319,7 @@ def withdraw(application_id):
     application = _own_application(application_id)
     form = forms.ActionForm()
     if form.validate_on_submit():
-        try:
-            logic.withdraw(application, current_user)
-        except logic.GrantError as error:
-            return _refused(error, "grants.application", application_id=application.id)
+        logic.withdraw(application, current_user)  # a refusal reaches the error page (409: decided already)
         flash("Your application has been withdrawn.")
         return redirect(url_for("grants.application", application_id=application.id))
     return render("grants/withdraw.html", application=application, form=form)
@@ -332,19 +332,26 @@ def monitoring_return(application_id, return_id):
     found = db.get_or_404(MonitoringReturn, return_id)
     if found.application_id != application.id:
         abort(404)
-    if current_user.is_staff or found.submitted_at is not None:
-        return render("grants/return.html", application=application, monitoring_return=found, form=None,
-                      overdue=monitoring.is_overdue(found))
+    read_only = {"application": application, "monitoring_return": found, "form": None,
+                 "overdue": monitoring.is_overdue(found), "opens_on": monitoring.opens_on(found), "now": utcnow()}
+    refusal = None if current_user.is_staff else monitoring.refusal(found, current_user)
+    if current_user.is_staff or refusal:
+        # Staff read it; a sent return is shown, not changed; a future one says when it can be sent.
+        # Sending one anyway is refused with the rule's words and status (409 sent already, 422 too early).
+        if request.method == "POST" and refusal:
+            return render("grants/return.html", refusal=refusal.message, status=refusal.status, **read_only)
+        return render("grants/return.html", **read_only)
     form = forms.return_form()
+    context = {**read_only, "form": form}
     if form.validate_on_submit():
-        values = _return_values(form)
         try:
-            monitoring.submit_return(found, current_user, values)
-        except logic.GrantError as error:
-            return _refused(error, "grants.application", application_id=application.id)
+            monitoring.submit_return(found, current_user, _return_values(form))
+        except RuleError as error:  # another member sent it at the same moment (409)
+            # Forget what this request wrote before it lost, so the page shows the return as it was sent.
+            db.session.rollback()
+            return render("grants/return.html", refusal=error.message, status=error.status, **read_only)
         flash("Thank you: your monitoring return has been sent.")
         return redirect(url_for("grants.application", application_id=application.id))
-    context = {"application": application, "monitoring_return": found, "form": form, "overdue": monitoring.is_overdue(found)}
     if form.is_submitted():
         return render_invalid("grants/return.html", **context)
     return render("grants/return.html", **context)
@@ -356,7 +363,7 @@ def _number(field) -> int:
 
 def _return_values(form) -> dict:
     reached = {f"age:{key}": _number(form[f"age_{key}"]) for key, _ in logic.AGE_BANDS}
-    reached.update({f"district:{logic.slug(d)}": _number(form[f"district_{logic.slug(d)}"]) for d in logic.DISTRICTS})
+    reached.update({f"district:{d.key}": _number(form[f"district_{d.key}"]) for d in places.DISTRICTS})
     return {
         "reached": reached,
         "sessions_delivered": _number(form.sessions_delivered),
@@ -379,7 +386,7 @@ def assessments():
 
 def _assigned_application(application_id):
     application = _application(application_id)
-    if not scoring.can_assess(current_user, application):
+    if not can("grants.assess", current_user, application):
         abort(404)  # an unassigned application does not exist, as far as this assessor knows
     return application
 
@@ -412,14 +419,15 @@ def assessment(application_id):
     submitting = request.form.get("action") == "submit"
     problems = scoring.score_problems(criteria, entries) if submitting else []
     if problems:
-        scoring.save_scores(mine, entries, submit=False)  # keep what was typed
+        scoring.save_scores(mine, entries, submit=False)
+        db.session.commit()  # deliberately kept although the request answers 422: nothing typed is lost
         for name, message in problems:
             form[name].errors = list(form[name].errors) + [message]
         return render_invalid("grants/assessment.html", form=form, others=[], **context)
     try:
         scoring.save_scores(mine, entries, submit=submitting)
-    except logic.GrantError as error:
-        return _refused(error, "grants.assessment", application_id=application.id)
+    except RuleError as error:
+        return render("grants/assessment.html", form=form, others=[], status=show_on(form, error), **context)
     flash("Your scores are submitted." if submitting else "Your scores are saved as a draft.")
     return redirect(url_for("grants.assessment", application_id=application.id))
 
@@ -431,10 +439,7 @@ def conflict(application_id):
     form = forms.ConflictForm()
     if not form.validate_on_submit():
         return render_invalid("grants/conflict.html", application=application, form=form)
-    try:
-        scoring.declare(current_user, application, form.conflict.data == "yes", form.details.data or "")
-    except logic.GrantError as error:
-        return _refused(error, "grants.assessments")
+    scoring.declare(current_user, application, form.conflict.data == "yes", form.details.data or "")
     if form.conflict.data == "yes":
         flash("Your conflict of interest is recorded. You will not score this application.")
     return redirect(url_for("grants.assessment", application_id=application.id))
@@ -475,7 +480,7 @@ def _round_data(grant_round: GrantRound) -> dict:
     }
 
 
-def _round_values(form) -> dict | None:
+def _round_values(form, grant_round: GrantRound | None = None) -> dict | None:
     """Parse the round form into model values, adding every problem to the form; None if invalid."""
     form.validate()
     values = {}
@@ -494,9 +499,9 @@ def _round_values(form) -> dict | None:
         "closes_at": london_to_utc(datetime.fromisoformat(form.closes_at.data)),
         "budget_pence": logic.parse_pounds(form.budget.data), "min_award_pence": logic.parse_pounds(form.min_award.data),
         "max_award_pence": logic.parse_pounds(form.max_award.data),
-        "priority_areas": [d for d in logic.DISTRICTS if d in (form.priority_areas.data or [])],
+        "priority_areas": [name for name in places.NAMES if name in (form.priority_areas.data or [])],
     })
-    for name, message in logic.round_problems(values):
+    for name, message in logic.round_problems(values, grant_round):
         form[name].errors.append(message)
     return None if any(f.errors for f in form) else values
 
@@ -521,10 +526,13 @@ def edit_round(round_id):
     grant_round = _round(round_id)
     form = forms.RoundForm(data=_round_data(grant_round))
     if form.is_submitted():
-        values = _round_values(form)
+        values = _round_values(form, grant_round)
         if values is None:
             return render_invalid("grants/round_form.html", form=form, grant_round=grant_round)
-        logic.save_round(current_user, values, grant_round)
+        try:
+            logic.save_round(current_user, values, grant_round)
+        except RuleError as error:  # an award landed while the form was open, say
+            return render("grants/round_form.html", form=form, grant_round=grant_round, status=show_on(form, error))
         flash("The round is saved.")
         return redirect(url_for("grants.round", round_id=grant_round.id))
     return render("grants/round_form.html", form=form, grant_round=grant_round)
@@ -538,13 +546,14 @@ def round(round_id):
 
 def _round_page(grant_round, assessors_form=None, status=200):
     apps = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.round_id == grant_round.id)
+                              .options(selectinload(GrantApplication.organisation))  # one query, not one a row
                               .order_by(GrantApplication.id)).all()
     if assessors_form is None:
         assessors_form = forms.AssessorsForm(data={"assessors": [a.user_id for a in grant_round.assessors]})
     assessors_form.assessors.choices = _assessor_choices()
     return render("grants/round.html", status=status, grant_round=grant_round, applications=apps, labels=logic.ROUND_LABELS,
                   action_form=forms.ActionForm(), assessors_form=assessors_form, accepting=logic.accepting(grant_round),
-                  next_status={s: t for s, t in logic.ROUND_TRANSITIONS}.get(grant_round.status), form=assessors_form)
+                  round_steps=logic.ROUND.available(grant_round, current_user), form=assessors_form)
 
 
 def _assessor_choices():
@@ -557,15 +566,12 @@ def round_status(round_id):
     grant_round = _round(round_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    status = request.form.get("status", "")
-    if status not in logic.ROUND_LABELS:
+    action = request.form.get("action", "")
+    if action not in {t.action for t in logic.ROUND.transitions}:
         abort(400)
-    try:
-        moved = logic.set_round_status(grant_round, status, current_user)
-    except logic.GrantError as error:
-        return _refused(error, "grants.round", round_id=round_id)
-    message = f"{grant_round.name} is now {logic.ROUND_LABELS[status].lower()}."
-    if status == "assessment":
+    moved = logic.change_round(grant_round, action, current_user)  # a refusal reaches the error page (403/409)
+    message = f"{grant_round.name} is now {logic.ROUND_LABELS[grant_round.status].lower()}."
+    if action == "start_assessment":
         message += f" {moved} application(s) moved into assessment."
     flash(message)
     return redirect(url_for("grants.round", round_id=round_id))
@@ -590,7 +596,7 @@ def moderation(round_id):
     grant_round = _round(round_id)
     ranked = scoring.moderation(grant_round)
     return render("grants/moderation.html", grant_round=grant_round, ranked=ranked,
-                  line=scoring.funding_line_index(ranked), awarded=scoring.awarded_total(grant_round))
+                  line=scoring.funding_line_index(ranked), awarded=logic.awarded_total(grant_round))
 
 
 def _staff_application(application, decision_form=None, status=200):
@@ -602,7 +608,8 @@ def _staff_application(application, decision_form=None, status=200):
                   sections=logic.SECTIONS, budget_lines=logic.budget_lines((application.answers or {}).get("budget", {}))[0],
                   matches=evidence.by_keys(application.evidence_matches), assessments=application.assessments,
                   criteria=application.round.criteria, form=decision_form, action_form=forms.ActionForm(),
-                  timeline=logic.timeline(application), now=utcnow())
+                  timeline=logic.timeline(application), now=utcnow(),
+                  staff_steps=[t for t in logic.APPLICATION.available(application, current_user) if t.action in logic.STAFF_STEPS])
 
 
 @bp.route("/grants/applications/<int:application_id>/decision", methods=["POST"])
@@ -614,12 +621,11 @@ def decision(application_id):
         return _staff_application(application, form, status=422)
     amount = logic.parse_pounds(form.amount.data) if form.outcome.data == "award" else None
     try:
-        scoring.decide(application, form.outcome.data, current_user, form.reason.data, amount, form.departure_reason.data or "")
-    except logic.GrantError as error:
-        target = form.departure_reason if "rank order" in str(error) else form.amount if "budget" in str(error) else form.reason
-        target.errors.append(str(error))
-        return _staff_application(application, form, status=422)
-    flash(f"Decision recorded: {logic.STATE_LABELS[application.state].lower()}. The applicant has been told.")
+        told = scoring.decide(application, form.outcome.data, current_user, form.reason.data, amount,
+                              form.departure_reason.data or "")
+    except RuleError as error:
+        return _staff_application(application, form, status=show_on(form, error))
+    flash(f"Decision recorded: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
     return redirect(url_for("grants.moderation", round_id=application.round_id))
 
 
@@ -630,19 +636,19 @@ def application_state(application_id):
     application = _application(application_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    to_state = request.form.get("state", "")
-    try:
-        if to_state == logic.INELIGIBLE:
-            logic.mark_ineligible(application, current_user)
-        elif to_state == logic.MONITORING:
-            monitoring.start_monitoring(application, current_user)
-        elif to_state == logic.CLOSED:
-            monitoring.close_grant(application, current_user)
-        else:
-            abort(400)
-    except logic.GrantError as error:
-        return _refused(error, "grants.application", application_id=application.id)
-    flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
+    action = request.form.get("action", "")
+    # A refusal (wrong state, returns missing) reaches the error page with its words and status.
+    if action == "mark_ineligible":
+        told = logic.mark_ineligible(application, current_user)
+        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
+    elif action == "start_monitoring":
+        monitoring.start_monitoring(application, current_user)
+        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
+    elif action == "close":
+        monitoring.close_grant(application, current_user)
+        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
+    else:
+        abort(400)
     return redirect(url_for("grants.application", application_id=application.id))
 
 

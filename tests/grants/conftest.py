@@ -44,7 +44,9 @@ def make_organisation(email="applicant@example.org", name="Riverside Youth Club"
     values = {"name": name, "kind": "charity", "charity_number": "1234567", "company_number": "", "postcode": "LE1 1AA",
               "district": "Leicester", "safeguarding_policy": True, "safeguarding_lead": "Club secretary",
               "works_with_under_18s": True, **extra}
-    return logic.save_organisation(member, values)
+    organisation = logic.save_organisation(member, values)
+    db.session.commit()  # logic flushes; the request (here, the test) commits
+    return organisation
 
 
 ELIGIBLE = {"0": "yes", "1": "yes", "2": "yes", "3": "no"}
@@ -81,6 +83,7 @@ def make_application(grant_round, organisation, state="draft", complete=True, ra
         db.session.commit()
     for section, values in (answers() if raw is None else raw).items():
         logic.save_section(application, section, values, complete, member)
+    db.session.commit()
     if state != "draft":
         application.state = state
         application.submitted_at = utcnow()
@@ -92,6 +95,7 @@ def score(application, assessor, values: dict[str, int], comment="Reasoned comme
     assessment = scoring.declare(assessor, application, conflict=False)
     entries = {key: (value, comment) for key, value in values.items()}
     scoring.save_scores(assessment, entries, submit=True)
+    db.session.commit()
     return assessment
 
 
@@ -117,3 +121,12 @@ def open_round(ctx, demo_users):
 @pytest.fixture
 def organisation(ctx, demo_users):
     return make_organisation()
+
+
+def award(application, amount, reason="Good"):
+    """Award through the one decision path (unscored applications sit below the line, hence a departure reason)."""
+    from livesafe.auth.demo import account
+
+    told = scoring.decide(application, "award", account("staff"), reason, amount, departure_reason="Agreed by the panel")
+    db.session.commit()
+    return told

@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 from livesafe.auth.demo import account
 from livesafe.extensions import db
-from livesafe.grants import logic, monitoring
+from livesafe.grants import monitoring
 from livesafe.grants.models import GrantApplication, RoundAssessor
 from livesafe.clock import utcnow
-from tests.grants.conftest import make_application, make_organisation, make_round
+from tests.grants.conftest import award, make_application, make_organisation, make_round
 from tests.helpers import csrf_token, sign_in
 
 EVERYONE = ("admin", "staff", "assessor", "panel_member", "applicant")
@@ -26,9 +26,9 @@ def world(ctx, demo_users):
     assessed = make_application(assessing, mine, state="in_assessment")
     funded_round = make_round(name="Funded", status="assessment", opens=-400, closes=-300)
     funded = make_application(funded_round, mine, state="in_assessment")
-    logic.transition(funded, logic.AWARDED, account("staff"), awarded_pence=100000, decided_at=utcnow())
-    db.session.commit()
+    award(funded, 100000)
     monitoring.start_monitoring(funded, account("staff"), now=utcnow() - timedelta(days=10))
+    db.session.commit()
     theirs = make_application(open_round, make_organisation("other@example.org", "Other Group"))
     unassigned_round = make_round(name="Unassigned", status="assessment", opens=-20, closes=-10)
     unassigned = make_application(unassigned_round, make_organisation("third@example.org", "Third Group"), state="in_assessment")

@@ -55,12 +55,13 @@ def test_open_close_and_assess_a_round(client, ctx, demo_users):
     sign_in(client, "staff")
     url = f"/grants/rounds/{grant_round.id}"
     assert "/funding" and grant_round.name not in client.get("/funding").get_data(as_text=True)
-    assert post(client, f"{url}/status", {"status": "open"}, token_from=url).status_code == 302
+    assert post(client, f"{url}/status", {"action": "open"}, token_from=url).status_code == 302
     assert grant_round.name in client.get("/funding").get_data(as_text=True)
-    post(client, f"{url}/status", {"status": "closed"}, token_from=url)
+    post(client, f"{url}/status", {"action": "close"}, token_from=url)
     db.session.expire_all()
     assert db.session.get(GrantRound, grant_round.id).status == "closed"
-    post(client, f"{url}/status", {"status": "open"}, token_from=url)  # not allowed from closed
+    response = post(client, f"{url}/status", {"action": "open"}, token_from=url)  # not allowed from closed
+    assert response.status_code == 409 and "cannot be changed that way" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(GrantRound, grant_round.id).status == "closed"
 
@@ -109,11 +110,11 @@ def test_staff_mark_a_submitted_application_ineligible(client, ctx, demo_users):
     sign_in(client, "staff")
     url = f"/grants/applications/{application.id}"
     assert "Mark as not eligible" in client.get(url).get_data(as_text=True)
-    post(client, f"{url}/state", {"state": "ineligible"}, token_from=url)
+    assert post(client, f"{url}/state", {"action": "mark_ineligible"}, token_from=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(type(application), application.id).state == "ineligible"
-    response = post(client, f"{url}/state", {"state": "monitoring"}, token_from=url)
-    assert response.status_code == 302
+    response = post(client, f"{url}/state", {"action": "start_monitoring"}, token_from=url)
+    assert response.status_code == 409
     db.session.expire_all()
     assert db.session.get(type(application), application.id).state == "ineligible"
 

@@ -1,0 +1,73 @@
+"""Who may do what in community grants: every grants rule, registered once with the kernel.
+
+Views use `can` (and templates, to show a button), logic and `apply()` use `require`; nothing else
+decides. `roles_required` on each route stays the coarse gate (tests/gates/permissions_table.py).
+"""
+import sqlalchemy as sa
+
+from livesafe.auth import roles
+from livesafe.extensions import db
+from livesafe.grants.logic import ASSESSED
+from livesafe.grants.models import OrganisationMember, RoundAssessor
+from livesafe.kernel.permissions import allow, deny, rule, signed_in
+
+ASSESSORS = (roles.ASSESSOR, roles.PANEL_MEMBER)
+
+
+def is_staff(user) -> bool:
+    return signed_in(user) and user.role in roles.STAFF_ROLES
+
+
+def is_member(user, organisation_id: int) -> bool:
+    """Is this user an applicant in the organisation?"""
+    return signed_in(user) and user.role == roles.APPLICANT and db.session.scalar(
+        sa.select(OrganisationMember.id).where(OrganisationMember.user_id == user.id,
+                                               OrganisationMember.organisation_id == organisation_id)) is not None
+
+
+def is_assessor(user, round_id: int) -> bool:
+    return signed_in(user) and user.role in ASSESSORS and db.session.scalar(
+        sa.select(RoundAssessor.id).where(RoundAssessor.round_id == round_id, RoundAssessor.user_id == user.id)) is not None
+
+
+NOT_YOURS = "This application belongs to another organisation."
+STAFF_ONLY = "Only Violence Reduction Network staff can do that."
+
+
+def _member_rule(reason: str):
+    def check(user, application):
+        return allow if is_member(user, application.organisation_id) else deny(reason)
+    return check
+
+
+def _staff_rule(user, obj):
+    return allow if is_staff(user) else deny(STAFF_ONLY)
+
+
+@rule("grants.see_application")
+def see_application(user, application):
+    return allow if is_staff(user) or is_member(user, application.organisation_id) else deny(NOT_YOURS)
+
+
+rule("grants.edit_application")(_member_rule(NOT_YOURS))
+rule("grants.submit")(_member_rule("Only members of the organisation can send its application."))
+rule("grants.withdraw")(_member_rule("Only members of the organisation can withdraw its application."))
+# Staff steps: marking ineligible, awarding and declining; agreement signed and grant closed; the round's own steps.
+rule("grants.decide")(_staff_rule)
+rule("grants.monitor")(_staff_rule)
+rule("grants.manage_round")(_staff_rule)
+
+
+@rule("grants.assess")
+def assess(user, application):
+    """Assessors and panel members see (and score) only applications of rounds they are assigned to, once assessed."""
+    if application.state in ASSESSED and is_assessor(user, application.round_id):
+        return allow
+    return deny("This application is not assigned to you.")
+
+
+@rule("grants.send_return")
+def send_return(user, monitoring_return):
+    if is_member(user, monitoring_return.application.organisation_id):
+        return allow
+    return deny("Only members of the funded organisation can send its monitoring returns.")

@@ -54,6 +54,7 @@ def _scoring_jobs(app):
                     criteria = [c["key"] for c in scoring.criteria_of(application)]
                     jobs.append((email, application.id, mine.id, criteria))
                     break
+        db.session.commit()  # logic flushes; a request would commit here
     return jobs
 
 

@@ -47,8 +47,13 @@ IMAGES = ("png", "jpeg")
 # Words for what libmagic found, when it is refused (so the person learns what their file really is).
 FOUND = {
     "application/x-dosexec": "a Windows program",
+    "application/vnd.microsoft.portable-executable": "a Windows program",
+    "application/x-msi": "a Windows installer",
     "application/x-executable": "a program",
+    "application/x-pie-executable": "a program",
     "application/x-sharedlib": "a program",
+    "application/x-mach-binary": "a program",
+    "text/x-shellscript": "a script",
     "text/html": "a web page",
     "image/svg+xml": "an SVG image",
     "application/zip": "a zip archive",

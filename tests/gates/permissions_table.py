@@ -129,6 +129,8 @@ TABLE = {
     "panels.triage_state": STAFF_ONLY,
     "panels.verify_asset": STAFF_ONLY,
     "panels.you_said_we_did": PUBLIC,
+    # uploads: anyone may ask; the owning feature's rule (uploads.read) decides per file
+    "uploads.download": PUBLIC,
     # Last, because it ends the session of whoever tries it.
     "site.quick_exit": PUBLIC,
 }
@@ -162,4 +164,5 @@ SAMPLES = {
     "grants.invitation": ("GET", "/grants/invitations/not-a-real-token"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
+    "uploads.download": ("GET", "/uploads/1"),
 }

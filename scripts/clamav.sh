@@ -92,6 +92,11 @@ for _ in $(seq "$WAIT_SECONDS"); do
         echo "clamd: answering (${CLAMD_SOCKET:-$CLAMD_HOST:$CLAMD_PORT}), log in $STATE/clamd.log"
         exit 0
     fi
+    if [ -f "$STATE/clamd.pid" ] && ! kill -0 "$(cat "$STATE/clamd.pid")" 2>/dev/null; then
+        echo "clamd: stopped while starting; the end of $STATE/clamd.log:" >&2
+        tail -n 5 "$STATE/clamd.log" >&2
+        exit 1
+    fi
     sleep 1
 done
 echo "clamd: did not answer PING within ${WAIT_SECONDS}s; see $STATE/clamd.log" >&2

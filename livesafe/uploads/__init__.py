@@ -4,13 +4,25 @@ from flask import Blueprint
 
 bp = Blueprint("uploads", __name__)
 
+from livesafe.uploads import permissions, views  # noqa: E402,F401
 from livesafe.uploads.filetypes import DOCUMENTS, IMAGES, SPREADSHEETS, TYPES, labels  # noqa: E402
 from livesafe.uploads.logic import (  # noqa: E402
-    KINDS, Kind, NotFound, TooLarge, attach, delete_for, for_owner, kind_of, limit_for, megabytes, prune, readable,
-    register, remove,
+    KINDS,
+    Kind,
+    NotFound,
+    TooLarge,
+    attach,
+    delete_for,
+    for_owner,
+    kind_of,
+    limit_for,
+    megabytes,
+    prune,
+    readable,
+    register,
+    remove,
 )
 from livesafe.uploads.scanning import Infected, ScannerUnavailable  # noqa: E402
-from livesafe.uploads import permissions, views  # noqa: E402,F401
 from livesafe.uploads.views import accepts_uploads  # noqa: E402
 
 

@@ -248,3 +248,13 @@ def test_the_attach_is_audited(person):
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "upload.attach"))
     assert (event.actor_id, event.subject_id) == (person.id, upload.id)
     assert event.after["size"] == upload.size and "a.pdf" not in str(event.after)
+
+
+def test_the_upload_marker_survives_the_role_gate_on_either_side():
+    from livesafe.auth.permissions import roles_required
+
+    def view():
+        return "ok"
+
+    assert roles_required("applicant")(uploads.accepts_uploads(view)).accepts_uploads
+    assert uploads.accepts_uploads(roles_required("applicant")(view)).accepts_uploads

@@ -111,17 +111,12 @@ def test_a_csv_is_served_as_csv_text_never_as_html(web, applicant, owner):
 
 
 def test_the_eicar_test_file_is_refused_by_the_real_clamd(web, applicant, owner, upload_dir):
+    # EICAR is plain text, so named .csv it passes the type check and only the scanner can refuse it. It is
+    # the exact 68-byte file, so ClamAV's official signatures catch it as well as the stand-in does.
     response = _send(applicant, _page(owner), EICAR, "results.csv")
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Our virus check found something harmful in this file" in text and "EICAR" in text.upper()
-    assert _rows(web) == [] and _files(upload_dir) == []
-
-
-def test_eicar_inside_an_allowed_type_is_refused_too(web, applicant, owner, upload_dir):
-    response = _send(applicant, _page(owner), pdf(extra=EICAR), "report.pdf")
-    assert response.status_code == 422
-    assert "virus check found something harmful" in response.get_data(as_text=True)
     assert _rows(web) == [] and _files(upload_dir) == []
 
 

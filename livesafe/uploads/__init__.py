@@ -23,7 +23,7 @@ from livesafe.uploads.logic import (  # noqa: E402
     remove,
 )
 from livesafe.uploads.scanning import Infected, ScannerUnavailable  # noqa: E402
-from livesafe.uploads.views import accepts_uploads  # noqa: E402
+from livesafe.uploads.views import accepts_uploads, download  # noqa: E402
 
 
 def rules(kind_name: str) -> dict:
@@ -42,5 +42,5 @@ def init_app(app):
 
 
 __all__ = ["DOCUMENTS", "IMAGES", "KINDS", "SPREADSHEETS", "Infected", "Kind", "NotFound", "ScannerUnavailable",
-           "TooLarge", "accepts_uploads", "attach", "delete_for", "for_owner", "kind_of", "prune", "readable",
+           "TooLarge", "accepts_uploads", "attach", "download", "delete_for", "for_owner", "kind_of", "prune", "readable",
            "register", "remove", "rules"]

@@ -35,17 +35,23 @@ def body_limit(endpoint, values):
             raise too_large(request.content_length, limit)
 
 
-@bp.get("/uploads/<int:upload_id>")
-def download(upload_id):
-    try:
-        upload, path = readable(upload_id, current_user)
-    except Refused:
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        raise
+def download(upload_id, user):
+    """The response that sends an upload to this user, if the owner's rule allows: for this blueprint's route
+    and for a feature that serves files under its own URLs. Raises Refused (403) or NotFound (404)."""
+    upload, path = readable(upload_id, user)
     response = send_file(path, mimetype=upload.content_type, as_attachment=True, download_name=upload.original_name,
                          etag=False, conditional=False, max_age=None)
     # Never rendered by the browser, never guessed at, never cached: a download, of exactly this type.
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/uploads/<int:upload_id>", endpoint="download")
+def download_view(upload_id):
+    try:
+        return download(upload_id, current_user)
+    except Refused:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        raise

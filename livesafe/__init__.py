@@ -9,7 +9,7 @@ from livesafe.extensions import csrf, db, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 # Feature blueprints, in one place. Each is a folder under livesafe/.
-FEATURES = ("hub", "search", "grants", "panels", "surveys", "partners", "site", "auth")
+FEATURES = ("hub", "search", "grants", "panels", "surveys", "partners", "site", "auth", "uploads")
 
 
 def create_app(config: dict | None = None) -> Flask:

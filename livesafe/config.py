@@ -77,6 +77,13 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_MAX_PER_EMAIL": _int("MAIL_MAX_PER_EMAIL", 3),
         "THROTTLE_RETENTION_SECONDS": _int("THROTTLE_RETENTION_SECONDS", 24 * 3600),
         "TWO_FACTOR_REQUIRED": _bool(os.environ.get("TWO_FACTOR_REQUIRED"), False),
+        # Uploads (livesafe/uploads): stored outside static/, scanned by clamd before they are kept.
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
+        "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", ""),  # a unix socket path; empty: TCP below
+        "CLAMD_HOST": os.environ.get("CLAMD_HOST", "127.0.0.1"),
+        "CLAMD_PORT": _int("CLAMD_PORT", 3310),
+        "CLAMD_TIMEOUT": _int("CLAMD_TIMEOUT", 30),
     }
 
 

@@ -7,3 +7,4 @@ from livesafe.grants import models as grants_models  # noqa: F401,E402
 from livesafe.panels import models as panels_models  # noqa: F401,E402
 from livesafe.surveys import models as surveys_models  # noqa: F401,E402
 from livesafe.partners import models as partners_models  # noqa: F401,E402
+from livesafe.uploads.models import Upload  # noqa: F401,E402

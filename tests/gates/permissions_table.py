@@ -138,6 +138,8 @@ TABLE = {
     "partners.invite": STAFF_ONLY,
     "partners.publish": STAFF_ONLY,
     "partners.local_picture": PUBLIC,
+    # uploads: anyone may ask; the owning feature's rule (uploads.read) decides per file
+    "uploads.download": PUBLIC,
     # Last, because it ends the session of whoever tries it.
     "site.quick_exit": PUBLIC,
 }
@@ -172,4 +174,5 @@ SAMPLES = {
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
     "partners.local_picture": ("GET", "/local-picture"),
+    "uploads.download": ("GET", "/uploads/1"),
 }

@@ -68,11 +68,11 @@ def run() -> list[dict]:
 
     from livesafe import create_app
     from livesafe.auth.models import User
+    from livesafe.config import normalise_database_url
     from livesafe.extensions import db
-    from livesafe.partners import figures
 
     workdir = tempfile.mkdtemp(prefix="livesafe-bench-")
-    url = os.environ.get("PARTNERS_BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite3"
+    url = normalise_database_url(os.environ.get("PARTNERS_BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite3")
     app = create_app({"LIVESAFE_ENV": "testing", "SECRET_KEY": "bench-secret-key-long-enough", "SQLALCHEMY_DATABASE_URI": url,
                       "SEARCH_INDEX_DIR": f"{workdir}/index", "SESSION_COOKIE_SECURE": False})
     views = ["/partners", "/partners?source=ae&district=leicester", "/partners?source=ambulance&period=2023",

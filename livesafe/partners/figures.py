@@ -72,6 +72,30 @@ class DistrictRow:
 
 
 @dataclass
+class PriorityRow:
+    """A priority area's figures. The data is by district, so the four Leicester neighbourhood policing areas
+    are shown through the city's figures (`exact` False): the extracts carry no neighbourhood field."""
+
+    district: DistrictRow
+    areas: tuple[str, ...]  # the priority areas (livesafe.places.PRIORITY_AREAS) this district stands for
+
+    @property
+    def exact(self) -> bool:
+        return self.areas == (self.district.name,)
+
+
+def priority_districts() -> dict[str, tuple[str, ...]]:
+    """district key -> the priority areas it covers, in the order of livesafe.places.PRIORITY_AREAS."""
+    out: dict[str, tuple[str, ...]] = {}
+    for area in places.PRIORITY_AREAS:
+        found = places.district(area)
+        key = found.key if found else "leicester" if area.endswith(" Leicester") else None
+        assert key, f"priority area {area} is in no district"
+        out[key] = out.get(key, ()) + (area,)
+    return out
+
+
+@dataclass
 class MonthRow:
     month: date
     count: Published
@@ -88,6 +112,7 @@ class Dashboard:
     total: Published | None = None
     measures: list[Measure] = field(default_factory=list)
     districts: list[DistrictRow] = field(default_factory=list)
+    priority: list[PriorityRow] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
     heat: dict = field(default_factory=dict)  # (weekday, hour) -> Published
     time_not_recorded: Published | None = None
@@ -97,6 +122,14 @@ class Dashboard:
     @property
     def empty(self) -> bool:
         return self.first is None
+
+    @property
+    def district_map(self):
+        """The district rates as a choropleth (templates/partners/_charts.html draws it)."""
+        from livesafe.partners import boundaries
+
+        return boundaries.choropleth({d.key: (d.rate, "not shown" if d.rate is None else f"{d.rate:g}")
+                                      for d in self.districts})
 
     @property
     def heat_max(self) -> int:
@@ -190,6 +223,8 @@ def _compute(filters: Filters) -> Dashboard:
     young_by_district = cube.cells("age_band", _where(source.key, first, last, None) + [young], "district")
     board.districts = [DistrictRow(d.key, d.name, _pub(by_district, (d.key,)), _pub(young_by_district, (d.key,)),
                                    sources.young_people(d.key)) for d in places.DISTRICTS]
+    by_key = {row.key: row for row in board.districts}
+    board.priority = [PriorityRow(by_key[key], areas) for key, areas in priority_districts().items()]
 
     by_month = cube.cells("total", where, "month")
     board.months = [MonthRow(m, _pub(by_month, (m,))) for m in month_span(first, last)]
@@ -223,10 +258,16 @@ def tables(board: Dashboard) -> list[tuple[str, list[str], list[list]]]:
         return []
     out = [("Success measures", ["Measure", "This period", "Baseline period", "Change %"],
             [[m.title, m.now.label, m.baseline.label, "" if m.change is None else m.change] for m in board.measures]),
-           ("By district", ["District", f"All ages ({board.source.unit})", "Aged 10 to 24", "Young people aged 10 to 24",
+           ("By district", ["District", f"All ages ({board.source.unit})", "Aged 10 to 24",
+                            "Young people aged 10 to 24" + ("" if sources.population().get("verified") else " (approximate)"),
                             "Rate per 1,000 young people"],
             [[d.name, d.all_ages.label, d.young.label, d.population, "" if d.rate is None else d.rate]
              for d in board.districts]),
+           ("Priority areas", ["Priority area", "Figures of", f"All ages ({board.source.unit})", "Aged 10 to 24",
+                               "Rate per 1,000 young people"],
+            [[", ".join(p.areas), p.district.name + ("" if p.exact else " (the whole city: no neighbourhood figures)"),
+              p.district.all_ages.label, p.district.young.label, "" if p.district.rate is None else p.district.rate]
+             for p in board.priority]),
            ("By month", ["Month", board.source.unit.capitalize(), f"{ROLLING}-month rolling average"],
             [[f"{m.month:%Y-%m}", m.count.label, "" if m.rolling is None else m.rolling] for m in board.months])]
     if board.heat:
@@ -262,5 +303,6 @@ def local_picture() -> dict | None:
                      for m in board.measures],
         "districts": [{"name": d.name, "count": d.all_ages.label, "rate": d.rate} for d in board.districts],
         "population_source": sources.population()["source"],
+        "population_verified": bool(sources.population().get("verified")),
         "threshold": disclosure.threshold(),
     }

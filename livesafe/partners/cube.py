@@ -12,7 +12,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from livesafe.extensions import db
-from livesafe.partners.models import IncidentRecord as R, SummaryCell as C
+from livesafe.partners.models import IncidentRecord as R
+from livesafe.partners.models import SummaryCell as C
 
 # dimension -> (the record columns it is grouped by, besides source, month and district; conditions on the records)
 DIMENSIONS = {

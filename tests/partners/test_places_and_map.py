@@ -11,7 +11,6 @@ from livesafe.partners.figures import Filters
 from tests.helpers import post, sign_in
 from tests.partners.conftest import YEAR
 
-
 # --- The boundaries file ---------------------------------------------------------------------------------
 
 def test_the_boundaries_file_is_the_nine_districts_small_with_its_licence():
@@ -45,7 +44,7 @@ def test_simplifying_keeps_the_ends_and_drops_what_is_within_tolerance():
 
 def _map_labels(html):
     """{district key: the text of its label on the map}."""
-    found = re.findall(r'data-map-figure="([^"]+)">(.*?)</text>', html, re.S)
+    found = re.findall(r'data-map-figure="([^"]+)">(.*?)</text>', html, re.DOTALL)
     return {key: " ".join(re.sub(r"<[^>]+>", " ", body).split()) for key, body in found}
 
 

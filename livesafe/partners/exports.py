@@ -20,7 +20,9 @@ def metadata(board: figures.Dashboard) -> list[tuple[str, str]]:
                    f"adjustment (at most ±{method['largest_noise']}) is added, and counts below {method['threshold']} "
                    f"are shown as <{method['threshold']}. Rates, averages and changes are worked out from the "
                    f"published counts, so rows may not add up exactly to totals."),
-        ("Rates", f"Per 1,000 young people aged {population['ages']}: {population['source']} ({population['as_of']})."),
+        ("Rates", f"Per 1,000 young people aged {population['ages']}. {sources.population_note()}"),
+        ("Priority areas", "The data is by district: the four Leicester neighbourhood policing areas (West, Central, "
+                           "East and South) are shown through the figures of the whole city, Charnwood through its own."),
         ("Sharing", "Shared under the partnership's information sharing agreement. Do not publish figures from this "
                     "file beyond what the agreement allows."),
         ("Synthetic data", "Yes: this view includes made-up demo data" if board.synthetic else "No"),

@@ -2,8 +2,9 @@
 the threshold), and rates, averages and changes are worked out from published counts only. Pages, exports
 and the public local picture all take their numbers from here.
 
-Each table is one GROUP BY giving, per cell, the number of records and the sum of their record keys.
-Figures only change when a file is uploaded, so they are cached by the latest upload.
+Each table is one GROUP BY over the summary table (livesafe/partners/cube.py, rebuilt with every upload) giving,
+per cell, the number of records and the sum of their record keys: the same as counting the records themselves.
+Figures only change when a file is uploaded, so they are also cached by the latest upload.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,18 +15,19 @@ from flask import current_app
 from livesafe import disclosure, places
 from livesafe.disclosure import Published
 from livesafe.extensions import db
-from livesafe.partners import sources
-from livesafe.partners.models import DatasetUpload, IncidentRecord as R
+from livesafe.partners import cube, sources
+from livesafe.partners.models import DatasetUpload, SummaryCell as C
 
 LATEST = "latest"
 ROLLING = 3  # months in the rolling average
 CACHE_SIZE = 128
-# The Home Office success measures: (key, title, source, conditions on the records).
+# The Home Office success measures: (key, title, source, the cube dimension and conditions that count them).
 MEASURES = (
     ("admissions_sharp", "Hospital admissions for assault with a knife or sharp object", "admissions",
-     (R.weapon == "knife_or_sharp",)),
-    ("knife_violence", "Knife-enabled serious violence (police recorded)", "police", (R.weapon == "knife_or_sharp",)),
-    ("homicide", "Non-domestic homicides (police recorded)", "police", (R.offence == "homicide", R.domestic != "yes")),
+     "weapon", (C.weapon == "knife_or_sharp",)),
+    ("knife_violence", "Knife-enabled serious violence (police recorded)", "police",
+     "weapon", (C.weapon == "knife_or_sharp",)),
+    ("homicide", "Non-domestic homicides (police recorded)", "police", "non_domestic_homicide", ()),
 )
 BREAKDOWNS = (("age_band", "age_band", "Age band"), ("sex", "sex", "Sex"), ("weapon", "weapon", "Weapon"),
               ("location", "location_type", "Type of place"))
@@ -70,6 +72,30 @@ class DistrictRow:
 
 
 @dataclass
+class PriorityRow:
+    """A priority area's figures. The data is by district, so the four Leicester neighbourhood policing areas
+    are shown through the city's figures (`exact` False): the extracts carry no neighbourhood field."""
+
+    district: DistrictRow
+    areas: tuple[str, ...]  # the priority areas (livesafe.places.PRIORITY_AREAS) this district stands for
+
+    @property
+    def exact(self) -> bool:
+        return self.areas == (self.district.name,)
+
+
+def priority_districts() -> dict[str, tuple[str, ...]]:
+    """district key -> the priority areas it covers, in the order of livesafe.places.PRIORITY_AREAS."""
+    out: dict[str, tuple[str, ...]] = {}
+    for area in places.PRIORITY_AREAS:
+        found = places.district(area)
+        key = found.key if found else "leicester" if area.endswith(" Leicester") else None
+        assert key, f"priority area {area} is in no district"
+        out[key] = out.get(key, ()) + (area,)
+    return out
+
+
+@dataclass
 class MonthRow:
     month: date
     count: Published
@@ -86,6 +112,7 @@ class Dashboard:
     total: Published | None = None
     measures: list[Measure] = field(default_factory=list)
     districts: list[DistrictRow] = field(default_factory=list)
+    priority: list[PriorityRow] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
     heat: dict = field(default_factory=dict)  # (weekday, hour) -> Published
     time_not_recorded: Published | None = None
@@ -95,6 +122,14 @@ class Dashboard:
     @property
     def empty(self) -> bool:
         return self.first is None
+
+    @property
+    def district_map(self):
+        """The district rates as a choropleth (templates/partners/_charts.html draws it)."""
+        from livesafe.partners import boundaries
+
+        return boundaries.choropleth({d.key: (d.rate, "not shown" if d.rate is None else f"{d.rate:g}")
+                                      for d in self.districts})
 
     @property
     def heat_max(self) -> int:
@@ -117,9 +152,9 @@ def month_span(first: date, last: date) -> list[date]:
 
 
 def data_range(source: str | None = None) -> tuple[date | None, date | None]:
-    query = sa.select(sa.func.min(R.month), sa.func.max(R.month))
+    query = sa.select(sa.func.min(C.month), sa.func.max(C.month)).where(C.dimension == "total")
     if source:
-        query = query.where(R.source == source)
+        query = query.where(C.source == source)
     return tuple(db.session.execute(query).one())
 
 
@@ -138,23 +173,15 @@ def period_of(filters: Filters) -> tuple[date, date] | None:
 
 # --- Counting ---------------------------------------------------------------------------------------
 
-def _cells(conditions, *columns) -> dict:
-    """{(values of columns...): (records, sum of record keys)} for the records meeting the conditions."""
-    selected = [getattr(R, c) for c in columns]
-    query = (sa.select(*selected, sa.func.count(), sa.func.coalesce(sa.func.sum(R.record_key), 0))
-             .where(*conditions).group_by(*selected))
-    return {tuple(row[:-2]): (int(row[-2]), int(row[-1])) for row in db.session.execute(query)}
-
-
 def _pub(cells: dict, key) -> Published:
     n, keys = cells.get(key, (0, 0))
     return disclosure.publish(n, keys)
 
 
 def _where(source: str, first: date, last: date, district: str | None) -> list:
-    where = [R.source == source, R.month >= first, R.month <= last]
+    where = [C.source == source, C.month >= first, C.month <= last]
     if district:
-        where.append(R.district == district)
+        where.append(C.district == district)
     return where
 
 
@@ -185,20 +212,21 @@ def _compute(filters: Filters) -> Dashboard:
     board.synthetic = bool(db.session.scalar(sa.select(sa.func.count()).select_from(DatasetUpload).where(
         DatasetUpload.synthetic, DatasetUpload.source == source.key)))
 
-    total = _cells(where)
-    board.total = _pub(total, ())
-    for key, title, measure_source, conditions in MEASURES:
-        now = _cells(_where(measure_source, first, last, filters.district) + list(conditions))
-        before = _cells(_where(measure_source, *baseline, filters.district) + list(conditions))
+    board.total = _pub(cube.cells("total", where), ())
+    for key, title, measure_source, dimension, conditions in MEASURES:
+        now = cube.cells(dimension, _where(measure_source, first, last, filters.district) + list(conditions))
+        before = cube.cells(dimension, _where(measure_source, *baseline, filters.district) + list(conditions))
         board.measures.append(Measure(key, title, _pub(now, ()), _pub(before, ())))
 
-    young = R.age_band.in_(sources.YOUNG_BANDS)
-    by_district = _cells(_where(source.key, first, last, None), "district")
-    young_by_district = _cells(_where(source.key, first, last, None) + [young], "district")
+    young = C.age_band.in_(sources.YOUNG_BANDS)
+    by_district = cube.cells("total", _where(source.key, first, last, None), "district")
+    young_by_district = cube.cells("age_band", _where(source.key, first, last, None) + [young], "district")
     board.districts = [DistrictRow(d.key, d.name, _pub(by_district, (d.key,)), _pub(young_by_district, (d.key,)),
                                    sources.young_people(d.key)) for d in places.DISTRICTS]
+    by_key = {row.key: row for row in board.districts}
+    board.priority = [PriorityRow(by_key[key], areas) for key, areas in priority_districts().items()]
 
-    by_month = _cells(where, "month")
+    by_month = cube.cells("total", where, "month")
     board.months = [MonthRow(m, _pub(by_month, (m,))) for m in month_span(first, last)]
     for i, row in enumerate(board.months):
         window = board.months[max(0, i - ROLLING + 1): i + 1]
@@ -206,15 +234,16 @@ def _compute(filters: Filters) -> Dashboard:
             row.rolling = round(sum(w.count.count for w in window) / ROLLING, 1)
 
     if source.has("hour") and source.has("day_of_week"):
-        heat = _cells(where + [R.weekday.is_not(None), R.hour.is_not(None)], "weekday", "hour")
+        heat = cube.cells("heat", where, "weekday", "hour")
         board.heat = {(d, h): _pub(heat, (d, h)) for d in range(7) for h in range(24)}
-        board.time_not_recorded = _pub(_cells(where + [sa.or_(R.weekday.is_(None), R.hour.is_(None))]), ())
+        unrecorded = {cell: v for cell, v in heat.items() if None in cell}
+        board.time_not_recorded = _pub({(): tuple(map(sum, zip(*unrecorded.values())))} if unrecorded else {}, ())
 
     for attribute, column, title in BREAKDOWNS:
         if not source.has(column):
             continue
         spec = next(f for f in source.fields if f["name"] == column)
-        counted = _cells(where, attribute)
+        counted = cube.cells(attribute, where, attribute)
         code_list = spec.get("codes", column)
         board.breakdowns.append((title, [(sources.label(code_list, code), _pub(counted, (code,)))
                                          for code in sources.allowed(spec)]))
@@ -229,10 +258,16 @@ def tables(board: Dashboard) -> list[tuple[str, list[str], list[list]]]:
         return []
     out = [("Success measures", ["Measure", "This period", "Baseline period", "Change %"],
             [[m.title, m.now.label, m.baseline.label, "" if m.change is None else m.change] for m in board.measures]),
-           ("By district", ["District", f"All ages ({board.source.unit})", "Aged 10 to 24", "Young people aged 10 to 24",
+           ("By district", ["District", f"All ages ({board.source.unit})", "Aged 10 to 24",
+                            "Young people aged 10 to 24" + ("" if sources.population().get("verified") else " (approximate)"),
                             "Rate per 1,000 young people"],
             [[d.name, d.all_ages.label, d.young.label, d.population, "" if d.rate is None else d.rate]
              for d in board.districts]),
+           ("Priority areas", ["Priority area", "Figures of", f"All ages ({board.source.unit})", "Aged 10 to 24",
+                               "Rate per 1,000 young people"],
+            [[", ".join(p.areas), p.district.name + ("" if p.exact else " (the whole city: no neighbourhood figures)"),
+              p.district.all_ages.label, p.district.young.label, "" if p.district.rate is None else p.district.rate]
+             for p in board.priority]),
            ("By month", ["Month", board.source.unit.capitalize(), f"{ROLLING}-month rolling average"],
             [[f"{m.month:%Y-%m}", m.count.label, "" if m.rolling is None else m.rolling] for m in board.months])]
     if board.heat:
@@ -268,5 +303,6 @@ def local_picture() -> dict | None:
                      for m in board.measures],
         "districts": [{"name": d.name, "count": d.all_ages.label, "rate": d.rate} for d in board.districts],
         "population_source": sources.population()["source"],
+        "population_verified": bool(sources.population().get("verified")),
         "threshold": disclosure.threshold(),
     }

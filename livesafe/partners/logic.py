@@ -12,7 +12,7 @@ from livesafe.extensions import db
 from livesafe.kernel.errors import RuleError
 from livesafe.kernel.permissions import require
 from livesafe.mail import logic as mail
-from livesafe.partners import validation
+from livesafe.partners import cube, validation
 from livesafe.partners.models import DatasetUpload, IncidentRecord, LocalPicture, PartnerAccount, PartnerOrganisation
 from livesafe.partners.sources import Source
 
@@ -85,7 +85,8 @@ def import_file(actor: User | None, source: Source, data: bytes, first: date, la
     """Check the file; if it is good, replace every record of the source in [first, last] with its rows.
 
     Nothing is stored unless every row is good. The caller's transaction makes the replacement atomic: the
-    period's old records are deleted and the new ones inserted in one commit."""
+    period's old records are deleted, the new ones inserted and the summary cube rebuilt for the period in one
+    commit."""
     if actor is not None:
         require("partners.manage", actor)
     if first > last:
@@ -107,6 +108,7 @@ def import_file(actor: User | None, source: Source, data: bytes, first: date, la
             for row in checked.rows]
     for start in range(0, len(rows), BATCH):
         db.session.execute(sa.insert(IncidentRecord), rows[start:start + BATCH])
+    cube.rebuild(source.key, first, last)  # the dashboard's summary of the replaced months, same transaction
     record(actor, "partners.dataset_uploaded", upload,
            after={"source": source.key, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}",
                   "rows": len(rows), "replaced": replaced})

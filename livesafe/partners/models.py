@@ -78,6 +78,29 @@ class IncidentRecord(db.Model):
     record_key: Mapped[int] = mapped_column(sa.SmallInteger)
 
 
+class SummaryCell(db.Model):
+    """One cell of the dashboard's summary (livesafe/partners/cube.py): how many records of a source, month and
+    district fall in one group of one dimension, and the sum of their record keys (for the cell key method).
+    Only the columns of its dimension are set; the others are NULL (a grouped NULL means "not recorded")."""
+
+    __tablename__ = "partner_cells"
+    __table_args__ = (sa.Index("ix_partner_cells_lookup", "source", "dimension", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(20))
+    month: Mapped[date] = mapped_column(sa.Date)
+    district: Mapped[str] = mapped_column(sa.String(40))
+    dimension: Mapped[str] = mapped_column(sa.String(30))
+    weekday: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    hour: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    age_band: Mapped[str | None] = mapped_column(sa.String(10))
+    sex: Mapped[str | None] = mapped_column(sa.String(10))
+    weapon: Mapped[str | None] = mapped_column(sa.String(20))
+    location: Mapped[str | None] = mapped_column(sa.String(30))
+    records: Mapped[int] = mapped_column()
+    key_sum: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 class LocalPicture(db.Model):
     """The public local picture as published: only published (safe) figures are kept, so the page shows the same
     numbers until staff publish again."""

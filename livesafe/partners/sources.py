@@ -97,3 +97,12 @@ def population() -> dict:
 
 def young_people(district_key: str) -> int:
     return int(population()["young_people"][district_key])
+
+
+def population_note() -> str:
+    """What the rates' denominators are, said wherever a rate is shown (page, export)."""
+    p = population()
+    if p.get("verified"):
+        return f"Young people aged {p['ages']}: {p['source']} ({p['as_of']})."
+    return (f"Indicative only: the numbers of young people aged {p['ages']} behind these rates are approximate "
+            f"({p['source']}). Do not quote the rates as official figures.")

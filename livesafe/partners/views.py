@@ -35,7 +35,8 @@ def dashboard():
     board = figures.dashboard(chosen)
     logic.audit_view(current_user, "partners.dashboard_viewed", chosen.as_dict())
     return render("partners/dashboard.html", fragment="partners/_figures.html", form=form, board=board,
-                  disclosure=disclosure.describe(), population=sources.population(), status=status)
+                  disclosure=disclosure.describe(), population=sources.population(),
+                  population_note=sources.population_note(), status=status)
 
 
 @bp.route("/partners/export.<any(csv, xlsx):kind>")
@@ -45,7 +46,8 @@ def export(kind):
     form, chosen, status = _filters()
     if status != 200:
         return render("partners/dashboard.html", form=form, board=figures.dashboard(chosen),
-                      disclosure=disclosure.describe(), population=sources.population(), status=status)
+                      disclosure=disclosure.describe(), population=sources.population(),
+                  population_note=sources.population_note(), status=status)
     board = figures.dashboard(chosen)
     logic.audit_view(current_user, f"partners.exported_{kind}", chosen.as_dict())
     body = exports.to_csv(board) if kind == "csv" else exports.to_xlsx(board)

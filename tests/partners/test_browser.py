@@ -44,6 +44,10 @@ def test_staff_upload_a_year_and_a_partner_explores_and_exports(browser, partner
     browser.sign_in("partner")
     browser.goto("/partners")
     assert f"December {YEAR}" in browser.page.inner_text("h2.partner-period")
+    # The district map: nine labelled shapes, each with its figure, the table beside it; axe checks it too.
+    assert browser.page.locator("figure.partner-map svg[role=img] path[data-district]").count() == 9
+    assert "Leicester" in browser.page.text_content("figure.partner-map svg [data-map-figure=leicester]")
+    assert browser.page.locator("figure.partner-map svg[role=img]").bounding_box()["width"] > 300
     browser.assert_accessible()
     # htmx: changing a filter swaps the figures in place and updates the address.
     browser.page.select_option("select[name=district]", "leicester")

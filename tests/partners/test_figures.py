@@ -46,6 +46,14 @@ def test_every_table_matches_plain_sql(two_years, district):
     assert [p for _, p in rows] == [published(ages, (code,)) for code in sources.codes()["age_band"]]
     weapons = plain(f"SELECT weapon, count(*), sum(record_key) FROM partner_records WHERE {where} GROUP BY weapon", **params)
     assert [p for _, p in dict(board.breakdowns)["Weapon"]] == [published(weapons, (c,)) for c in sources.codes()["weapon"]]
+    for attribute, title in (("sex", "Sex"), ("location", "Type of place")):
+        counted = plain(f"SELECT {attribute}, count(*), sum(record_key) FROM partner_records WHERE {where} "
+                        f"GROUP BY {attribute}", **params)
+        code_list = "location_type" if attribute == "location" else attribute
+        assert [p for _, p in dict(board.breakdowns)[title]] == [published(counted, (c,)) for c in sources.codes()[code_list]]
+    unrecorded = plain(f"SELECT count(*), sum(record_key) FROM partner_records WHERE {where} "
+                       "AND (weekday IS NULL OR hour IS NULL)", **params)
+    assert board.time_not_recorded == published(unrecorded, ())
     # Districts: every district whichever is chosen; rates from the published count of 10 to 24 year olds.
     by_district = plain("SELECT district, count(*), sum(record_key) FROM partner_records WHERE source = 'police' "
                         "AND month BETWEEN :first AND :last GROUP BY district", **PERIOD)

@@ -87,7 +87,7 @@ def test_xlsx_export_has_a_metadata_sheet_and_the_same_figures(client, two_years
     book = zipfile.ZipFile(io.BytesIO(response.get_data()))
     workbook = book.read("xl/workbook.xml").decode()
     sheets = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert sheets[:4] == ["About", "Success measures", "By district", "By month"] and "By weapon" in sheets
+    assert sheets[:5] == ["About", "Success measures", "By district", "Priority areas", "By month"] and "By weapon" in sheets
     strings = book.read("xl/sharedStrings.xml").decode()
     assert "cell key method" in strings and "Police recorded violence" in strings
     board = figures.dashboard(Filters("police", str(YEAR), None))

@@ -246,6 +246,23 @@ def test_the_export_has_the_page_figures_and_no_rounding(client, demo_users, ans
     assert {r["group"] for r in rows if r["breakdown"] == "district"} >= {"Leicester", "Rutland", "Not answered"}
 
 
+def test_exports_carry_the_ons_code_beside_every_district(app, client, demo_users, answered):
+    """Partners' data is keyed on ONS area codes: the district answers and groups carry theirs (livesafe.places)."""
+    sign_in(client, roles.ADMIN)
+    rows = _csv(client.get(f"/surveys/manage/{answered.id}/export/results.csv"))
+    groups = {(r["group"], r["group_ons_code"]) for r in rows if r["breakdown"] == "district"}
+    assert groups == {("Leicester", "E06000016"), ("Rutland", "E06000017"), ("I'd rather not say", ""),
+                      ("Not answered", "")}
+    answers = {(r["answer_code"], r["answer_ons_code"]) for r in rows if r["question_code"] == "district"}
+    assert answers == {("leicester", "E06000016"), ("rutland", "E06000017"), ("prefer_not_to_say", "")}
+    assert {r["group_ons_code"] for r in rows if r["breakdown"] != "district"} == {""}
+    assert {r["answer_ons_code"] for r in rows if r["question_code"] != "district"} == {""}
+    raw = _csv(client.get(f"/surveys/manage/{answered.id}/export/responses.csv"))
+    assert {(r["district"], r["district_ons_code"]) for r in raw} == {
+        ("leicester", "E06000016"), ("rutland", "E06000017")}
+    assert list(raw[0]).index("district_ons_code") == list(raw[0]).index("district") + 1
+
+
 def test_a_wave_with_too_few_responses_shows_no_figures_yet(client, demo_users, app, wave):
     add_responses(app, wave, many(5, age="young"))
     sign_in(client, roles.STAFF)

@@ -276,3 +276,16 @@ def test_the_waves_list_hides_small_response_counts(app, client, demo_users, mak
     shown = re.search(r"More answers</a></td>.*?<td class=\"num\">(\d+)</td>", page, re.S)
     assert shown and 24 <= int(shown.group(1)) <= 36  # 30, published with the cell key noise (at most 6)
     assert re.search(r"Open answers</a></td>.*?<td class=\"num\">not released yet</td>", page, re.S)
+
+
+def test_the_survey_rules_by_role(ctx, demo_users):
+    """livesafe/surveys/permissions.py: staff and admins run surveys; only admins download raw responses."""
+    from livesafe.auth.demo import account
+    from livesafe.kernel import can
+
+    for role in [*roles.ALL, None]:
+        user = account(role) if role else None
+        staff = role in roles.STAFF_ROLES
+        for action in ("surveys.manage_wave", "surveys.see_results", "surveys.clean", "surveys.manage_settings"):
+            assert bool(can(action, user)) is staff, (role, action)
+        assert bool(can("surveys.export", user)) is (role == roles.ADMIN), role

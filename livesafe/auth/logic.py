@@ -3,6 +3,13 @@
 Whether an e-mail address has an account must not show, in words or in time:
 sign-in hashes a dummy password for unknown addresses, registration and reset
 requests answer the same either way and tell the owner by e-mail instead.
+
+Transactions: these functions add and flush; the request commits once
+(livesafe/kernel/transactions.py). The exception is counting: a failed sign-in,
+a wrong password or code, a registration or reset request is counted by
+livesafe.throttle, which commits its counter itself, so the count survives the
+failed (rolled back) request that made it. Who may manage accounts is a rule
+in livesafe/auth/permissions.py, checked here before anything changes.
 """
 import hashlib
 import secrets
@@ -20,6 +27,7 @@ from livesafe.audit.models import AuditEvent
 from livesafe.auth import roles
 from livesafe.auth.models import AuthToken, User
 from livesafe.extensions import db
+from livesafe.kernel import Refused, RuleError, can, require
 from livesafe.mail import logic as mail
 from livesafe.throttle import logic as throttle
 from livesafe.clock import utcnow
@@ -115,7 +123,7 @@ def register(email: str, password: str, name: str, address: str) -> None:
                 f"Forgotten your password? {current_app.config['BASE_URL'].rstrip('/')}{url_for('auth.forgot_password')}\n\n"
                 "If it was not you, you can ignore this e-mail: nothing has changed.",
             )
-    db.session.commit()
+    db.session.flush()
 
 
 def confirm(found: AuthToken, password: str) -> User | None:
@@ -126,7 +134,6 @@ def confirm(found: AuthToken, password: str) -> User | None:
     found.used_at = utcnow()
     user.email_confirmed = True
     record(user, "user.confirmed", user)
-    db.session.commit()
     return user
 
 
@@ -171,7 +178,7 @@ def sign_in(email: str, password: str, address: str) -> SignIn:
         sleep(delay)
     user = find_user(email)
     if not _password_matches(user, password) or not user.active:
-        throttle.hit(LOGIN_ACCOUNT, email)
+        throttle.hit(LOGIN_ACCOUNT, email)  # commits itself: the failure counts even though the request fails
         return SignIn()
     throttle.clear(LOGIN_ACCOUNT_ADDRESS, pair)
     throttle.give_back(LOGIN_ADDRESS, address, address_place)
@@ -183,7 +190,6 @@ def sign_in(email: str, password: str, address: str) -> SignIn:
 def sign_out(user: User) -> None:
     """End every session of this user: a copied session cookie stops working too."""
     user.session_version += 1
-    db.session.commit()
 
 
 def check_current_password(user: User, password: str) -> bool:
@@ -202,7 +208,6 @@ def change_password(user: User, password: str) -> None:
     """Set a new password; every other session of this user ends (the caller signs this one in again)."""
     user.set_password(password)
     record(user, "user.password_changed", user)
-    db.session.commit()
 
 
 def check_second_factor(user: User, code: str) -> bool:
@@ -213,7 +218,6 @@ def check_second_factor(user: User, code: str) -> bool:
         raise Limited("Too many wrong codes. Wait 15 minutes and try again, or use a recovery code later.")
     if twofactor.verify(user, code):
         throttle.give_back(TWO_FACTOR, str(user.id), place)
-        db.session.commit()
         return True
     return False
 
@@ -254,7 +258,6 @@ def use_token(found: AuthToken, password: str) -> User:
         .values(used_at=utcnow())
     )
     record(found.user, f"user.{found.purpose}_completed", found.user)
-    db.session.commit()
     return found.user
 
 
@@ -279,12 +282,14 @@ def request_reset(email: str, address: str) -> None:
         f"To choose a new password, open this link within {hours} hour(s):\n{token_link('auth.reset_password', token)}\n\n"
         "The link works once. If you did not ask for this, you can ignore this e-mail.",
     )
-    db.session.commit()
 
 
 def invite(actor: User, email: str, role: str, name: str = "") -> User:
+    require("auth.manage_users", actor)
     if role not in roles.INVITED:
-        raise ValueError("role cannot be invited")
+        raise RuleError("Choose a role people can be invited to", field="role")
+    if find_user(email):
+        raise RuleError("An account already uses this e-mail address", field="email")
     user = User(email=normalise_email(email), name=name.strip(), role=role)
     db.session.add(user)
     db.session.flush()
@@ -296,11 +301,11 @@ def invite(actor: User, email: str, role: str, name: str = "") -> User:
         f"You have been invited to Live Safe as: {roles.LABELS[role]}.\n\n"
         f"To set your password and sign in, open this link within 7 days:\n{token_link('auth.accept_invite', token)}\n",
     )
-    db.session.commit()
     return user
 
 
 def resend_invite(actor: User, user: User) -> None:
+    require("auth.manage_users", actor, user)
     token = issue_token(user, INVITE)
     record(actor, "user.invite_resent", user)
     mail.queue(
@@ -308,29 +313,33 @@ def resend_invite(actor: User, user: User) -> None:
         "Your Live Safe invitation",
         f"Here is a new link to set your password:\n{token_link('auth.accept_invite', token)}\n",
     )
-    db.session.commit()
 
 
 def change_role(actor: User, user: User, role: str) -> None:
     if role not in roles.ALL:
-        raise ValueError("unknown role")
+        raise RuleError("Choose a role", field="role")
     if role == user.role:
         return
+    decision = can("auth.change_role", actor, user)
+    if not decision:
+        raise Refused(decision.reason, field="role")  # shown on the role field of the form
     before = {"role": user.role}
     user.role = role
     user.session_version += 1
     record(actor, "user.role_changed", user, before=before, after={"role": role})
-    db.session.commit()
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
+    if active:
+        require("auth.manage_users", actor, user)
+    else:
+        require("auth.deactivate", actor, user)
     if user.active == active:
         return
     before = {"active": user.active}
     user.active = active
     user.session_version += 1
     record(actor, "user.activated" if active else "user.deactivated", user, before=before, after={"active": active})
-    db.session.commit()
 
 
 def load_user(user_id: str) -> User | None:
@@ -369,5 +378,5 @@ def prune_unconfirmed(now=None) -> int:
         db.session.execute(sa.delete(AuditEvent).where(
             sa.or_(AuditEvent.actor_id.in_(ids), sa.and_(AuditEvent.subject_type == "User", AuditEvent.subject_id.in_(ids)))))
         db.session.execute(sa.delete(User).where(User.id.in_(ids)).execution_options(synchronize_session=False))
-    db.session.commit()
+    db.session.commit()  # a scheduled job (flask prune, the mail worker), not a request: it commits its own work
     return len(ids)

@@ -1,3 +1,5 @@
+"""Account views (thin: parse, call logic, render). The request commits once (kernel/transactions.py);
+rules refused on a form are shown on it with a 4xx status."""
 import time
 
 import sqlalchemy as sa
@@ -24,6 +26,8 @@ from livesafe.auth.models import User
 from livesafe.auth.permissions import login_required, roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import db
+from livesafe.kernel import RuleError, require
+from livesafe.kernel.errors import show_on
 from livesafe.site.numbers import query_page
 from livesafe.site.render import render, render_invalid
 
@@ -246,7 +250,6 @@ def two_factor():
         form.code.errors.append("The code is not right. Check you typed the key correctly and the time on your phone is right")
         return _two_factor_page(422, code_form=form)
     codes = twofactor.enable(current_user, secret)
-    db.session.commit()
     session.pop("two_factor_setup", None)
     return render("auth/recovery_codes.html", codes=codes, fresh=True)
 
@@ -274,7 +277,6 @@ def recovery_codes():
     if not _password_checked(form):
         return _two_factor_page(422, codes_form=form)
     codes = twofactor.new_recovery_codes(current_user)
-    db.session.commit()
     return render("auth/recovery_codes.html", codes=codes, fresh=False)
 
 
@@ -289,7 +291,6 @@ def two_factor_off():
         return redirect(url_for("auth.two_factor"))
     user = current_user._get_current_object()
     twofactor.disable(user, user)
-    db.session.commit()
     login_user(user)
     flash("Two-factor sign-in is off.")
     return redirect(url_for("auth.two_factor"))
@@ -304,6 +305,7 @@ def dashboard():
 @bp.route("/admin/users")
 @roles_required(roles.ADMIN)
 def users():
+    require("auth.manage_users", current_user)
     everyone = db.session.scalars(sa.select(User).order_by(User.role, User.email)).all()
     return render("auth/users.html", users=everyone)
 
@@ -313,10 +315,10 @@ def users():
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        if logic.find_user(form.email.data):
-            form.email.errors.append("An account already uses this e-mail address")
-            return render_invalid("auth/invite.html", form=form)
-        user = logic.invite(current_user, form.email.data, form.role.data, form.name.data or "")
+        try:
+            user = logic.invite(current_user, form.email.data, form.role.data, form.name.data or "")
+        except RuleError as error:
+            return render("auth/invite.html", form=form, status=show_on(form, error))
         flash(f"Invitation sent to {user.email}.")
         return redirect(url_for("auth.users"))
     if form.is_submitted():
@@ -332,23 +334,30 @@ def _user_or_404(user_id: int) -> User:
 @roles_required(roles.ADMIN)
 def user(user_id):
     account = _user_or_404(user_id)
+    require("auth.manage_users", current_user, account)
     form = RoleForm(role=account.role)
     if form.validate_on_submit():
-        if account.id == current_user.id and form.role.data != roles.ADMIN:
-            form.role.errors.append("You cannot remove your own admin role; ask another admin")
-            return render_invalid("auth/user.html", form=form, account=account, status_form=EmptyForm(), events=_events(account))
-        logic.change_role(current_user, account, form.role.data)
+        try:
+            logic.change_role(current_user, account, form.role.data)
+        except RuleError as error:
+            return _user_page(account, form, status=show_on(form, error))
         flash(f"{account.email} is now: {account.role_label}.")
         return redirect(url_for("auth.user", user_id=account.id))
     if form.is_submitted():
-        return render_invalid("auth/user.html", form=form, account=account, status_form=EmptyForm(), events=_events(account))
-    return render("auth/user.html", form=form, account=account, status_form=EmptyForm(), events=_events(account))
+        return _user_page(account, form, status=422)
+    return _user_page(account, form)
+
+
+def _user_page(account: User, form, status: int = 200):
+    return render("auth/user.html", status=status, form=form, account=account, status_form=EmptyForm(),
+                  events=_events(account))
 
 
 def _events(account: User):
     return db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.subject_type == "User", AuditEvent.subject_id == account.id)
+        .options(sa.orm.selectinload(AuditEvent.actor))  # one query for every actor, not one per event
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).all()
 
@@ -361,10 +370,7 @@ def set_active(user_id):
     if not form.validate_on_submit():
         abort(400)
     make_active = request.form.get("active") == "1"
-    if account.id == current_user.id and not make_active:
-        flash("You cannot deactivate your own account.")
-        return redirect(url_for("auth.user", user_id=account.id))
-    logic.set_active(current_user, account, make_active)
+    logic.set_active(current_user, account, make_active)  # refused (403, with the reason) for one's own account
     flash(f"{account.email} is {'active' if make_active else 'deactivated'}.")
     return redirect(url_for("auth.user", user_id=account.id))
 
@@ -387,13 +393,11 @@ def clear_two_factor(user_id):
     account = _user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if account.id == current_user.id:
-        flash("You cannot clear your own two-factor sign-in here: turn it off from your account, or ask another admin.")
-    elif not account.two_factor_enabled:
+    require("auth.clear_two_factor", current_user, account)  # 403 with the reason for one's own account
+    if not account.two_factor_enabled:
         flash(f"{account.email} does not use two-factor sign-in.")
     else:
         twofactor.disable(current_user, account)
-        db.session.commit()
         flash(f"Two-factor sign-in is cleared for {account.email}, and they are signed out everywhere.")
     return redirect(url_for("auth.user", user_id=account.id))
 
@@ -405,8 +409,8 @@ def two_factor_policy():
     context = {"form": form, "floor": bool(current_app.config.get("TWO_FACTOR_REQUIRED")),
                "without": twofactor.staff_without()}
     if form.validate_on_submit():
+        require("auth.manage_users", current_user)
         if twofactor.set_required_roles(current_user, set(form.roles.data or ())):
-            db.session.commit()
             flash("Two-factor settings saved.")
         return redirect(url_for("auth.two_factor_policy"))
     if form.is_submitted():
@@ -417,8 +421,10 @@ def two_factor_policy():
 @bp.route("/admin/audit")
 @roles_required(roles.ADMIN)
 def audit():
+    require("auth.manage_users", current_user)
     events = db.paginate(
-        sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        sa.select(AuditEvent).options(sa.orm.selectinload(AuditEvent.actor))  # not one query per event
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
         page=query_page(10_000), per_page=50, error_out=False,
     )
     return render("auth/audit.html", events=events)

@@ -1,7 +1,7 @@
 """Staff clean a wave's data: delete junk or flood responses, with a reason, audited.
 
 Results follow at the next release (livesafe.surveys.releases): the current release never changes.
-The audit keeps the reason and how many went, never the answers.
+The audit keeps the reason and how many went, never the answers. Flushed; the request commits.
 """
 from datetime import date
 
@@ -9,17 +9,18 @@ import sqlalchemy as sa
 
 from livesafe.audit.logic import record
 from livesafe.extensions import db
+from livesafe.kernel import require
 from livesafe.surveys import releases
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveyWave
 
 
 def _delete(wave: SurveyWave, ids: list[int], reason: str, actor, how: dict) -> int:
+    require("surveys.clean", actor, wave)
     if ids:
         db.session.execute(sa.delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
         db.session.execute(sa.delete(SurveyResponse).where(SurveyResponse.id.in_(ids)))
     releases.recount_next(wave)
     record(actor, "survey_wave.delete_responses", wave, after={"reason": reason.strip(), "deleted": len(ids), **how})
-    db.session.commit()
     return len(ids)
 
 

@@ -12,12 +12,16 @@ from pathlib import Path
 import yaml
 from flask import current_app
 
+from livesafe import places
 from livesafe.site.numbers import MAX_INT
 
 TYPES = ("single", "multiple", "rating", "number", "text")
 CHOICE_TYPES = ("single", "multiple")
 OPTION_TYPES = ("single", "multiple", "rating")  # answers stored in the option column
 PREFER_NOT = "prefer_not_to_say"
+NOT_SURE = "not_sure"
+# Options the district question may offer besides the districts of livesafe.places.
+NOT_A_PLACE = (NOT_SURE, PREFER_NOT)
 DIMENSIONS = ("district", "age_band", "gender")
 TERMS_FILE = "safeguarding_terms.yaml"
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -91,7 +95,24 @@ def _check_condition(condition, earlier: dict, source, where):
             _fail(source, f"{where}: '{condition['question']}' has no option {sorted(unknown)}")
 
 
-def _check_question(q: dict, source: str):
+def _check_places(q: dict, source: str, where: str):
+    """The district question speaks livesafe.places: every option is a places key (its label comes from
+    places, so the YAML gives none) or one of NOT_A_PLACE. Stored answers, breakdowns and exports then
+    use the same keys as every other feature, and exports can carry the ONS code."""
+    for option in q["options"]:
+        value = option.get("value")
+        place = places.BY_KEY.get(str(value))
+        if place is not None:
+            if option.get("label") not in (None, place.name):
+                _fail(source, f"{where}: the label of '{value}' comes from livesafe.places ({place.name}); "
+                              "leave it out")
+            option["label"] = place.name
+        elif value not in NOT_A_PLACE:
+            _fail(source, f"{where}: '{value}' is not a district key of livesafe.places "
+                          f"(use {', '.join(places.KEYS)}, or {' or '.join(NOT_A_PLACE)})")
+
+
+def _check_question(q: dict, source: str, district: bool = False):
     code = q.get("code")
     if not isinstance(code, str) or not CODE.match(code):
         _fail(source, f"question code {code!r} must be lower case letters, digits and _")
@@ -110,6 +131,8 @@ def _check_question(q: dict, source: str):
         if not isinstance(options, list) or len(options) < 2:
             _fail(source, f"{where}: needs at least two options")
         q["options"] = [dict(option) for option in options]  # anchors in YAML share objects: copy
+        if district and kind == "single":  # otherwise the breakdown check below says what is wrong
+            _check_places(q, source, where)
         values = []
         for option in q["options"]:
             if not set(option) <= {"value", "label", "exclusive"}:  # e.g. an unquoted comma in a {flow: map}
@@ -152,6 +175,9 @@ def validate(data: dict, source: str = "definition") -> dict:
     if not isinstance(pages, list) or not pages:
         _fail(source, "needs at least one page")
     seen: dict[str, dict] = {}
+    breakdowns = data.setdefault("breakdowns", {})
+    if not isinstance(breakdowns, dict):
+        _fail(source, "breakdowns must map district, age_band or gender to a question code")
     for number, page in enumerate(pages, start=1):
         if not isinstance(page, dict) or not page.get("title") or not page.get("questions"):
             _fail(source, f"page {number} needs a title and questions")
@@ -159,13 +185,14 @@ def validate(data: dict, source: str = "definition") -> dict:
             _fail(source, f"page {number}: unknown keys {sorted(set(page) - PAGE_KEYS)}")
         earlier = dict(seen)  # conditions may only look back to earlier pages
         for q in page["questions"]:
-            _check_question(q, source)
+            if not isinstance(q, dict):
+                _fail(source, f"page {number}: every question must be a mapping")
+            _check_question(q, source, district=q.get("code") == breakdowns.get("district"))
             if q["code"] in seen:
                 _fail(source, f"question code '{q['code']}' is used twice")
             if "show_if" in q:
                 _check_condition(q["show_if"], earlier, source, f"question '{q['code']}'")
             seen[q["code"]] = q
-    breakdowns = data.setdefault("breakdowns", {})
     for dimension, code in breakdowns.items():
         if dimension not in DIMENSIONS:
             _fail(source, f"unknown breakdown '{dimension}' (use {', '.join(DIMENSIONS)})")
@@ -194,6 +221,11 @@ def questions(definition: dict) -> list[dict]:
 
 def question_map(definition: dict) -> dict[str, dict]:
     return {q["code"]: q for q in questions(definition)}
+
+
+def district_code(definition: dict) -> str | None:
+    """The code of the question whose answers are places keys (the district breakdown), if any."""
+    return definition.get("breakdowns", {}).get("district")
 
 
 def choices(question: dict) -> list[tuple[str, str]]:

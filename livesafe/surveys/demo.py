@@ -7,7 +7,9 @@ import sqlalchemy as sa
 
 from livesafe.auth import roles
 from livesafe.auth.demo import account
+from livesafe import clock
 from livesafe.extensions import db
+from livesafe.kernel import apply
 from livesafe.surveys import definitions as defs
 from livesafe.surveys import logic
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
@@ -18,8 +20,9 @@ SETTINGS = [("DEMO01", "Riverside Academy (demo)"), ("DEMO02", "Northfield Youth
 # about 25% know someone who did, 60-70% know the law). Options not listed get weight 1.
 WEIGHTS = {
     "age_band": {"11-13": 5, "14-15": 6, "16-17": 5, "18-21": 3, "22-24": 2, "prefer_not_to_say": 0.3},
-    "district": {"leicester": 10, "charnwood": 4, "blaby": 2, "harborough": 2, "hinckley_bosworth": 2, "melton": 1,
-                 "nw_leicestershire": 2, "oadby_wigston": 1.5, "rutland": 0.7, "not_sure": 0.3, "prefer_not_to_say": 0.3},
+    "district": {"leicester": 10, "charnwood": 4, "blaby": 2, "harborough": 2, "hinckley-and-bosworth": 2, "melton": 1,
+                 "north-west-leicestershire": 2, "oadby-and-wigston": 1.5, "rutland": 0.7, "not_sure": 0.3,
+                 "prefer_not_to_say": 0.3},
     "gender": {"girl": 10, "boy": 10, "non_binary": 0.6, "self_describe": 0.3, "prefer_not_to_say": 0.6},
     "know_carrier": {"yes": 25, "no": 60, "not_sure": 12, "prefer_not_to_say": 3},
     "carried_knife": {"yes": 8, "no": 89, "prefer_not_to_say": 3},
@@ -117,9 +120,9 @@ def bulk_insert(wave: SurveyWave, answer_sets: list[dict], first_day: date, days
 def _wave(definition, title, opens_on, closes_on, status, staff) -> SurveyWave:
     wave = logic.create_wave(definition, title, opens_on, closes_on, staff)
     if status in (logic.OPEN, logic.CLOSED):
-        logic.change_status(wave, logic.OPEN, staff)
+        apply(logic.WAVES, wave, "open", staff)
     if status == logic.CLOSED:
-        logic.change_status(wave, logic.CLOSED, staff)
+        apply(logic.WAVES, wave, "close", staff)
     return wave
 
 
@@ -134,7 +137,7 @@ def load():
     codes = [None, None, None, "DEMO01", "DEMO02"]
     available = defs.available()
     young, community = available["young-people"], available["community"]
-    today = logic.today()
+    today = clock.today()
     earlier = _wave(young, f"Young people's safety survey {today.year - 2}", date(today.year - 2, 2, 1),
                     date(today.year - 2, 3, 31), logic.CLOSED, staff)
     bulk_insert(earlier, generate(young, 1500, seed=1), earlier.opens_on, 59, seed=11, settings=codes)
@@ -145,3 +148,4 @@ def load():
           today + timedelta(days=60), logic.OPEN, staff)
     _wave(community, f"Community safety survey {today.year}", today - timedelta(days=7),
           today + timedelta(days=60), logic.OPEN, staff)
+    db.session.commit()

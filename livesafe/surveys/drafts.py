@@ -112,5 +112,6 @@ def discard_on_exit() -> None:
     draft_id = session_draft_id()
     if draft_id:
         delete(draft_id)
-        db.session.commit()  # the exit request has nothing else of ours to commit
+        # Committed here on purpose: the exit may be a GET (a link), which the request would roll back.
+        db.session.commit()
     forget()

@@ -1,38 +1,39 @@
-"""The rules of surveys: waves and their states, answering, storing a response, results."""
+"""The rules of surveys: waves and their states, answering, storing a response, results.
+
+Logic adds and flushes; the request commits once (livesafe/kernel/transactions.py).
+"""
 import re
 import secrets
 from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from livesafe.audit.logic import record
+from livesafe import clock
 from livesafe.extensions import db
+from livesafe.kernel import Conflict, Transition, Workflow, require
 from livesafe.surveys import definitions as defs
 from livesafe.surveys import drafts
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
 from livesafe.throttle import logic as throttle
-from livesafe.clock import to_london, utcnow
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
-STATUS_LABELS = {DRAFT: "Draft", OPEN: "Open", CLOSED: "Closed"}
-# The only allowed changes of state: (from, to) -> the name of the action.
-TRANSITIONS = {
-    (DRAFT, OPEN): "open",
-    (OPEN, CLOSED): "close",
-    (CLOSED, OPEN): "reopen",
-}
 FLOOD_SCOPE = "survey-submit"
 
-
-class TransitionError(ValueError):
-    pass
-
-
-def today() -> date:
-    """Today in the UK (dates are what people see)."""
-    return to_london(utcnow()).date()
+# The wave lifecycle, the one table: states, buttons, audit names ("survey_wave.open") and tests come from it.
+WAVES = Workflow(
+    name="survey_wave",
+    model=SurveyWave,
+    noun="wave",
+    labels={DRAFT: "Draft", OPEN: "Open", CLOSED: "Closed"},
+    transitions=(
+        Transition("open", (DRAFT,), OPEN, "surveys.manage_wave", "Open the wave"),
+        Transition("close", (OPEN,), CLOSED, "surveys.manage_wave", "Close the wave"),
+        Transition("reopen", (CLOSED,), OPEN, "surveys.manage_wave", "Reopen the wave"),
+    ),
+    field="status",
+)
 
 
 # Waves -----------------------------------------------------------------------
@@ -43,6 +44,7 @@ def slugify(text: str) -> str:
 
 
 def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, actor) -> SurveyWave:
+    require("surveys.manage_wave", actor)
     base = slugify(title)
     slug, n = base, 2
     while slug == "manage" or db.session.scalar(sa.select(SurveyWave.id).where(SurveyWave.slug == slug)):
@@ -54,33 +56,24 @@ def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, a
     db.session.add(wave)
     db.session.flush()
     record(actor, "survey_wave.create", wave, after={"title": wave.title, "survey": wave.survey_slug})
-    db.session.commit()
     return wave
 
 
-def allowed_actions(wave: SurveyWave) -> list[tuple[str, str]]:
-    """(new status, action name) the wave can move to."""
-    return [(to, name) for (frm, to), name in TRANSITIONS.items() if frm == wave.status]
-
-
-def change_status(wave: SurveyWave, new_status: str, actor) -> None:
-    """The one place a wave changes state, audited."""
-    if (wave.status, new_status) not in TRANSITIONS:
-        raise TransitionError(f"A {STATUS_LABELS[wave.status].lower()} wave cannot be changed to {new_status}.")
-    before = wave.status
-    wave.status = new_status
-    record(actor, f"survey_wave.{TRANSITIONS[(before, new_status)]}", wave,
-           before={"status": before}, after={"status": new_status})
-    db.session.commit()
+def start_test(wave: SurveyWave, actor) -> drafts.Draft:
+    """A staff test response: goes through every page like a real one and never counts."""
+    require("surveys.manage_wave", actor, wave)
+    if wave.status == CLOSED:
+        raise Conflict("A closed wave cannot take a test response.")
+    return drafts.start(wave, test=True)
 
 
 def accepting(wave: SurveyWave, on: date | None = None) -> bool:
-    on = on or today()
+    on = on or clock.today()
     return wave.status == OPEN and wave.opens_on <= on <= wave.closes_on
 
 
 def open_waves() -> list[SurveyWave]:
-    on = today()
+    on = clock.today()
     waves = db.session.scalars(
         sa.select(SurveyWave).where(SurveyWave.status == OPEN).order_by(SurveyWave.closes_on)
     ).all()
@@ -94,6 +87,7 @@ def setting_named(code: str | None) -> SurveySetting | None:
 
 
 def create_setting(name: str, actor) -> SurveySetting:
+    require("surveys.manage_settings", actor)
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
     while True:
         code = "".join(secrets.choice(alphabet) for _ in range(6))
@@ -103,7 +97,6 @@ def create_setting(name: str, actor) -> SurveySetting:
     db.session.add(setting)
     db.session.flush()
     record(actor, "survey_setting.create", setting, after={"name": setting.name, "code": code})
-    db.session.commit()
     return setting
 
 
@@ -162,14 +155,14 @@ def submit(wave: SurveyWave, state: dict) -> bool:
     False, storing nothing, if that draft is already gone (sent by a parallel or replayed request, or
     expired). A response with no answers at all is not stored (True: the person is thanked).
     The response gets its own id and the date only: nothing links it to the draft it came from.
+    Flushed, not committed: the request commits it with the draft's deletion, or neither.
     """
     rows = answer_rows(wave.definition, state["answers"])
-    if state.get("draft") and not drafts.delete(state["draft"]):
-        db.session.rollback()
+    if state.get("draft") and not drafts.delete(state["draft"]):  # nothing added yet: nothing to undo
         return False
     if rows:
         setting = setting_named(state.get("setting"))
-        response = SurveyResponse(wave_id=wave.id, submitted_on=today(), setting_code=setting.code if setting else None,
+        response = SurveyResponse(wave_id=wave.id, submitted_on=clock.today(), setting_code=setting.code if setting else None,
                                   is_test=bool(state.get("test")), **breakdown_values(wave.definition, state["answers"]))
         db.session.add(response)
         db.session.flush()
@@ -177,7 +170,7 @@ def submit(wave: SurveyWave, state: dict) -> bool:
             {"option": None, "number": None, "text": None, **row, "wave_id": wave.id, "response_id": response.id}
             for row in rows
         ])
-    db.session.commit()
+    db.session.flush()
     return True
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from livesafe import clock
 from livesafe.extensions import db
 from livesafe.surveys.models import SurveyAnswer, SurveyRelease, SurveyResponse, SurveyWave
 
@@ -99,12 +100,11 @@ def due(wave: SurveyWave, last: SurveyRelease | None, today) -> bool:
 
 def current(wave: SurveyWave) -> SurveyRelease | None:
     """The release every view shows; makes the next one first if it is due."""
-    from livesafe.surveys.logic import today
-
     last = latest(wave)
-    if not due(wave, last, today()):
+    today = clock.today()
+    if not due(wave, last, today):
         return last
-    return make(wave, last, today()) or latest(wave)
+    return make(wave, last, today) or latest(wave)
 
 
 def make(wave: SurveyWave, last: SurveyRelease | None, on) -> SurveyRelease | None:
@@ -118,6 +118,8 @@ def make(wave: SurveyWave, last: SurveyRelease | None, on) -> SurveyRelease | No
     included = sum(n for (q, _, _), (n, _, _) in tables[""].items() if q == RESPONSES)
     release = SurveyRelease(wave_id=wave.id, number=(last.number if last else 0) + 1, last_response_id=upto,
                             responses=included, released_on=on, tables=_stored(tables))
+    # Committed here on purpose: releases are made by results pages, which are GETs (the request would
+    # roll them back), and a release must exist once made so every later view shows the same figures.
     try:
         db.session.add(release)
         db.session.commit()

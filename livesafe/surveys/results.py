@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from livesafe import disclosure
+from livesafe import disclosure, places
 from livesafe.disclosure import Published, Tally
 from livesafe.extensions import db
 from livesafe.surveys import definitions as defs
@@ -218,13 +218,24 @@ def responses_total(wave: SurveyWave) -> Published | None:
     return _publish(bases, (RESPONSES, None))
 
 
-def latest_total(wave: SurveyWave) -> Published | None:
-    """As responses_total, without making a release (for lists of waves)."""
-    release = releases.latest(wave)
-    if release is None:
-        return None
-    _, bases, _ = _figures(wave, release, None)
-    return _publish(bases, (RESPONSES, None))
+def latest_totals(waves: list[SurveyWave]) -> dict[int, Published]:
+    """As responses_total for each wave, without making a release (for lists of waves): {wave id: published
+    responses at its newest release}, waves never released left out. Two queries however many waves: the
+    newest releases, then the tables of those not worked out before (a release never changes)."""
+    newest = (sa.select(SurveyRelease.wave_id, sa.func.max(SurveyRelease.number).label("number"))
+              .where(SurveyRelease.wave_id.in_([w.id for w in waves])).group_by(SurveyRelease.wave_id).subquery())
+    latest = db.session.execute(sa.select(SurveyRelease.id, SurveyRelease.wave_id).join(newest, sa.and_(
+        SurveyRelease.wave_id == newest.c.wave_id, SurveyRelease.number == newest.c.number))).all()
+    cache = current_app.extensions.setdefault("survey_results", {})
+    key = lambda release_id: ("total", release_id, current_app.config.get("DISCLOSURE_CELL_KEY", True), threshold())  # noqa: E731
+    found = {release_id: cache.get(key(release_id)) for release_id, _ in latest}
+    missing = [release_id for release_id, total in found.items() if total is None]
+    if missing:
+        for release_id, stored in db.session.execute(
+                sa.select(SurveyRelease.id, SurveyRelease.tables).where(SurveyRelease.id.in_(missing))):
+            people = [Tally(n, keys) for q, _, _, n, keys, _ in stored[""] if q == RESPONSES]
+            found[release_id] = _cached(("total", release_id), lambda: (people[0] if people else Tally()).publish())
+    return {wave_id: found[release_id] for release_id, wave_id in latest}
 
 
 # Breakdowns --------------------------------------------------------------------
@@ -393,23 +404,33 @@ def _safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def ons_code(value) -> str:
+    """The ONS area code of a district key (livesafe.places), "" for anything else: partners' data is
+    keyed on these codes."""
+    place = places.BY_KEY.get(value) if isinstance(value, str) else None
+    return place.code if place else ""
+
+
 def _whole(value: float | None) -> str:
     return "" if value is None else str(round(value))
 
 
 def results_csv(wave: SurveyWave) -> str:
     """The published results: the same counts as the pages ("<10" below the threshold), and percentages
-    and intervals worked out from those published counts, to whole numbers."""
+    and intervals worked out from those published counts, to whole numbers. A district (a group of the
+    district breakdown, or an answer to the district question) carries its ONS code beside it."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["question_code", "question", "breakdown", "group", "answer_code", "answer",
-                     "count", "percent", "ci95_low", "ci95_high", "base", "mean"])
+    writer.writerow(["question_code", "question", "breakdown", "group", "group_ons_code", "answer_code",
+                     "answer_ons_code", "answer", "count", "percent", "ci95_low", "ci95_high", "base", "mean"])
     results = overall(wave)
+    district_question = defs.district_code(wave.definition)
 
-    def line(q, dimension, group, value, label, cell, base, mean=None):
+    def line(q, dimension, group, value, label, cell, base, mean=None, group_key=None):
         interval = cell.interval if cell else None
         writer.writerow([_safe(v) for v in [
-            q["code"], q["text"], dimension, group, value, label,
+            q["code"], q["text"], dimension, group, ons_code(group_key) if dimension == "district" else "",
+            value, ons_code(value) if q["code"] == district_question else "", label,
             cell.text if cell else "", _whole(cell.percent) if cell else "",
             _whole(interval[0]) if interval else "", _whole(interval[1]) if interval else "",
             base.text, "" if mean is None else f"{mean:.1f}",
@@ -425,21 +446,27 @@ def results_csv(wave: SurveyWave) -> str:
         return out.getvalue()
     for dimension, _ in dimensions(wave):
         for cross in breakdown(wave, dimension):
-            for index, (_, group_label) in enumerate(cross.groups):
+            for index, (group_key, group_label) in enumerate(cross.groups):
                 if cross.rows:
                     for value, answer_label, cells, _ in cross.rows:
-                        line(cross.question, dimension, group_label, value, answer_label, cells[index], cross.totals[index])
+                        line(cross.question, dimension, group_label, value, answer_label, cells[index],
+                             cross.totals[index], group_key=group_key)
                 else:
-                    line(cross.question, dimension, group_label, "", "", None, cross.totals[index], cross.means[index])
+                    line(cross.question, dimension, group_label, "", "", None, cross.totals[index],
+                         cross.means[index], group_key=group_key)
     return out.getvalue()
 
 
 def responses_csv(wave: SurveyWave) -> str:
-    """The raw anonymised responses (admins only): date, setting code and answers; no row ids."""
+    """The raw anonymised responses (admins only): date, setting code and answers; no row ids. The district
+    answer is followed by its ONS code (`<question>_ons_code`)."""
     qs = defs.questions(wave.definition)
+    district_question = defs.district_code(wave.definition)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["submitted_on", "setting_code"] + [q["code"] for q in qs])
+    writer.writerow(["submitted_on", "setting_code"] + [
+        name for q in qs for name in ([q["code"], f"{q['code']}_ons_code"] if q["code"] == district_question
+                                      else [q["code"]])])
     answers: dict[int, dict[str, list[str]]] = {}
     rows = db.session.execute(
         sa.select(SurveyAnswer.response_id, SurveyAnswer.question, SurveyAnswer.option, SurveyAnswer.number,
@@ -458,7 +485,12 @@ def responses_csv(wave: SurveyWave) -> str:
     lines = []
     for response_id, submitted_on, setting_code in responses:
         given = answers.get(response_id, {})
-        lines.append([submitted_on.isoformat(), setting_code or ""] + [";".join(given.get(q["code"], [])) for q in qs])
+        values = []
+        for q in qs:
+            values.append(";".join(given.get(q["code"], [])))
+            if q["code"] == district_question:
+                values.append(ons_code(values[-1]))
+        lines.append([submitted_on.isoformat(), setting_code or ""] + values)
     # Sorted by content, not by arrival, so the order within a day says nothing about who answered when.
     for line in sorted(lines):
         writer.writerow([_safe(v) for v in line])

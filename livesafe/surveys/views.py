@@ -18,6 +18,8 @@ from livesafe.auth.forms import EmptyForm
 from livesafe.auth.permissions import roles_required
 from livesafe.extensions import csrf, db
 from livesafe.audit.logic import record
+from livesafe.kernel import RuleError, apply, require
+from livesafe.kernel.errors import show_on
 from livesafe.site.render import render, render_invalid
 from livesafe import disclosure
 from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats
@@ -93,7 +95,7 @@ def _public_wave(slug: str) -> SurveyWave:
     wave = db.session.scalar(sa.select(SurveyWave).where(SurveyWave.slug == slug))
     if wave is None:
         abort(404)
-    if wave.status == logic.DRAFT:
+    if wave.status == logic.DRAFT:  # only a staff test response sees a draft wave
         draft = _draft(wave)
         if not (draft and draft.is_test):
             abort(404)
@@ -150,6 +152,8 @@ def page(slug, number):
         setting = logic.setting_named(request.args.get("setting"))
         draft = drafts.start(wave, setting.code if setting else None)
         drafts.remember(draft)
+        # Committed here on purpose: this is a GET (the request would roll it back), and the draft must
+        # exist before the person sends the first page.
         db.session.commit()
     if not _can_answer(wave, draft):
         return redirect(url_for("surveys.intro", slug=slug))
@@ -166,7 +170,6 @@ def page(slug, number):
     form = page_form(questions, draft.answers, request.form)
     if form[HONEYPOT].data:  # a script filled in the hidden field: store nothing, say nothing
         drafts.delete(draft.id)
-        db.session.commit()
         drafts.forget()
         return redirect(url_for("surveys.thanks", slug=slug))
     valid = form.validate_on_submit()
@@ -179,7 +182,6 @@ def page(slug, number):
     if not valid:
         return _page(wave, number, visible, questions, form, draft, status=422)
     draft = drafts.save(draft, page_answers(form, questions))
-    db.session.commit()
     if draft is None:  # sent or deleted by a parallel request meanwhile
         return _lost_draft(slug)
     visible = defs.visible_pages(definition, draft.answers)
@@ -254,19 +256,21 @@ def manage():
             flash(f"Wave \u201c{wave.title}\u201d created as a draft.")
             return redirect(url_for("surveys.wave", wave_id=wave.id))
     waves = db.session.scalars(sa.select(SurveyWave).order_by(SurveyWave.opens_on.desc(), SurveyWave.id.desc())).all()
-    totals = {wave.id: results.latest_total(wave) for wave in waves}  # published, as of each wave's last release
-    context = dict(form=form, waves=waves, totals=totals, threshold=results.threshold())
+    totals = results.latest_totals(waves)  # published, as of each wave's last release
+    context = dict(form=form, waves=waves, totals=totals, threshold=results.threshold(),
+                   status_labels=logic.WAVES.labels)
     if form.is_submitted():
         return render_invalid("surveys/manage.html", **context)
     return render("surveys/manage.html", **context)
 
 
-def _wave_page(wave, status=200, error=None, delete_form=None):
+def _wave_page(wave, status=200, action_form=None, delete_form=None):
     settings = db.session.scalars(sa.select(SurveySetting).order_by(SurveySetting.name)).all()
     rows, total = results.setting_counts(wave) or ([], None)
     return render("surveys/wave.html", status=status, wave=wave, settings=settings, setting_rows=rows,
-                  total=total, actions=logic.allowed_actions(wave), action_form=EmptyForm(), error=error,
-                  accepting=logic.accepting(wave), status_labels=logic.STATUS_LABELS,
+                  total=total, actions=logic.WAVES.available(wave, current_user),
+                  action_form=action_form or EmptyForm(formdata=None),
+                  accepting=logic.accepting(wave), status_labels=logic.WAVES.labels,
                   release=releases.latest(wave), release_every=releases.release_every(),
                   delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold())
 
@@ -280,14 +284,20 @@ def wave(wave_id):
 @bp.route("/surveys/manage/<int:wave_id>/status", methods=["POST"])
 @staff_only
 def wave_status(wave_id):
+    """Open, close or reopen: one step of logic.WAVES. Of two staff changing it at once, one wins and
+    the other gets 409 with the page as it is now."""
     wave = _wave_or_404(wave_id)
-    if not EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    action = request.form.get("action", "")
+    if not form.validate_on_submit() or action not in {t.action for t in logic.WAVES.transitions}:
         abort(400)
     try:
-        logic.change_status(wave, request.form.get("status", ""), current_user)
-    except logic.TransitionError as error:
-        return _wave_page(wave, status=409, error=str(error))
-    flash(f"The wave is now {logic.STATUS_LABELS[wave.status].lower()}.")
+        apply(logic.WAVES, wave, action, current_user)
+    except RuleError as error:
+        status = show_on(form, error)
+        db.session.refresh(wave)  # show where it is now
+        return _wave_page(wave, status=status, action_form=form)
+    flash(f"The wave is now {logic.WAVES.labels[wave.status].lower()}.")
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 
@@ -295,14 +305,16 @@ def wave_status(wave_id):
 @staff_only
 def test_response(wave_id):
     wave = _wave_or_404(wave_id)
-    if not EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if not form.validate_on_submit():
         abort(400)
-    if wave.status == logic.CLOSED:
-        return _wave_page(wave, status=409, error="A closed wave cannot take a test response.")
+    try:
+        draft = logic.start_test(wave, current_user)
+    except RuleError as error:
+        return _wave_page(wave, status=show_on(form, error), action_form=form)
     if drafts.session_draft_id():
         drafts.delete(drafts.session_draft_id())
-    drafts.remember(drafts.start(wave, test=True))
-    db.session.commit()
+    drafts.remember(draft)
     first = defs.visible_pages(wave.definition, {})[0]
     return redirect(url_for("surveys.page", slug=wave.slug, number=first))
 
@@ -413,6 +425,9 @@ def export_results(wave_id):
 @roles_required(roles.ADMIN)
 def export_responses(wave_id):
     wave = _wave_or_404(wave_id)
+    require("surveys.export", current_user, wave)
     record(current_user, "survey_wave.export_responses", wave)
+    # Committed here on purpose: a download is a GET (the request would roll it back), and every
+    # download of the responses must stay in the audit log.
     db.session.commit()
     return _csv(results.responses_csv(wave), f"{wave.slug}-responses.csv")

@@ -257,10 +257,18 @@ def test_deactivate_and_reactivate_are_audited(app, client, demo_users):
 def test_admin_cannot_demote_or_deactivate_themselves(app, client, demo_users):
     sign_in(client, "admin")
     me = _user(app, "admin@example.org")
-    assert post(client, f"/admin/users/{me.id}", {"role": "staff"}).status_code == 422
-    post(client, f"/admin/users/{me.id}/active", {"active": "0"}, token_from=f"/admin/users/{me.id}")
+    page = client.get(f"/admin/users/{me.id}").get_data(as_text=True)
+    assert "Deactivate account" not in page and "You cannot deactivate your own account." in page
+    response = post(client, f"/admin/users/{me.id}", {"role": "staff"})
+    assert response.status_code == 403  # the rule auth.change_role, shown on the form
+    assert "You cannot remove your own admin role; ask another admin" in response.get_data(as_text=True)
+    response = post(client, f"/admin/users/{me.id}/active", {"active": "0"}, token_from=f"/admin/users/{me.id}")
+    assert response.status_code == 403 and "You cannot deactivate your own account." in response.get_data(as_text=True)
     me = _user(app, "admin@example.org")
     assert me.role == "admin" and me.active
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.action.in_(["user.role_changed", "user.deactivated"]))) == 0
 
 
 def test_unknown_role_is_refused(app, client, demo_users):
@@ -268,3 +276,43 @@ def test_unknown_role_is_refused(app, client, demo_users):
     target = _user(app, "panel@example.org")
     assert post(client, f"/admin/users/{target.id}", {"role": "superuser"}).status_code == 422
     assert _user(app, "panel@example.org").role == "panel_member"
+
+
+def test_account_rules_by_role(app, demo_users):
+    """The account rules (livesafe/auth/permissions.py): admins manage everyone else; nobody else manages anyone."""
+    from livesafe.auth import roles
+    from livesafe.auth.demo import account
+    from livesafe.kernel import can
+
+    with app.app_context():
+        people = {role: account(role) for role in roles.ALL}
+        other = people[roles.APPLICANT]
+        for role, user in [*people.items(), ("signed out", None)]:
+            admin = role == roles.ADMIN
+            assert bool(can("auth.manage_users", user)) is admin, role
+            for action in ("auth.change_role", "auth.deactivate", "auth.clear_two_factor"):
+                assert bool(can(action, user, other)) is admin, (role, action)
+                if user is not None:
+                    assert not can(action, user, user), (role, action)  # never on one's own account
+
+
+def test_the_audit_log_and_a_user_page_do_not_query_per_event(app, client, demo_users):
+    from livesafe.audit.logic import record
+    from tests.helpers import assert_flat
+
+    def add(count):
+        with app.app_context():
+            target = db.session.scalar(sa.select(User).where(User.email == "applicant@example.org"))
+            for n in range(count):
+                actor = User(email=f"actor{n}-{utcnow().timestamp()}@example.org", role="staff")
+                db.session.add(actor)
+                db.session.flush()
+                record(actor, "user.role_changed", target)
+            db.session.commit()
+
+    add(2)
+    sign_in(client, "admin")
+    target = _user(app, "applicant@example.org")
+    with app.app_context():
+        assert_flat(client, "/admin/audit", add)
+        assert_flat(client, f"/admin/users/{target.id}", add)

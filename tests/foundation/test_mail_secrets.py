@@ -53,6 +53,7 @@ def test_invitation_link_is_not_kept_in_the_outbox_after_sending(app, client, de
     with app.test_request_context():
         admin = db.session.scalar(sa.select(User).where(User.role == "admin"))
         accounts.invite(admin, "new.staff@example.org", "staff", "New")
+        db.session.commit()  # logic flushes; the request (here, the test) commits
     _check_link_is_gone_after_sending_and_still_works(app, client, inbox, "/invite/")
     with app.app_context():
         assert accounts.find_user("new.staff@example.org").password_hash != ""

@@ -5,10 +5,15 @@ from datetime import timedelta
 
 import pytest
 
+from livesafe import clock
+from livesafe.auth import roles
+from livesafe.auth.demo import account
+from livesafe.auth.models import User
+from livesafe.extensions import db
+from livesafe.kernel import apply
 from livesafe.surveys import definitions as defs
 from livesafe.surveys import logic
 from livesafe.surveys.models import SurveyWave
-from livesafe.extensions import db
 
 SMALL = """
 slug: test-survey
@@ -32,8 +37,8 @@ pages:
         personal: true
         text: Where do you live?
         options:
-          - {value: north, label: North}
-          - {value: south, label: South}
+          - {value: leicester, label: Leicester}
+          - {value: rutland, label: Rutland}
           - {value: prefer_not_to_say, label: I'd rather not say}
       - code: gender
         type: single
@@ -109,19 +114,31 @@ def small_definition() -> dict:
     return defs.parse(SMALL, "test")
 
 
+def staff_user() -> User:
+    """The demo staff account (made here, without a password, if the test has no demo users)."""
+    user = account(roles.STAFF)
+    if user is None:
+        user = User(email="staff@example.org", role=roles.STAFF, name="Demo Staff")
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
 @pytest.fixture
 def make_wave(app):
     """Make a wave (open by default) and return its id and slug."""
 
     def make(definition=None, status=logic.OPEN, title="Test wave", opens_in=-1, closes_in=30):
         with app.app_context():
-            today = logic.today()
+            today = clock.today()
+            staff = staff_user()
             wave = logic.create_wave(definition or small_definition(), title, today + timedelta(days=opens_in),
-                                     today + timedelta(days=closes_in), None)
+                                     today + timedelta(days=closes_in), staff)
             if status in (logic.OPEN, logic.CLOSED):
-                logic.change_status(wave, logic.OPEN, None)
+                apply(logic.WAVES, wave, "open", staff)
             if status == logic.CLOSED:
-                logic.change_status(wave, logic.CLOSED, None)
+                apply(logic.WAVES, wave, "close", staff)
+            db.session.commit()
             db.session.refresh(wave)
             db.session.expunge(wave)
             return wave
@@ -173,6 +190,7 @@ def add_responses(app, wave: SurveyWave, answer_sets: list[dict], setting: str |
             state = {"wave": wave.id, "answers": answers, "setting": setting, "test": test,
                      "token": secrets.token_urlsafe(8)}
             assert logic.submit(stored, state)
+        db.session.commit()
 
 
 def many(count: int, **answers) -> list[dict]:

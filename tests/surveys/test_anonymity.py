@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from livesafe import clock
 from livesafe.extensions import db
+from livesafe.kernel import apply
 from livesafe.surveys import drafts
 from livesafe.surveys.models import SurveyDraft, SurveyResponse
-from tests.surveys.conftest import respond, token_of
+from tests.surveys.conftest import respond, staff_user, token_of
 
 ADDRESS = "203.0.113.77"
 AGENT = "SurveyMarkerBrowser/9.9"
@@ -48,18 +50,18 @@ def _session(app, client) -> dict:
 
 def test_answers_in_progress_live_on_the_server_and_the_cookie_holds_only_a_draft_id(app, client, wave):
     token = token_of(client.get(f"/surveys/{wave.slug}/page/1"))
-    client.post(f"/surveys/{wave.slug}/page/1", data={"age": "old", "district": "south", "csrf_token": token,
+    client.post(f"/surveys/{wave.slug}/page/1", data={"age": "old", "district": "rutland", "csrf_token": token,
                                                       "action": "next"})
     client.post(f"/surveys/{wave.slug}/page/5", data={"ideas": "Brighter underpass", "csrf_token": token,
                                                       "action": "back"})
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 0
         draft = db.session.scalar(sa.select(SurveyDraft))
-        assert draft.answers == {"age": "old", "district": "south", "ideas": "Brighter underpass"}
+        assert draft.answers == {"age": "old", "district": "rutland", "ideas": "Brighter underpass"}
     session = _session(app, client)
     assert set(session) <= ALLOWED_KEYS and session[drafts.SESSION_KEY] == draft.id
     raw = client.get_cookie("livesafe_session").value
-    for value in ("old", "south", "Brighter", "underpass"):
+    for value in ("old", "rutland", "Brighter", "underpass"):
         assert value not in repr(session) and value not in raw
 
 
@@ -69,8 +71,10 @@ def test_the_session_cookie_holds_no_answer_even_with_the_longest_answers(app, c
 
     with app.app_context():
         young = defs.available()["young-people"]
-        wave = logic.create_wave(young, "Cookie check", logic.today(), logic.today() + timedelta(days=1), None)
-        logic.change_status(wave, logic.OPEN, None)
+        staff = staff_user()
+        wave = logic.create_wave(young, "Cookie check", clock.today(), clock.today() + timedelta(days=1), staff)
+        apply(logic.WAVES, wave, "open", staff)
+        db.session.commit()
         slug, pages = wave.slug, len(young["pages"])
         text = {q["code"]: "Marker" + "x" * (q["max_length"] - 6) for q in defs.questions(young) if q["type"] == "text"}
     page = client.get(f"/surveys/{slug}/page/1")

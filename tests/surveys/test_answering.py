@@ -9,7 +9,7 @@ from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting
 from livesafe.throttle import logic as throttle
 from tests.surveys.conftest import respond, token_of
 
-FULL = {"age": "young", "district": "north", "gender": "girl", "safe": "2", "worries": ["knives", "gangs"],
+FULL = {"age": "young", "district": "leicester", "gender": "girl", "safe": "2", "worries": ["knives", "gangs"],
         "carried": "yes", "why": ["protection"], "adults": "3", "ideas": "More lights"}
 
 
@@ -52,12 +52,12 @@ def test_every_question_type_is_stored_one_row_per_answer(app, client, wave):
     responses, answers = _stored(app)
     assert len(responses) == 1 and responses[0].is_test is False
     assert answers == [
-        ("age", "young", None, None), ("district", "north", None, None), ("gender", "girl", None, None),
+        ("age", "young", None, None), ("district", "leicester", None, None), ("gender", "girl", None, None),
         ("safe", "2", None, None), ("worries", "knives", None, None), ("worries", "gangs", None, None),
         ("worries", None, 2, None), ("carried", "yes", None, None), ("why", "protection", None, None),
         ("why", None, 1, None), ("adults", None, 3, None), ("ideas", None, None, "More lights"),
     ]
-    assert (responses[0].district, responses[0].age_band, responses[0].gender) == ("north", "young", "girl")
+    assert (responses[0].district, responses[0].age_band, responses[0].gender) == ("leicester", "young", "girl")
 
 
 def test_every_question_can_be_skipped_and_an_empty_submission_is_thanked_but_not_stored(app, client, wave):

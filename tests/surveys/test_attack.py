@@ -23,6 +23,7 @@ from statistics import median
 import pytest
 import sqlalchemy as sa
 
+from livesafe import clock
 from livesafe.auth import roles
 from livesafe.extensions import db
 from livesafe.surveys import logic
@@ -37,7 +38,7 @@ T = 10
 def _person(rng: random.Random) -> dict:
     answers = {
         "age": rng.choices(["young", "old", "prefer_not_to_say", None], [60, 35, 3, 2])[0],
-        "district": rng.choices(["north", "south", "prefer_not_to_say", None], [55, 42, 2, 1])[0],
+        "district": rng.choices(["leicester", "rutland", "prefer_not_to_say", None], [55, 42, 2, 1])[0],
         "gender": rng.choices(["girl", "boy", "prefer_not_to_say", None], [48, 48, 3, 1])[0],
         "safe": rng.choices(["1", "2", "3", "4", "5", None], [5, 10, 25, 40, 18, 2])[0],
         "carried": rng.choices(["no", "yes", "prefer_not_to_say", None], [90, 3, 5, 2])[0],
@@ -52,7 +53,7 @@ def _person(rng: random.Random) -> dict:
 
 def _planted() -> list[dict]:
     """Rare combinations: a handful of people who stand out (the attack does not know these)."""
-    rare = {"age": "old", "district": "south", "gender": "prefer_not_to_say", "carried": "yes", "why": ["other"],
+    rare = {"age": "old", "district": "rutland", "gender": "prefer_not_to_say", "carried": "yes", "why": ["other"],
             "safe": "1", "worries": ["knives", "gangs"]}
     return many(3, **rare) + many(1, district="prefer_not_to_say", age="prefer_not_to_say", carried="yes",
                                   why=["protection"]) + many(2, gender="boy", worries=["gangs"])
@@ -66,7 +67,7 @@ def _store(app, wave, people, settings):
         definition = db.session.get(SurveyWave, wave.id).definition
         ids = db.session.scalars(
             sa.insert(SurveyResponse).returning(SurveyResponse.id, sort_by_parameter_order=True),
-            [{"wave_id": wave.id, "submitted_on": logic.today(), "setting_code": setting, "is_test": False,
+            [{"wave_id": wave.id, "submitted_on": clock.today(), "setting_code": setting, "is_test": False,
               "record_key": new_record_key(), **logic.breakdown_values(definition, answers)}
              for answers, setting in zip(people, settings)]).all()
         rows = [{"option": None, "number": None, "text": None, **row, "wave_id": wave.id, "response_id": rid}
@@ -236,7 +237,7 @@ class Attack:
 
 
 def _label_matches(key, dim, group):
-    """Is this overall cell (district question = North, say) the size of breakdown group `group`?"""
+    """Is this overall cell (district question = Leicester, say) the size of breakdown group `group`?"""
     code = {"district": "district", "age_band": "age", "gender": "gender"}.get(dim)
     return key[2] == code and key[3] != "" and _labels.get((code, key[3])) == group
 

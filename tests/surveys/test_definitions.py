@@ -2,9 +2,10 @@
 import pytest
 import yaml
 
+from livesafe import clock, places
 from livesafe.surveys import definitions as defs
 from livesafe.surveys import logic
-from tests.surveys.conftest import SMALL, small_definition
+from tests.surveys.conftest import SMALL, small_definition, staff_user
 
 
 def test_shipped_surveys_load_and_cover_the_issue(ctx):
@@ -22,6 +23,19 @@ def test_shipped_surveys_load_and_cover_the_issue(ctx):
         assert young[code]["type"] == "rating"
     assert young["safer_ideas"]["type"] == "text"
     assert len(defs.questions(surveys["community"])) < len(young)
+
+
+def test_the_district_question_speaks_livesafe_places(ctx):
+    """One vocabulary: every district offered is a places key, labelled with the places name."""
+    for definition in defs.available().values():
+        question = defs.question_map(definition)[defs.district_code(definition)]
+        offered = [(v, label) for v, label in defs.choices(question) if v not in defs.NOT_A_PLACE]
+        assert offered == [(d.key, d.name) for d in places.DISTRICTS], definition["slug"]
+
+
+def test_district_labels_left_out_of_a_definition_come_from_places():
+    definition = defs.parse(SMALL.replace("{value: leicester, label: Leicester}", "{value: leicester}"))
+    assert defs.choices(defs.question_map(definition)["district"])[0] == ("leicester", "Leicester")
 
 
 def test_every_personal_choice_question_offers_prefer_not_to_say(ctx):
@@ -43,6 +57,10 @@ def _question(data, code):
 
 @pytest.mark.parametrize("change, message", [
     (lambda d: _question(d, "age")["options"].pop(), "must offer 'prefer_not_to_say'"),
+    (lambda d: _question(d, "district")["options"][0].update(value="nw_leicestershire"),
+     "'nw_leicestershire' is not a district key of livesafe.places"),
+    (lambda d: _question(d, "district")["options"][0].update(label="Leicester City"),
+     "the label of 'leicester' comes from livesafe.places"),
     (lambda d: _question(d, "why")["show_if"].update(question="ideas"), "not an earlier question"),
     (lambda d: d["pages"][1]["questions"][1].update(show_if={"question": "safe", "any_of": ["1"]}),
      "not an earlier question"),
@@ -110,8 +128,9 @@ def test_a_wave_keeps_its_own_copy_of_the_questions(app, tmp_path):
     path.write_text(SMALL)
     app.config["CONTENT_DIR"] = str(tmp_path)
     with app.app_context():
-        first = logic.create_wave(defs.available()["test-survey"], "Wave one", logic.today(), logic.today(), None)
+        staff = staff_user()
+        first = logic.create_wave(defs.available()["test-survey"], "Wave one", clock.today(), clock.today(), staff)
         path.write_text(SMALL.replace("How old are you?", "What is your age?"))
-        second = logic.create_wave(defs.available()["test-survey"], "Wave two", logic.today(), logic.today(), None)
+        second = logic.create_wave(defs.available()["test-survey"], "Wave two", clock.today(), clock.today(), staff)
         assert defs.question_map(first.definition)["age"]["text"] == "How old are you?"
         assert defs.question_map(second.definition)["age"]["text"] == "What is your age?"

@@ -9,6 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from livesafe import clock
 from livesafe import disclosure
 from livesafe.audit.models import AuditEvent
 from livesafe.auth import roles
@@ -41,10 +42,10 @@ def exact(app):
 @pytest.fixture
 def answered(app, wave):
     """30 people: 20 young, 8 old, 2 who would rather not say; plus a staff test response."""
-    add_responses(app, wave, many(20, age="young", district="north", safe="4", worries=["knives", "gangs"],
+    add_responses(app, wave, many(20, age="young", district="leicester", safe="4", worries=["knives", "gangs"],
                                   adults=2, ideas="More lights"))
-    add_responses(app, wave, many(8, age="old", district="south", safe="1", worries=["knives"], adults=5))
-    add_responses(app, wave, many(2, age="prefer_not_to_say", district="north", worries=["none"]))
+    add_responses(app, wave, many(8, age="old", district="rutland", safe="1", worries=["knives"], adults=5))
+    add_responses(app, wave, many(2, age="prefer_not_to_say", district="leicester", worries=["none"]))
     add_responses(app, wave, [{"age": "old"}], test=True)
     return wave
 
@@ -177,7 +178,7 @@ def test_the_raw_export_has_answers_but_no_ids_and_is_audited(app, client, demo_
     assert "id" not in row and "response_id" not in row
     assert (row["age"], row["worries"], row["adults"], row["why"]) == ("young", "knives;gangs", "3", "")
     assert row["ideas"] == "'=HYPERLINK(1)"  # a spreadsheet will not run it
-    assert row["submitted_on"] == logic.today().isoformat()
+    assert row["submitted_on"] == clock.today().isoformat()
     with app.app_context():
         assert db.session.scalar(sa.select(AuditEvent.action).where(
             AuditEvent.action == "survey_wave.export_responses")) is not None
@@ -242,7 +243,24 @@ def test_the_export_has_the_page_figures_and_no_rounding(client, demo_users, ans
     for row in overall.values():  # 8 and 2 people: "<10" (8 may be published as up to 12), no percentage then
         assert (row["count"] == "<10") == (row["percent"] == "")
     assert overall["prefer_not_to_say"]["count"] == "<10"
-    assert {r["group"] for r in rows if r["breakdown"] == "district"} >= {"North", "South", "Not answered"}
+    assert {r["group"] for r in rows if r["breakdown"] == "district"} >= {"Leicester", "Rutland", "Not answered"}
+
+
+def test_exports_carry_the_ons_code_beside_every_district(app, client, demo_users, answered):
+    """Partners' data is keyed on ONS area codes: the district answers and groups carry theirs (livesafe.places)."""
+    sign_in(client, roles.ADMIN)
+    rows = _csv(client.get(f"/surveys/manage/{answered.id}/export/results.csv"))
+    groups = {(r["group"], r["group_ons_code"]) for r in rows if r["breakdown"] == "district"}
+    assert groups == {("Leicester", "E06000016"), ("Rutland", "E06000017"), ("I'd rather not say", ""),
+                      ("Not answered", "")}
+    answers = {(r["answer_code"], r["answer_ons_code"]) for r in rows if r["question_code"] == "district"}
+    assert answers == {("leicester", "E06000016"), ("rutland", "E06000017"), ("prefer_not_to_say", "")}
+    assert {r["group_ons_code"] for r in rows if r["breakdown"] != "district"} == {""}
+    assert {r["answer_ons_code"] for r in rows if r["question_code"] != "district"} == {""}
+    raw = _csv(client.get(f"/surveys/manage/{answered.id}/export/responses.csv"))
+    assert {(r["district"], r["district_ons_code"]) for r in raw} == {
+        ("leicester", "E06000016"), ("rutland", "E06000017")}
+    assert list(raw[0]).index("district_ons_code") == list(raw[0]).index("district") + 1
 
 
 def test_a_wave_with_too_few_responses_shows_no_figures_yet(client, demo_users, app, wave):

@@ -5,8 +5,6 @@ sign-in page, signed-in users without the role get 403. It is the coarse first
 gate; what a person may do to a particular thing is a rule in the kernel's
 registry (`livesafe.kernel.permissions`), asked with `can(...)` by views,
 templates and logic alike. The account rules are registered here.
-`ensure(condition)` is the older object-level check (a False condition is a
-403) still used by features not yet moved to rules.
 """
 from functools import wraps
 
@@ -43,11 +41,6 @@ def login_required(view):
     from livesafe.auth.roles import ALL
 
     return roles_required(*ALL)(view)
-
-
-def ensure(condition: bool) -> None:
-    if not condition:
-        abort(403)
 
 
 # Account rules ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 from livesafe.hub.content import AUDIENCES, Event, Library, Page, Service
 from livesafe.hub.readability import TARGET_READING_AGE, reading_age
-from livesafe.clock import to_london, utcnow
+from livesafe.clock import utcnow
 
 REVIEW_WINDOW_DAYS = 30
 LINK = re.compile(r'href="([^"]+)"')
@@ -17,10 +17,6 @@ LINK = re.compile(r'href="([^"]+)"')
 def current_time() -> datetime:
     """The one clock the hub reads (tests replace it)."""
     return utcnow()
-
-
-def today_in_london(now: datetime) -> date:
-    return to_london(now).date()
 
 
 # Events -------------------------------------------------------------------

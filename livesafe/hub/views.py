@@ -4,6 +4,7 @@ from werkzeug.exceptions import HTTPException
 
 from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
+from livesafe.clock import to_london
 from livesafe.hub import bp, logic
 from livesafe.hub.cache import cached_render
 from livesafe.hub.content import AUDIENCES, library
@@ -155,7 +156,7 @@ def _route_exists(path: str) -> bool:
 @roles_required(*roles.STAFF_ROLES)
 def content_health():
     lib = library()
-    today = logic.today_in_london(logic.current_time())
+    today = to_london(logic.current_time()).date()
     overdue, due_soon = logic.reviews_due(lib, today)
     return render(
         "hub/content_health.html",

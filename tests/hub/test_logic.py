@@ -1,6 +1,7 @@
 """The hub's rules, called directly with a fixed date."""
 from datetime import date, datetime, timedelta, timezone
 
+from livesafe.clock import to_london
 from livesafe.hub import logic
 from livesafe.hub.content import load_library
 from tests.hub.conftest import NOW
@@ -110,5 +111,5 @@ def test_readability_report_lists_every_page_with_targets_for_young_people_and_t
 
 
 def test_london_today_changes_at_london_midnight():
-    assert logic.today_in_london(datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc)) == date(2026, 7, 2)
-    assert logic.today_in_london(datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)) == date(2026, 12, 1)
+    assert to_london(datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc)).date() == date(2026, 7, 2)
+    assert to_london(datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)).date() == date(2026, 12, 1)

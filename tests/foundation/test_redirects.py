@@ -40,11 +40,12 @@ def test_login_follows_a_path_on_this_site(client, demo_users):
 
 
 def test_organisation_form_uses_the_same_check(client, demo_users):
+    from livesafe import places
     from livesafe.grants import logic
 
     sign_in(client, "applicant")
     data = {"name": "Riverside Youth Club", "kind": logic.ORG_KINDS[0][0],
-            "postcode": "LE1 6AA", "district": logic.DISTRICTS[0], "safeguarding_lead": "Club leader",
+            "postcode": "LE1 6AA", "district": places.NAMES[0], "safeguarding_lead": "Club leader",
             "safeguarding_policy": "yes", "works_with_under_18s": "yes"}
     for target in ("/%09/evil.example", "/%5Cevil.example", "//evil.example"):
         response = post(client, f"/grants/organisation?next={target}", data, token_from="/grants/organisation")

@@ -44,4 +44,4 @@ def init_app(app):
         click.echo(f"Queued reminders for {sent} overdue monitoring return(s).")
 
 
-from livesafe.grants import permissions, views  # noqa: E402,F401
+from livesafe.grants import permissions, views, views_assignment  # noqa: E402,F401

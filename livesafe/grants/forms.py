@@ -330,3 +330,8 @@ class AutoAssignForm(FlaskForm):
 class AssignForm(FlaskForm):
     user_id = SelectField("Add an assessor", coerce=int, choices=[], validate_choice=False,
                           validators=[InputRequired(message="Choose someone to assign")])
+
+
+class MessageForm(FlaskForm):
+    subject = StringField("Subject", validators=[DataRequired(message="Enter the subject"), Length(max=200, message="The subject must be 200 characters or fewer")])
+    body = TextAreaField("Message", validators=[DataRequired(message="Enter the message"), Length(max=10_000, message="The message must be 10000 characters or fewer")])

@@ -65,6 +65,8 @@ TABLE = {
     "grants.auto_assign": STAFF_ONLY,
     "grants.assign_assessor": STAFF_ONLY,
     "grants.unassign_assessor": STAFF_ONLY,
+    "grants.texts_list": STAFF_ONLY,
+    "grants.edit_text": STAFF_ONLY,
     "grants.autosave": frozenset({APPLICANT}),
     "grants.check": frozenset({APPLICANT}),
     "grants.conflict": frozenset({ASSESSOR, PANEL_MEMBER}),

@@ -169,10 +169,11 @@ def plan(applications: list[tuple[int, int]], people: list[int], need: int, exis
     `not_counting` (a declared conflict) are on it but do not count. Returns ([(application, person)], short)."""
     heap = [(loads.get(p, 0), p) for p in people]
     heapq.heapify(heap)
+    group = set(people)
     picks, short = [], []
     for application_id, organisation_id in applications:
         on_it = existing.get(application_id, set())
-        missing = need - sum(1 for p in on_it if p in people and (application_id, p) not in not_counting)
+        missing = need - sum(1 for p in on_it if p in group and (application_id, p) not in not_counting)
         skipped = []
         while missing > 0 and heap:
             load, person = heapq.heappop(heap)

@@ -1,4 +1,5 @@
-"""Bench: the staff moderation view for a round of 2,000 applications with 3 assessors each.
+"""Bench: the staff moderation view for a round of 2,000 applications with 3 assessors each, and automatic
+assignment of 3 assessors to each of 2,000 applications from a pool of 20 (assignment.auto_assign).
 
 Runs on a temporary SQLite database, or on the database in GRANTS_BENCH_DATABASE_URL (migrated
 first; the bench's own rows are removed afterwards). `python bench/grants.py` prints the rows.
@@ -19,6 +20,9 @@ APPLICATIONS = 2000
 ASSESSORS = 3
 RUNS = 7
 TARGET_MS = 300
+POOL = 20
+EACH = 3
+ASSIGN_TARGET_MS = 2000
 
 
 def _build(db, models, logic, now):
@@ -71,6 +75,7 @@ def _cleanup(db, models, grant_round, staff, users, organisation_ids):
 
     application_ids = sa.select(models.GrantApplication.id).where(models.GrantApplication.round_id == grant_round.id)
     assessment_ids = sa.select(models.Assessment.id).where(models.Assessment.application_id.in_(application_ids))
+    db.session.execute(sa.delete(models.ApplicationAssessor).where(models.ApplicationAssessor.application_id.in_(application_ids)))
     db.session.execute(sa.delete(models.Score).where(models.Score.assessment_id.in_(assessment_ids)))
     db.session.execute(sa.delete(models.Assessment).where(models.Assessment.application_id.in_(application_ids)))
     db.session.execute(sa.delete(models.GrantApplication).where(models.GrantApplication.round_id == grant_round.id))
@@ -79,6 +84,38 @@ def _cleanup(db, models, grant_round, staff, users, organisation_ids):
     db.session.execute(sa.delete(models.GrantRound).where(models.GrantRound.id == grant_round.id))
     db.session.execute(sa.delete(User).where(User.id.in_([u.id for u in users] + [staff.id])))
     db.session.commit()
+
+
+def _time_auto_assign(db, models, grant_round, staff, now):
+    """Time auto_assign over the bench round with a pool of POOL assessors; each run starts with no
+    assignments (rolled back), and each run's result is checked: EACH per application, loads within one."""
+    from livesafe.auth.models import User
+    from livesafe.grants import assignment
+
+    suffix = str(int(now.timestamp() * 1000))
+    pool = [User(email=f"bench-pool-{i}-{suffix}@example.org", role="assessor", name=f"Pool {i}") for i in range(POOL)]
+    db.session.add_all(pool)
+    db.session.flush()
+    db.session.add_all(models.RoundAssessor(round_id=grant_round.id, user_id=u.id) for u in pool)
+    db.session.commit()
+    times = []
+    try:
+        for _ in range(3):
+            started = time.perf_counter()
+            outcome = assignment.auto_assign(grant_round, EACH, 0, staff, now=now)
+            times.append((time.perf_counter() - started) * 1000)
+            assert outcome.made == APPLICATIONS * EACH and not outcome.short, outcome
+            loads = db.session.execute(sa.select(sa.func.count()).select_from(models.ApplicationAssessor)
+                                       .where(models.ApplicationAssessor.user_id.in_([u.id for u in pool]))
+                                       .group_by(models.ApplicationAssessor.user_id)).scalars().all()
+            assert max(loads) - min(loads) <= 1, loads
+            db.session.rollback()
+    finally:
+        db.session.rollback()
+        db.session.execute(sa.delete(models.RoundAssessor).where(models.RoundAssessor.round_id == grant_round.id))
+        db.session.execute(sa.delete(User).where(User.id.in_([u.id for u in pool])))
+        db.session.commit()
+    return times
 
 
 def run() -> list[dict]:
@@ -131,6 +168,7 @@ def run() -> list[dict]:
                 assert response.status_code == 200, response.status_code
             body = response.get_data(as_text=True)
             assert body.count("Bench project") == APPLICATIONS
+            assign_ms = _time_auto_assign(db, models, grant_round, staff, now=utcnow())
         finally:
             _cleanup(db, models, grant_round, staff, users, organisation_ids)
             db.engine.dispose()
@@ -140,6 +178,8 @@ def run() -> list[dict]:
     rows.append({"name": "grants: moderation ranking only (SQL aggregation), median",
                  "value": round(statistics.median(logic_times), 1), "unit": "ms", "target": TARGET_MS})
     rows.append({"name": "grants: SQL queries for the moderation ranking", "value": query_count, "unit": "queries", "target": 3})
+    rows.append({"name": f"grants: automatic assignment, {APPLICATIONS} applications x {POOL} assessors, {EACH} each ({backend}), median",
+                 "value": round(statistics.median(assign_ms), 1), "unit": "ms", "target": ASSIGN_TARGET_MS})
     rows.append({"name": "grants: building the bench round", "value": round(build_seconds, 1), "unit": "s", "target": None})
     return rows
 

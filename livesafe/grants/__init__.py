@@ -15,6 +15,7 @@ NAVIGATION = {
 }
 _STAFF_CARDS = [
     ("grants.rounds", "Grant rounds", "Open and close rounds, assign assessors, moderate scores and record decisions."),
+    ("grants.texts_list", "E-mail wording", "Change what the e-mails to groups say: received, not eligible, awarded, declined, invitations."),
     ("grants.report", "Grants report", "What the grants funded and achieved, by district and priority group, across rounds."),
 ]
 DASHBOARD = {
@@ -44,4 +45,4 @@ def init_app(app):
         click.echo(f"Queued reminders for {sent} overdue monitoring return(s).")
 
 
-from livesafe.grants import permissions, views  # noqa: E402,F401
+from livesafe.grants import permissions, views, views_assignment, views_texts  # noqa: E402,F401

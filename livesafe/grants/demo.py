@@ -10,7 +10,7 @@ from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.grants import logic, monitoring, scoring
-from livesafe.grants.models import GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
+from livesafe.grants.models import ApplicationAssessor, GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
 from livesafe.clock import utcnow
 
 OPEN_ROUND = "Community grants: spring 2027"
@@ -129,10 +129,13 @@ def load():
     # A round closed and in assessment: two extra assessors have scored everything, the demo assessor some.
     assessing = _round(ASSESSING_ROUND, "assessment", now - timedelta(days=60), now - timedelta(days=14), 15000)
     assessing.assessors.extend(RoundAssessor(user_id=a.id) for a in assessors)
+    db.session.flush()
     for index, (name, kind, district, title, activities, approach, pounds, scores) in enumerate(GROUPS):
         organisation = _organisation(name, kind, district)
         application = _application(assessing, organisation, _answers(title, activities, approach, district, pounds), None,
                                    logic.IN_ASSESSMENT, now - timedelta(days=20))
+        db.session.add_all(ApplicationAssessor(application_id=application.id, user_id=a.id, assigned_by_id=staff.id)
+                           for a in assessors)
         for assessor, value in zip(assessors, scores):
             if assessor is assessors[0] and index % 2:
                 continue  # left for the demo assessor to do

@@ -14,7 +14,7 @@ from wtforms.widgets import DateInput, DateTimeLocalInput
 from livesafe import places
 from livesafe.grants import logic
 from livesafe.site.fields import MultiCheckboxField
-from livesafe.site.numbers import WholeNumber, int_or_none
+from livesafe.site.numbers import WholeNumber, WholeNumberField, int_or_none
 
 
 # Grants store a district's name (livesafe.places is the one list).
@@ -241,6 +241,9 @@ class ActionForm(FlaskForm):
 
 class AssessorsForm(FlaskForm):
     assessors = MultiCheckboxField("Assessors for this round", coerce=int, choices=[])
+    community = MultiCheckboxField("Community reviewers", coerce=int, choices=[])
+    community_share = WholeNumberField("Community reviewers' share of the score (per cent)", minimum=0, maximum=100, default=0,
+                                       invalid="Enter the share as a whole number of per cent, like 20", out_of_range="Enter a share from 0 to 100 per cent")
 
 
 # ---------------------------------------------------------------- assessment
@@ -313,3 +316,22 @@ def return_form(formdata=None, data=None):
     if formdata is not None:
         return cls(formdata=formdata)
     return cls(data=data or {})
+
+
+# ---------------------------------------------------------------- assigning assessors (assignment.py)
+
+class AutoAssignForm(FlaskForm):
+    assessors_each = WholeNumberField("Assessors for each application", minimum=0, maximum=10, required="Enter how many assessors each application needs",
+                                      invalid="Enter a whole number of assessors, like 3", out_of_range="Enter from 0 to 10 assessors")
+    community_each = WholeNumberField("Community reviewers for each application", minimum=0, maximum=10, required="Enter how many community reviewers each application needs (0 for none)",
+                                      invalid="Enter a whole number of community reviewers, like 1", out_of_range="Enter from 0 to 10 community reviewers")
+
+
+class AssignForm(FlaskForm):
+    user_id = SelectField("Add an assessor", coerce=int, choices=[], validate_choice=False,
+                          validators=[InputRequired(message="Choose someone to assign")])
+
+
+class MessageForm(FlaskForm):
+    subject = StringField("Subject", validators=[DataRequired(message="Enter the subject"), Length(max=200, message="The subject must be 200 characters or fewer")])
+    body = TextAreaField("Message", validators=[DataRequired(message="Enter the message"), Length(max=10_000, message="The message must be 10000 characters or fewer")])

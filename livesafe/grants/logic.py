@@ -23,7 +23,6 @@ from livesafe.grants.models import (
     Organisation,
     OrganisationInvitation,
     OrganisationMember,
-    RoundAssessor,
 )
 from livesafe.kernel import Conflict, Refused, RuleError, Step, Transition, Workflow, apply, require
 from livesafe.kernel.workflow import lock
@@ -194,25 +193,24 @@ def _submitted(step: Step) -> dict:
     return {"submitted_at": step.now, "updated_at": step.now}
 
 
+def _words(application: GrantApplication) -> dict:
+    return {"title": application.title, "round": application.round.name, "organisation": application.organisation.name}
+
+
 def _tell_received(step: Step) -> None:
+    from livesafe.grants import texts
+
     application, grant_round = step.obj, step.obj.round
-    step.values["told"] = tell(
-        application.organisation_id, f"We have your application: {application.title}",
-        f"Thank you. We received your application “{application.title}” to {grant_round.name} "
-        f"on {format_london(step.now)}.\n\nWhat happens next: after the round closes on "
-        f"{format_london(grant_round.closes_at)}, staff and community panel members assess every application. "
-        "We will e-mail you when a decision is made. You can see where your application is at any time by "
-        "signing in to Live Safe.")
+    subject, body = texts.render("submitted", {**_words(application), "submitted_at": format_london(step.now),
+                                               "closes_at": format_london(grant_round.closes_at)})
+    step.values["told"] = tell(application.organisation_id, subject, body)
 
 
 def _tell_ineligible(step: Step) -> None:
-    application = step.obj
-    step.values["told"] = tell(
-        application.organisation_id, f"Your application: {application.title}",
-        f"Thank you for applying to {application.round.name} for “{application.title}”. When we checked it against "
-        "the round's rules we found it is not eligible, so it will not be assessed.\n\nWhat happens next: if you "
-        "would like to know why, or think we have made a mistake, reply to this e-mail. You are welcome to apply "
-        "to a future round.")
+    from livesafe.grants import texts
+
+    subject, body = texts.render("ineligible", _words(step.obj))
+    step.values["told"] = tell(step.obj.organisation_id, subject, body)
 
 
 def _decision_guard(step: Step) -> None:
@@ -240,20 +238,14 @@ def _decided(step: Step) -> dict:
 
 
 def _tell_decision(step: Step) -> None:
-    application, grant_round, reason = step.obj, step.obj.round, step.values["reason"].strip()
+    from livesafe.grants import texts
+
+    application, reason = step.obj, step.values["reason"].strip()
     if step.transition.action == "award":
-        subject = f"Good news: a grant for {application.title}"
-        body = (f"We are pleased to offer {application.organisation.name} a grant of "
-                f"{format_pounds(application.awarded_pence)} from {grant_round.name} for “{application.title}”.\n\n"
-                f"Why: {reason}\n\nWhat happens next: we will send you a grant agreement to sign within two weeks. Once "
-                "it is signed we pay the grant into your group's bank account. We will also offer you a mentor from our "
-                "community development team. You will report on your work in short monitoring returns; the dates are "
-                "shown when you sign in to Live Safe.")
+        subject, body = texts.render("awarded", {**_words(application), "reason": reason,
+                                                 "amount": format_pounds(application.awarded_pence)})
     else:
-        subject = f"Your application: {application.title}"
-        body = (f"Thank you for applying to {grant_round.name} for “{application.title}”. We are sorry that we cannot "
-                f"fund it this time.\n\nWhy: {reason}\n\nWhat happens next: you are welcome to ask us for feedback "
-                "and to apply to a future round. Open rounds are listed on the Live Safe funding page.")
+        subject, body = texts.render("declined", {**_words(application), "reason": reason})
     step.values["told"] = tell(application.organisation_id, subject, body)
 
 
@@ -461,19 +453,6 @@ def assessor_candidates() -> list:
     ))
 
 
-def set_assessors(grant_round: GrantRound, user_ids: list[int], actor) -> None:
-    allowed_ids = {u.id for u in assessor_candidates()}
-    wanted = set(user_ids) & allowed_ids
-    current = {a.user_id: a for a in grant_round.assessors}
-    for user_id, link in current.items():
-        if user_id not in wanted:
-            grant_round.assessors.remove(link)
-    for user_id in wanted - set(current):
-        grant_round.assessors.append(RoundAssessor(user_id=user_id))
-    record(actor, "grant_round.assessors_set", grant_round, before={"assessors": sorted(current)}, after={"assessors": sorted(wanted)})
-    db.session.flush()
-
-
 # ---------------------------------------------------------------- organisations
 
 def organisation_of(user) -> Organisation | None:
@@ -527,12 +506,11 @@ def invite_member(actor, organisation: Organisation, email: str) -> None:
         db.session.add(OrganisationInvitation(token=token, organisation_id=organisation.id, invited_by_id=actor.id))
         record(actor, "grant_organisation.member_invited", organisation, after={"user_id": user.id})
         days = current_app.config["INVITE_TOKEN_SECONDS"] // 86400 or 1
-        queue(user.email, f"Invitation to join {organisation.name} on Live Safe",
-              f"{actor.display_name} has invited your Live Safe account to join {organisation.name}, so you can "
-              "see and work on its grant applications together.\n\n"
-              f"To accept or decline, sign in and open this link within {days} day(s):\n"
-              f"{auth.token_link('grants.invitation', found_token)}\n\n"
-              "Nothing changes unless you accept. If you do not know this group, ignore this e-mail.")
+        from livesafe.grants import texts
+
+        queue(user.email, *texts.render("invitation", {
+            "inviter": actor.display_name, "organisation": organisation.name, "days": days,
+            "link": auth.token_link("grants.invitation", found_token)}))
         # Deliberately committed here, inside the padded time: a commit after it (only when an invitation
         # was written) would make the answer slower exactly when the address has an account.
         db.session.commit()

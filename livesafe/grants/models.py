@@ -80,21 +80,46 @@ class GrantRound(db.Model):
     # Months after the award when monitoring returns are due, e.g. [3, 6, 12].
     monitoring_months: Mapped[list] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    # The community reviewers' share of an application's score, in per cent (0: they do not count separately):
+    # score = (100 - share)% of the assessors' mean + share% of the community reviewers' mean.
+    community_share: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assessors = relationship("RoundAssessor", back_populates="round", cascade="all, delete-orphan")
 
 
 class RoundAssessor(db.Model):
+    """The round's pool: people staff may assign to its applications (assignment.py). Being in the pool
+    shows nothing by itself; an assessor sees only the applications assigned to them."""
+
     __tablename__ = "grant_round_assessors"
     __table_args__ = (sa.UniqueConstraint("round_id", "user_id", name="uq_grant_round_assessors_round_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_rounds.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # A panel member taking the community reviewer part: their scores count for the round's community_share.
+    community: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     round = relationship(GrantRound, back_populates="assessors")
     user = relationship("User")
+
+
+class ApplicationAssessor(db.Model):
+    """One person asked to assess one application: the only thing that lets an assessor see it."""
+
+    __tablename__ = "grant_application_assessors"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "user_id", name="uq_grant_application_assessors_application_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_applications.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
 
 
 class GrantApplication(db.Model):
@@ -191,3 +216,16 @@ class MonitoringReturn(db.Model):
     safeguarding_details: Mapped[str] = mapped_column(sa.Text, default="")
 
     application = relationship(GrantApplication, back_populates="returns")
+
+
+class MessageTemplate(db.Model):
+    """Staff's wording for one e-mail type (texts.py); absent: the default wording."""
+
+    __tablename__ = "grant_message_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

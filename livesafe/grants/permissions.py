@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from livesafe.auth import roles
 from livesafe.extensions import db
 from livesafe.grants.logic import ASSESSED
-from livesafe.grants.models import OrganisationMember, RoundAssessor
+from livesafe.grants.models import ApplicationAssessor, OrganisationMember
 from livesafe.kernel.permissions import allow, deny, rule, signed_in
 
 ASSESSORS = (roles.ASSESSOR, roles.PANEL_MEMBER)
@@ -25,9 +25,11 @@ def is_member(user, organisation_id: int) -> bool:
                                                OrganisationMember.organisation_id == organisation_id)) is not None
 
 
-def is_assessor(user, round_id: int) -> bool:
+def is_assigned(user, application_id: int) -> bool:
+    """Assigned to this application (assignment.py): being in a round's pool shows nothing by itself."""
     return signed_in(user) and user.role in ASSESSORS and db.session.scalar(
-        sa.select(RoundAssessor.id).where(RoundAssessor.round_id == round_id, RoundAssessor.user_id == user.id)) is not None
+        sa.select(ApplicationAssessor.id).where(ApplicationAssessor.application_id == application_id,
+                                                ApplicationAssessor.user_id == user.id)) is not None
 
 
 NOT_YOURS = "This application belongs to another organisation."
@@ -56,12 +58,16 @@ rule("grants.withdraw")(_member_rule("Only members of the organisation can withd
 rule("grants.decide")(_staff_rule)
 rule("grants.monitor")(_staff_rule)
 rule("grants.manage_round")(_staff_rule)
+# Choosing a round's assessors and assigning them to applications.
+rule("grants.assign")(_staff_rule)
+# Changing e-mail wording (texts.py) and a round's extra questions.
+rule("grants.edit_texts")(_staff_rule)
 
 
 @rule("grants.assess")
 def assess(user, application):
-    """Assessors and panel members see (and score) only applications of rounds they are assigned to, once assessed."""
-    if application.state in ASSESSED and is_assessor(user, application.round_id):
+    """Assessors and panel members see (and score) only the applications assigned to them, once assessed."""
+    if application.state in ASSESSED and is_assigned(user, application.id):
         return allow
     return deny("This application is not assigned to you.")
 

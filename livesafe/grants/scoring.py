@@ -24,16 +24,6 @@ DISAGREEMENT = 2
 
 # ---------------------------------------------------------------- assessors
 
-def assigned_applications(user) -> list[GrantApplication]:
-    return list(db.session.scalars(
-        sa.select(GrantApplication)
-        .join(RoundAssessor, RoundAssessor.round_id == GrantApplication.round_id)
-        .where(RoundAssessor.user_id == user.id, GrantApplication.state.in_(logic.ASSESSED))
-        .options(selectinload(GrantApplication.round))
-        .order_by(GrantApplication.round_id.desc(), GrantApplication.id)
-    ))
-
-
 def assessments_by(user) -> list[Assessment]:
     return list(db.session.scalars(sa.select(Assessment).where(Assessment.assessor_id == user.id)))
 
@@ -159,10 +149,14 @@ def weighted_totals(grant_round: GrantRound):
     force (a subquery of assessment id, application id, total), so a total can never disagree with them."""
     weight = sa.case({c["key"]: c["weight"] for c in grant_round.criteria}, value=Score.criterion, else_=0) \
         if grant_round.criteria else sa.literal(0)
+    community = sa.func.coalesce(sa.func.max(sa.case((RoundAssessor.community.is_(True), 1), else_=0)), 0)
     return (
         sa.select(Assessment.id.label("assessment_id"), Assessment.application_id.label("application_id"),
-                  sa.func.coalesce(sa.func.sum(Score.score * weight), 0).label("total"))
+                  sa.func.coalesce(sa.func.sum(Score.score * weight), 0).label("total"),
+                  community.label("community"))
         .join(GrantApplication, GrantApplication.id == Assessment.application_id)
+        .outerjoin(RoundAssessor, sa.and_(RoundAssessor.round_id == GrantApplication.round_id,
+                                          RoundAssessor.user_id == Assessment.assessor_id))
         .outerjoin(Score, Score.assessment_id == Assessment.id)
         .where(GrantApplication.round_id == grant_round.id, Assessment.submitted_at.is_not(None))
         .group_by(Assessment.id, Assessment.application_id)
@@ -171,14 +165,16 @@ def weighted_totals(grant_round: GrantRound):
 
 
 def moderation(grant_round: GrantRound) -> list[Ranked]:
-    """Every application being assessed or decided in the round, ranked by mean weighted score,
+    """Every application being assessed or decided in the round, ranked by mean weighted score (community
+    reviewers counting for the round's share, assignment.combined_mean),
     with the funding line marked. Two queries, whatever the number of applications."""
     totals = weighted_totals(grant_round)
     rows = db.session.execute(
         sa.select(
             GrantApplication.id, GrantApplication.title, Organisation.name, GrantApplication.state,
             GrantApplication.requested_pence, GrantApplication.awarded_pence, GrantApplication.evidence_harmful,
-            sa.func.avg(totals.c.total),
+            sa.func.avg(sa.case((totals.c.community == 0, totals.c.total))),
+            sa.func.avg(sa.case((totals.c.community == 1, totals.c.total))),
             sa.func.max(totals.c.total) - sa.func.min(totals.c.total),
             sa.func.count(totals.c.assessment_id),
         )
@@ -197,10 +193,15 @@ def moderation(grant_round: GrantRound) -> list[Ranked]:
         .group_by(Assessment.application_id, Score.criterion)
         .having(spread >= DISAGREEMENT)
     ))
+    from livesafe.grants.assignment import combined_mean
+
+    def mean(value):
+        return None if value is None else float(value)
+
     ranked = [
         Ranked(id=r[0], title=r[1], organisation=r[2], state=r[3], requested_pence=r[4], awarded_pence=r[5],
-               evidence_harmful=r[6], mean_total=float(r[7]) if r[7] is not None else None,
-               spread=int(r[8]) if r[8] is not None else None, assessors=r[9], disagreement=r[0] in disagreeing)
+               evidence_harmful=r[6], mean_total=combined_mean(mean(r[7]), mean(r[8]), grant_round.community_share or 0),
+               spread=int(r[9]) if r[9] is not None else None, assessors=r[10], disagreement=r[0] in disagreeing)
         for r in rows
     ]
     return rank(ranked, grant_round.budget_pence)

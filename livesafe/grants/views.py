@@ -11,7 +11,7 @@ from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
-from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, scoring
+from livesafe.grants import assignment, bp, evidence, exports, forms, logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.kernel import RuleError, can, require
 from livesafe.kernel.errors import show_on
@@ -381,7 +381,7 @@ def _return_values(form) -> dict:
 @roles_required(*ASSESSORS)
 def assessments():
     mine = {a.application_id: a for a in scoring.assessments_by(current_user)}
-    return render("grants/assessments.html", assigned=scoring.assigned_applications(current_user), mine=mine)
+    return render("grants/assessments.html", assigned=assignment.assigned_applications(current_user), mine=mine)
 
 
 def _assigned_application(application_id):
@@ -549,15 +549,19 @@ def _round_page(grant_round, assessors_form=None, status=200):
                               .options(selectinload(GrantApplication.organisation))  # one query, not one a row
                               .order_by(GrantApplication.id)).all()
     if assessors_form is None:
-        assessors_form = forms.AssessorsForm(data={"assessors": [a.user_id for a in grant_round.assessors]})
-    assessors_form.assessors.choices = _assessor_choices()
+        assessors_form = forms.AssessorsForm(data={"assessors": [a.user_id for a in grant_round.assessors],
+                                                   "community": [a.user_id for a in grant_round.assessors if a.community],
+                                                   "community_share": grant_round.community_share})
+    _pool_choices(assessors_form)
     return render("grants/round.html", status=status, grant_round=grant_round, applications=apps, labels=logic.ROUND_LABELS,
                   action_form=forms.ActionForm(), assessors_form=assessors_form, accepting=logic.accepting(grant_round),
                   round_steps=logic.ROUND.available(grant_round, current_user), form=assessors_form)
 
 
-def _assessor_choices():
-    return [(u.id, f"{u.display_name} ({u.role_label}, {u.email})") for u in logic.assessor_candidates()]
+def _pool_choices(form):
+    candidates = logic.assessor_candidates()
+    form.assessors.choices = [(u.id, f"{u.display_name} ({u.role_label}, {u.email})") for u in candidates]
+    form.community.choices = [(u.id, f"{u.display_name} ({u.email})") for u in candidates if u.role == roles.PANEL_MEMBER]
 
 
 @bp.route("/grants/rounds/<int:round_id>/status", methods=["POST"])
@@ -582,11 +586,15 @@ def round_status(round_id):
 def round_assessors(round_id):
     grant_round = _round(round_id)
     form = forms.AssessorsForm()
-    form.assessors.choices = _assessor_choices()
+    _pool_choices(form)
     if not form.validate_on_submit():
         return _round_page(grant_round, assessors_form=form, status=422)
-    logic.set_assessors(grant_round, form.assessors.data or [], current_user)
-    flash("Assessors saved.")
+    try:
+        assignment.set_pool(grant_round, form.assessors.data or [], form.community.data or [], form.community_share.data or 0,
+                            current_user)
+    except RuleError as error:
+        return _round_page(grant_round, assessors_form=form, status=show_on(form, error))
+    flash("Assessors saved. Assign them to applications on the assessment progress page.")
     return redirect(url_for("grants.round", round_id=round_id))
 
 
@@ -599,7 +607,16 @@ def moderation(round_id):
                   line=scoring.funding_line_index(ranked), awarded=logic.awarded_total(grant_round))
 
 
-def _staff_application(application, decision_form=None, status=200):
+def assignment_panel(application, assign_form=None) -> dict:
+    """Who is assigned to the application, and the form to add someone from the round's pool."""
+    if assign_form is None:
+        assign_form = forms.AssignForm(formdata=None)
+    assign_form.user_id.choices = [(a.user_id, a.user.display_name) for a in assignment.pool(application.round)]
+    return {"assigned": assignment.assigned_people(application), "assign_form": assign_form,
+            "assignable": application.state in assignment.ASSIGNABLE}
+
+
+def _staff_application(application, decision_form=None, status=200, assign_form=None):
     entry = next((r for r in scoring.moderation(application.round) if r.id == application.id), None)
     if decision_form is None:
         decision_form = forms.DecisionForm(data={"amount": logic.pounds_input(application.requested_pence)})
@@ -608,7 +625,7 @@ def _staff_application(application, decision_form=None, status=200):
                   sections=logic.SECTIONS, budget_lines=logic.budget_lines((application.answers or {}).get("budget", {}))[0],
                   matches=evidence.by_keys(application.evidence_matches), assessments=application.assessments,
                   criteria=application.round.criteria, form=decision_form, action_form=forms.ActionForm(),
-                  timeline=logic.timeline(application), now=utcnow(),
+                  timeline=logic.timeline(application), now=utcnow(), **assignment_panel(application, assign_form),
                   staff_steps=[t for t in logic.APPLICATION.available(application, current_user) if t.action in logic.STAFF_STEPS])
 
 

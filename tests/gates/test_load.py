@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.grants import scoring
+from livesafe.grants import assignment, scoring
 from livesafe.grants.models import Assessment, Score
 from livesafe.surveys.models import SurveyResponse, SurveyWave
 from tests.gates.servers import Client, gunicorn
@@ -46,7 +46,7 @@ def _scoring_jobs(app):
     with app.app_context():
         for email in ("assessor@example.org", "assessor2@example.org", "assessor3@example.org"):
             user = db.session.scalar(sa.select(User).where(User.email == email))
-            for application in scoring.assigned_applications(user):
+            for application in assignment.assigned_applications(user):
                 mine = scoring.assessment_of(user, application)
                 if mine is None and application.state == "in_assessment":
                     mine = scoring.declare(user, application, False)

@@ -130,3 +130,15 @@ def award(application, amount, reason="Good"):
     told = scoring.decide(application, "award", account("staff"), reason, amount, departure_reason="Agreed by the panel")
     db.session.commit()
     return told
+
+
+def assign(application, *people, community=False):
+    """Put people in the round's pool and assign them to the application (what staff do on the progress page)."""
+    from livesafe.grants.models import ApplicationAssessor, RoundAssessor
+
+    for person in people:
+        if not db.session.scalar(sa.select(RoundAssessor.id).where(RoundAssessor.round_id == application.round_id,
+                                                                   RoundAssessor.user_id == person.id)):
+            db.session.add(RoundAssessor(round_id=application.round_id, user_id=person.id, community=community))
+        db.session.add(ApplicationAssessor(application_id=application.id, user_id=person.id))
+    db.session.commit()

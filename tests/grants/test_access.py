@@ -7,7 +7,7 @@ from livesafe.extensions import db
 from livesafe.grants import monitoring
 from livesafe.grants.models import GrantApplication, RoundAssessor
 from livesafe.clock import utcnow
-from tests.grants.conftest import award, make_application, make_organisation, make_round
+from tests.grants.conftest import assign, award, make_application, make_organisation, make_round
 from tests.helpers import csrf_token, sign_in
 
 EVERYONE = ("admin", "staff", "assessor", "panel_member", "applicant")
@@ -24,6 +24,7 @@ def world(ctx, demo_users):
     mine = make_organisation()
     draft = make_application(open_round, mine)
     assessed = make_application(assessing, mine, state="in_assessment")
+    assign(assessed, account("assessor"))
     funded_round = make_round(name="Funded", status="assessment", opens=-400, closes=-300)
     funded = make_application(funded_round, mine, state="in_assessment")
     award(funded, 100000)

@@ -6,10 +6,10 @@ from livesafe.audit.models import AuditEvent
 from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
-from livesafe.grants.models import Assessment, GrantApplication
+from livesafe.grants.models import ApplicationAssessor, Assessment, GrantApplication, RoundAssessor
 from livesafe.kernel import Conflict
 from livesafe.mail.models import OutboxMessage
-from tests.grants.conftest import answers, make_application, make_organisation, make_round, score, uniform, user
+from tests.grants.conftest import answers, assign, make_application, make_organisation, make_round, score, uniform, user
 from tests.helpers import post, sign_in
 
 
@@ -17,7 +17,7 @@ def _assessing_round(budget=1_000_000, assessors=("assessor@example.org",)):
     grant_round = make_round(status="assessment", budget=budget, opens=-10, closes=-1)
     for email in assessors:
         assessor_id = user(email, "assessor").id
-        grant_round.assessors.append(logic.RoundAssessor(user_id=assessor_id))
+        grant_round.assessors.append(RoundAssessor(user_id=assessor_id))
     db.session.commit()
     return grant_round
 
@@ -27,7 +27,10 @@ def _applications(grant_round, count, requested_pounds=2000, first=0):
     for n in range(first, first + count):
         organisation = make_organisation(f"group{n}@example.org", f"Group {n}")
         raw = answers(project={"title": f"Project {n}"}, budget={"item_1": "Costs", "amount_1": str(requested_pounds), "item_2": "", "amount_2": ""})
-        made.append(make_application(grant_round, organisation, state="in_assessment", raw=raw))
+        application = make_application(grant_round, organisation, state="in_assessment", raw=raw)
+        db.session.add_all(ApplicationAssessor(application_id=application.id, user_id=a.user_id) for a in grant_round.assessors)
+        db.session.commit()
+        made.append(application)
     return made
 
 
@@ -219,6 +222,7 @@ def test_assessors_and_staff_see_the_evidence_flag(client, ctx, demo_users):
     organisation = make_organisation()
     raw = answers(project={"activities": "A prison visit, then a boot camp weekend."})
     application = make_application(grant_round, organisation, state="in_assessment", raw=raw)
+    assign(application, account("assessor"))
     sign_in(client, "assessor")
     url = f"/grants/applications/{application.id}/assessment"
     post(client, f"{url}/conflict", {"conflict": "no"}, token_from=url)

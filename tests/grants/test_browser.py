@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants.models import GrantApplication, RoundAssessor
-from tests.grants.conftest import answers, make_application, make_organisation, make_round, score, uniform, user
+from tests.grants.conftest import assign, answers, make_application, make_organisation, make_round, score, uniform, user
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,9 @@ def test_assessor_declares_no_conflict_and_scores(app, browser, demo_users):
         grant_round = make_round(status="assessment", opens=-10, closes=-1)
         grant_round.assessors.append(RoundAssessor(user_id=account("assessor").id))
         db.session.commit()
-        application_id = make_application(grant_round, make_organisation(), state="in_assessment").id
+        application = make_application(grant_round, make_organisation(), state="in_assessment")
+        assign(application, account("assessor"))
+        application_id = application.id
     page = browser.page
     browser.sign_in("assessor")
     browser.goto("/grants/assessments")

@@ -6,6 +6,7 @@ import json
 from livesafe.auth.demo import account
 from livesafe.extensions import db
 from livesafe.grants import exports, logic, scoring
+from livesafe.grants.models import RoundAssessor
 from tests.grants.conftest import answers, make_application, make_organisation, make_round, score, uniform
 from tests.helpers import sign_in
 
@@ -17,7 +18,7 @@ REQUIRED_JSON = ["id", "title", "description", "currency", "amountAwarded", "awa
 
 def _round_with_decisions():
     grant_round = make_round(status="assessment", opens=-20, closes=-10, name="Summer 2027")
-    grant_round.assessors.append(logic.RoundAssessor(user_id=account("assessor").id))
+    grant_round.assessors.append(RoundAssessor(user_id=account("assessor").id))
     db.session.commit()
     funded = make_application(grant_round, make_organisation(name="=cmd|' /C calc'!A0"), state="in_assessment",
                               raw=answers(project={"title": "Boxing club", "summary": "Boxing and mentoring.", "district": "Charnwood"}))

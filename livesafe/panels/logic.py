@@ -4,6 +4,7 @@ They add to the session and flush; they never commit (the request commits once, 
 A rule that says no raises the kernel's RuleError (422), Refused (403) or Conflict (409); who may do
 what is in permissions.py; the feedback workflow is the table FEEDBACK, taken with `kernel.apply`.
 """
+import re
 import statistics
 import time
 from datetime import date, datetime, timedelta
@@ -44,6 +45,7 @@ from livesafe.panels.models import (
     Report,
     Support,
 )
+from livesafe.panels import redaction
 from livesafe.panels.permissions import is_member, is_public  # noqa: F401 - part of this module's API
 
 # --- Choices -----------------------------------------------------------------------------------
@@ -376,6 +378,9 @@ def _sets(step: Step) -> dict:
 
 
 def _people_to_tell(feedback: Feedback) -> list[User]:
+    """The author and every supporter; only the author while the item is hidden (others cannot open it)."""
+    if feedback.hidden_at is not None:
+        return [feedback.author] if feedback.author.active else []
     supporters = db.session.scalars(
         sa.select(User).join(Support, Support.user_id == User.id).where(Support.feedback_id == feedback.id)
     )
@@ -393,14 +398,18 @@ def _timeline_and_tell(step: Step) -> None:
                                  note=note, actor_id=step.user.id, at=step.now))
     label = STATES[feedback.state]
     link = _link(f"/panels/feedback/{feedback.id}")
+    cut = redaction.phrases_for("feedback", [feedback.id]).get(feedback.id, [])
     for user in _people_to_tell(feedback):
+        # Supporters read what other members see: the redacted words.
+        title, said = ((feedback.title, note) if user.id == feedback.author_id
+                       else (redaction.redact(feedback.title, cut), redaction.redact(note, cut)))
         if feedback.state == RECEIVED:
             subject = "We have received your panel feedback"
-            lead = f"Thank you. We have received \"{feedback.title}\" and will respond."
+            lead = f"Thank you. We have received \"{title}\" and will respond."
         else:
             subject = f"Panel feedback update: {label}"
-            lead = f"\"{feedback.title}\" is now: {label}."
-        body = lead + (f"\n\n{note}" if note else "") + f"\n\nSee the timeline: {link}\n"
+            lead = f"\"{title}\" is now: {label}."
+        body = lead + (f"\n\n{said}" if said else "") + f"\n\nSee the timeline: {link}\n"
         queue(user.email, subject, body)
 
 
@@ -502,6 +511,16 @@ def set_public(feedback: Feedback, public: bool, actor, now: datetime | None = N
     record(actor, "panels.feedback.publish", feedback, {"public": not public}, {"public": public})
 
 
+def set_name_consent(feedback: Feedback, user, show: bool) -> None:
+    """The author shows or withdraws their name on the public page at any time; the page reads it live."""
+    require("panels.name_consent", user, feedback)
+    if feedback.show_name == bool(show):
+        return
+    feedback.show_name = bool(show)
+    db.session.flush()
+    record(user, "panels.feedback.name_consent", feedback, {"show_name": not show}, {"show_name": bool(show)})
+
+
 # --- Supports and comments ---------------------------------------------------------------------
 
 
@@ -587,6 +606,13 @@ def open_reports() -> list[Report]:
     ))
 
 
+def _title_for(feedback: Feedback, reader) -> str:
+    """The item's title as this reader may see it (redacted unless it is theirs)."""
+    if reader.id == feedback.author_id:
+        return feedback.title
+    return redaction.redact(feedback.title, redaction.phrases_for("feedback", [feedback.id]).get(feedback.id, []))
+
+
 def _resolve(entry: Report, actor, outcome: str, now: datetime) -> None:
     entry.resolved_at = now
     entry.resolved_by_id = actor.id
@@ -609,7 +635,7 @@ def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None
     record(actor, "panels.moderation.hide", target, None, {"reason": reason})
     what = "your comment on" if entry.comment else "your panel feedback"
     queue(target.author.email, "Something you wrote has been hidden",
-          f"A moderator has hidden {what} \"{entry.feedback.title}\".\n\nReason: {reason}\n\n"
+          f"A moderator has hidden {what} \"{_title_for(entry.feedback, target.author)}\".\n\nReason: {reason}\n\n"
           "If you think this is a mistake, reply to the panel's staff contact.\n")
     same_target = sa.select(Report).where(Report.resolved_at.is_(None), Report.feedback_id == entry.feedback_id)
     same_target = same_target.where(
@@ -719,38 +745,155 @@ def staff_users() -> list[User]:
 # --- Local assets ------------------------------------------------------------------------------
 
 
-def add_asset(user, *, name: str, kind: str, district: str, description: str, min_age: int, max_age: int,
-              opening_times: str, contact: str, website: str) -> Asset:
-    require("panels.add_asset", user)
+ASSET_STATES = {"waiting": "Waiting for checks", "verified": "Verified", "rejected": "Not accepted"}
+
+# Free webmail domains: an address there is a person's own, not an organisation's public contact.
+PERSONAL_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk",
+    "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
+    "aol.co.uk", "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com", "proton.me",
+    "gmx.com", "gmx.co.uk", "mail.com",
+})
+# A UK mobile: 07 and nine more digits, or +44 7 / 0044 7 (with spaces, dashes, dots or "(0)" between).
+_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)\s*44\s*(?:\(\s*0\s*\)\s*)?|0)[\s\-.]*7(?:[\s\-.]*\d){9}(?!\d)")
+_MAIL = re.compile(r"[^\s<>@,;:()\[\]]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def contact_concerns(contact: str) -> list[str]:
+    """Why a contact looks like a person's own rather than an organisation's public one, in words."""
+    concerns = []
+    if _MOBILE.search(contact or ""):
+        concerns.append("It contains a mobile phone number, which is usually a person's own.")
+    if any(domain.lower().rstrip(".") in PERSONAL_MAIL_DOMAINS for domain in _MAIL.findall(contact or "")):
+        concerns.append("It contains a personal e-mail address (a free webmail address).")
+    return concerns
+
+
+def contact_held_back(asset: Asset) -> bool:
+    """A contact that looks personal stays off the public page until the member confirms it is public."""
+    return bool(asset.contact) and asset.contact_confirmed_at is None and bool(contact_concerns(asset.contact))
+
+
+def public_contact(asset: Asset) -> str:
+    return "" if contact_held_back(asset) else asset.contact
+
+
+def _asset_values(*, name: str, kind: str, district: str, description: str, min_age: int, max_age: int,
+                  opening_times: str, contact: str, website: str) -> dict:
     if kind not in ASSET_KINDS:
         raise RuleError("Choose what kind of place it is", field="kind")
     if district not in places.BY_KEY:
         raise RuleError("Choose the district", field="district")
     if min_age > max_age:
         raise RuleError("The youngest age must not be more than the oldest", field="max_age")
-    asset = Asset(name=name.strip(), kind=kind, district=district, description=description.strip(),
-                  min_age=min_age, max_age=max_age, opening_times=opening_times.strip(), contact=contact.strip(),
-                  website=website.strip(), added_by_id=user.id)
+    return dict(name=name.strip(), kind=kind, district=district, description=description.strip(), min_age=min_age,
+                max_age=max_age, opening_times=opening_times.strip(), contact=contact.strip(), website=website.strip())
+
+
+def _assets_changed() -> None:
+    # This app's cached search pages that list places refresh at once (others within ASSETS_VERSION_SECONDS).
+    current_app.extensions.pop("verified_assets_version", None)
+
+
+def add_asset(user, **fields) -> Asset:
+    require("panels.add_asset", user)
+    asset = Asset(**_asset_values(**fields), added_by_id=user.id, state="waiting")
     db.session.add(asset)
     db.session.flush()
     record(user, "panels.asset.add", asset, None, {"name": asset.name})
     return asset
 
 
-def verify_asset(asset: Asset, actor, now: datetime | None = None) -> None:
-    require("panels.verify_asset", actor, asset)
-    if asset.verified_at is not None:
-        raise Conflict("This place is already verified")
-    asset.verified_at = now or utcnow()
-    asset.verified_by_id = actor.id
+def edit_asset(asset: Asset, user, **fields) -> list[str]:
+    """Change a place's details; a changed contact needs the member's confirmation again if it looks personal.
+    Returns the names of the fields that changed."""
+    require("panels.edit_asset", user, asset)
+    values = _asset_values(**fields)
+    changed = [name for name, value in values.items() if getattr(asset, name) != value]
+    before = {name: getattr(asset, name) for name in changed if name not in ("description", "contact")}
+    for name in changed:
+        setattr(asset, name, values[name])
+    if "contact" in changed:
+        asset.contact_confirmed_at = None
     db.session.flush()
-    record(actor, "panels.asset.verify", asset, {"verified": False}, {"verified": True})
-    current_app.extensions.pop("verified_assets_version", None)
+    if changed:
+        record(user, "panels.asset.edit", asset, before, {"changed": changed})
+        _assets_changed()
+    return changed
+
+
+def confirm_contact(asset: Asset, user, now: datetime | None = None) -> None:
+    require("panels.confirm_contact", user, asset)
+    if not contact_held_back(asset):
+        raise Conflict("There is nothing to confirm: this contact is already shown as it is.")
+    asset.contact_confirmed_at = now or utcnow()
+    db.session.flush()
+    record(user, "panels.asset.confirm_contact", asset, None, {"confirmed": True})
+    _assets_changed()
+
+
+def _asset_reason(step: Step) -> None:
+    if step.transition.action in ("reject", "unverify") and not _typed(step, "reason"):
+        raise RuleError("Give the reason; the member who added the place is told", field="reason")
+
+
+def _asset_sets(step: Step) -> dict:
+    if step.transition.action == "verify":
+        return {"verified_at": step.now, "verified_by_id": step.user.id, "rejected_reason": ""}
+    if step.transition.action == "reject":
+        return {"rejected_reason": _typed(step, "reason")}
+    return {"verified_at": None, "verified_by_id": None}
+
+
+def _asset_tell(step: Step) -> None:
+    asset, action, reason = step.obj, step.transition.action, _typed(step, "reason")
+    _assets_changed()
+    adder = asset.added_by
+    if adder is None or adder.id == step.user.id or not adder.active:
+        return
+    if action == "verify":
+        queue(adder.email, "Your local place is now public",
+              f"Thank you. \"{asset.name}\" is checked and now in the public list: {_link(f'/local-places/{asset.id}')}\n"
+              + ("Its contact details are not shown until you confirm they are the organisation's public contact: "
+                 f"{_link('/panels/assets')}\n" if contact_held_back(asset) else ""))
+    elif action == "reject":
+        queue(adder.email, "Your local place was not accepted",
+              f"We could not add \"{asset.name}\" to the public list.\n\nReason: {reason}\n\n"
+              f"You can correct it and ask us to check it again: {_link('/panels/assets')}\n")
+    else:
+        queue(adder.email, "Your local place has been taken off the public list",
+              f"\"{asset.name}\" is no longer in the public list while we check it again.\n\nReason: {reason}\n")
+
+
+def _asset_step(action, sources, target, label):
+    return Transition(action, sources, target, "panels.verify_asset", label, guard=_asset_reason, sets=_asset_sets,
+                      notify=_asset_tell)
+
+
+ASSETS = Workflow(
+    name="panels.asset",
+    model=Asset,
+    noun="place",
+    labels=ASSET_STATES,
+    transitions=(
+        _asset_step("verify", ("waiting", "rejected"), "verified", "Verify"),
+        _asset_step("reject", ("waiting",), "rejected", "Reject"),
+        _asset_step("unverify", ("verified",), "waiting", "Take off the public list"),
+    ),
+)
+
+
+def verify_asset(asset: Asset, actor, now: datetime | None = None) -> None:
+    apply(ASSETS, asset, "verify", actor, now=now)
+
+
+def move_asset(asset: Asset, action: str, actor, reason: str = "", now: datetime | None = None) -> Step:
+    return apply(ASSETS, asset, action, actor, now=now, reason=reason)
 
 
 def all_assets() -> list[Asset]:
-    """Staff's list: unverified first, then by name."""
-    return list(db.session.scalars(sa.select(Asset).order_by(Asset.verified_at.is_not(None), Asset.name)))
+    """Staff's list: waiting for checks first, then by name."""
+    return list(db.session.scalars(sa.select(Asset).order_by(Asset.state != "waiting", Asset.name)))
 
 
 def assets_added_by(user) -> list[Asset]:
@@ -758,7 +901,7 @@ def assets_added_by(user) -> list[Asset]:
 
 
 def public_assets(district: str = "", kind: str = "", age: int | None = None) -> list[Asset]:
-    query = sa.select(Asset).where(Asset.verified_at.is_not(None))
+    query = sa.select(Asset).where(Asset.verified_at.is_not(None), Asset.hidden_at.is_(None))
     if district:
         query = query.where(Asset.district == district)
     if kind:
@@ -794,7 +937,7 @@ def search_assets(query: str, limit: int = 5) -> list[Asset]:
             Asset.district.in_(districts),
         ))
     return list(db.session.scalars(
-        sa.select(Asset).where(Asset.verified_at.is_not(None), *conditions).order_by(Asset.name).limit(limit)
+        sa.select(Asset).where(Asset.verified_at.is_not(None), Asset.hidden_at.is_(None), *conditions).order_by(Asset.name).limit(limit)
     ))
 
 
@@ -811,8 +954,9 @@ def verified_assets_version() -> tuple:
     cached = current_app.extensions.get("verified_assets_version")
     if cached and cached[0] > now:
         return cached[1]
+    # updated_at moves with every edit, verification, hiding and confirmed contact.
     version = tuple(db.session.execute(
-        sa.select(sa.func.count(Asset.id), sa.func.max(Asset.verified_at)).where(Asset.verified_at.is_not(None))
+        sa.select(sa.func.count(Asset.id), sa.func.max(Asset.updated_at)).where(Asset.verified_at.is_not(None))
     ).one())
     current_app.extensions["verified_assets_version"] = (now + ASSETS_VERSION_SECONDS, version)
     return version

@@ -306,3 +306,15 @@ class RedactForm(Form):
 
 class NameConsentForm(Form):
     show_name = HiddenField()
+
+
+class AppealForm(Form):
+    text = TextAreaField("Why should it be shown again?", validators=[
+        DataRequired(message="Say why it should be shown again"),
+        Length(max=2000, message="Your appeal must be 2000 characters or fewer"),
+    ], description="A member of staff who did not hide it decides, and you are told.")
+
+
+class DecideAppealForm(ReasonForm):
+    outcome = RadioField("Decision", choices=[("show", "Show it again"), ("keep", "Keep it hidden")],
+                         validators=[InputRequired(message="Choose whether to show it again")])

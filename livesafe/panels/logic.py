@@ -34,6 +34,7 @@ from livesafe.mail.logic import queue
 from livesafe.panels.models import (
     DEFAULT_RESPONSE_DAYS,
     AgendaItem,
+    Appeal,
     Asset,
     Comment,
     Feedback,
@@ -572,28 +573,55 @@ def visible_comments(feedback_id: int) -> list[Comment]:
 ALREADY_REPORTED = "You have already reported this. Staff will look at your report."
 
 
+def _file_report(user, locked, target: dict, reason: str, detail: str) -> Report:
+    """One open report per person per thing: the thing's row (or its item's) is locked before the check, so
+    two reports sent at once by the same person cannot both be kept. Staff are alerted by e-mail."""
+    if reason not in REPORT_REASONS:
+        raise RuleError("Choose why you are reporting it", field="reason")
+    lock(type(locked), locked.id)
+    same = sa.select(Report.id).where(Report.reporter_id == user.id, Report.resolved_at.is_(None),
+                                      *[getattr(Report, name) == value if value is not None
+                                        else getattr(Report, name).is_(None) for name, value in target.items()])
+    if db.session.scalar(same) is not None:
+        raise Conflict(ALREADY_REPORTED, field="reason")
+    entry = Report(**{name: value for name, value in target.items() if value is not None}, reporter_id=user.id,
+                   reason=reason, detail=detail.strip())
+    db.session.add(entry)
+    db.session.flush()
+    # Only a link: the reported words stay on the moderation page.
+    for person in staff_users():
+        queue(person.email, "New panel report to look at",
+              f"Someone reported something as {REPORT_REASONS[reason].lower()}. See it: {_link('/panels/moderation')}\n")
+    return entry
+
+
+NO_TARGET = {"feedback_id": None, "comment_id": None, "agenda_item_id": None, "asset_id": None}
+
+
 def report(user, feedback: Feedback, reason: str, detail: str = "", comment: Comment | None = None) -> Report:
-    """One open report per person per thing (the item, or one comment on it). The item's row is locked
-    before the check, so two reports sent at once by the same person cannot both be kept."""
+    """Report an item, or one comment on it."""
     if comment is not None:
         if comment.feedback_id != feedback.id:
             raise Conflict("That comment is not on this item")
         require("panels.report_comment", user, comment)
     else:
         require("panels.report", user, feedback)
-    if reason not in REPORT_REASONS:
-        raise RuleError("Choose why you are reporting it", field="reason")
-    lock(Feedback, feedback.id)
-    same = sa.select(Report.id).where(Report.feedback_id == feedback.id, Report.reporter_id == user.id,
-                                      Report.resolved_at.is_(None))
-    same = same.where(Report.comment_id == comment.id if comment else Report.comment_id.is_(None))
-    if db.session.scalar(same) is not None:
-        raise Conflict(ALREADY_REPORTED, field="reason")
-    entry = Report(feedback_id=feedback.id, comment_id=comment.id if comment else None, reporter_id=user.id,
-                   reason=reason, detail=detail.strip())
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    target = {**NO_TARGET, "feedback_id": feedback.id, "comment_id": comment.id if comment else None}
+    return _file_report(user, feedback, target, reason, detail)
+
+
+def report_agenda_item(user, item: AgendaItem, reason: str, detail: str = "") -> Report:
+    require("panels.report_agenda_item", user, item)
+    return _file_report(user, item, {**NO_TARGET, "agenda_item_id": item.id}, reason, detail)
+
+
+def report_asset(user, asset: Asset, reason: str, detail: str = "") -> Report:
+    require("panels.report_asset", user, asset)
+    return _file_report(user, asset, {**NO_TARGET, "asset_id": asset.id}, reason, detail)
+
+
+def count_open_reports() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Report.id)).where(Report.resolved_at.is_(None)))
 
 
 def open_reports() -> list[Report]:
@@ -601,7 +629,9 @@ def open_reports() -> list[Report]:
     return list(db.session.scalars(
         sa.select(Report).where(Report.resolved_at.is_(None))
         .options(joinedload(Report.reporter), joinedload(Report.comment).joinedload(Comment.author),
-                 joinedload(Report.feedback).joinedload(Feedback.author))
+                 joinedload(Report.feedback).joinedload(Feedback.author),
+                 joinedload(Report.agenda_item).joinedload(AgendaItem.added_by),
+                 joinedload(Report.asset).joinedload(Asset.added_by))
         .order_by(Report.id)
     ))
 
@@ -619,8 +649,35 @@ def _resolve(entry: Report, actor, outcome: str, now: datetime) -> None:
     entry.outcome = outcome
 
 
+HIDEABLE = {"feedback": Feedback, "comment": Comment, "agenda": AgendaItem, "asset": Asset}
+
+
+def kind_of(thing) -> str:
+    return next(kind for kind, model in HIDEABLE.items() if isinstance(thing, model))
+
+
+def target_of(entry: Report):
+    return entry.comment or entry.agenda_item or entry.asset or entry.feedback
+
+
+def _target_filter(entry: Report) -> list:
+    return [getattr(Report, name) == getattr(entry, name) if getattr(entry, name) is not None
+            else getattr(Report, name).is_(None) for name in NO_TARGET]
+
+
+def describe(thing, reader) -> str:
+    """A thing in a sentence to this reader (no redacted words, no hidden text beyond its title)."""
+    if isinstance(thing, Comment):
+        return f"your comment on \"{_title_for(thing.feedback, reader)}\""
+    if isinstance(thing, AgendaItem):
+        return f"your agenda item \"{thing.title}\""
+    if isinstance(thing, Asset):
+        return f"the local place \"{thing.name}\" you added"
+    return f"your panel feedback \"{_title_for(thing, reader)}\""
+
+
 def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None:
-    """Hide the reported item or comment, tell its author why, and close every open report on it."""
+    """Hide the reported thing, tell its author why, and close every open report on it."""
     require("panels.moderate", actor, entry)
     reason = reason.strip()
     if not reason:
@@ -628,22 +685,101 @@ def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None
     if entry.resolved_at is not None:
         raise Conflict("That report was already dealt with.")
     now = now or utcnow()
-    target = entry.comment or entry.feedback
+    target = target_of(entry)
     if target.hidden_at is not None:
         raise Conflict("It is already hidden", field="reason")
     target.hidden_at, target.hidden_reason, target.hidden_by_id = now, reason, actor.id
     record(actor, "panels.moderation.hide", target, None, {"reason": reason})
-    what = "your comment on" if entry.comment else "your panel feedback"
     queue(target.author.email, "Something you wrote has been hidden",
-          f"A moderator has hidden {what} \"{_title_for(entry.feedback, target.author)}\".\n\nReason: {reason}\n\n"
-          "If you think this is a mistake, reply to the panel's staff contact.\n")
-    same_target = sa.select(Report).where(Report.resolved_at.is_(None), Report.feedback_id == entry.feedback_id)
-    same_target = same_target.where(
-        Report.comment_id == entry.comment_id if entry.comment_id else Report.comment_id.is_(None)
-    )
-    for other in db.session.scalars(same_target):
+          f"A moderator has hidden {describe(target, target.author)}.\n\nReason: {reason}\n\n"
+          f"If you think this is a mistake, you can appeal: {_link(f'/panels/hidden/{kind_of(target)}/{target.id}/appeal')}\n")
+    for other in db.session.scalars(sa.select(Report).where(Report.resolved_at.is_(None), *_target_filter(entry))):
         _resolve(other, actor, "hidden", now)
     _resolve(entry, actor, "hidden", now)
+    if isinstance(target, Asset):
+        _assets_changed()
+    db.session.flush()
+
+
+def hidden_things() -> dict[str, list]:
+    """Everything hidden, by kind, most recently hidden first."""
+    return {kind: list(db.session.scalars(
+        sa.select(model).where(model.hidden_at.is_not(None)).order_by(model.hidden_at.desc())))
+        for kind, model in HIDEABLE.items()}
+
+
+def hidden_thing(kind: str, thing_id: int):
+    model = HIDEABLE.get(kind)
+    thing = db.session.get(model, thing_id) if model else None
+    return thing if thing is not None and thing.hidden_at is not None else None
+
+
+def unhide(thing, reason: str, actor, now: datetime | None = None, appeal_row: "Appeal | None" = None) -> None:
+    """Show a hidden thing again, with a reason the author is told; an open appeal on it is closed."""
+    require("panels.moderate", actor, thing)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Give the reason for showing it again", field="reason")
+    if thing.hidden_at is None:
+        raise Conflict("It is not hidden.")
+    before = {"hidden_reason": thing.hidden_reason}
+    thing.hidden_at, thing.hidden_reason, thing.hidden_by_id = None, "", None
+    record(actor, "panels.moderation.unhide", thing, before, {"reason": reason})
+    for open_appeal in db.session.scalars(sa.select(Appeal).where(
+            Appeal.kind == kind_of(thing), Appeal.target_id == thing.id, Appeal.decided_at.is_(None))):
+        open_appeal.decided_at, open_appeal.decided_by_id = now or utcnow(), actor.id
+        open_appeal.outcome, open_appeal.reason = "unhidden", reason
+    queue(thing.author.email, "Something you wrote is shown again",
+          f"A moderator has shown {describe(thing, thing.author)} again.\n\nReason: {reason}\n")
+    if isinstance(thing, Asset):
+        _assets_changed()
+    db.session.flush()
+
+
+def appeal(thing, user, text: str) -> Appeal:
+    """The author asks for a hidden thing back; a member of staff other than the one who hid it decides."""
+    require("panels.appeal", user, thing)
+    text = (text or "").strip()
+    if not text:
+        raise RuleError("Say why it should be shown again", field="text")
+    lock(type(thing), thing.id)
+    kind = kind_of(thing)
+    if db.session.scalar(sa.select(Appeal.id).where(Appeal.kind == kind, Appeal.target_id == thing.id,
+                                                    Appeal.decided_at.is_(None))):
+        raise Conflict("You have already appealed. A member of staff will decide.", field="text")
+    entry = Appeal(kind=kind, target_id=thing.id, author_id=user.id, hidden_by_id=thing.hidden_by_id, text=text)
+    db.session.add(entry)
+    db.session.flush()
+    record(user, "panels.moderation.appeal", entry, None, {"kind": kind, "target_id": thing.id})
+    for person in staff_users():
+        if person.id != thing.hidden_by_id:
+            queue(person.email, "An appeal against hiding to decide",
+                  f"An author has appealed against hiding. Another member of staff hid it, so you can decide: "
+                  f"{_link('/panels/moderation/hidden')}\n")
+    return entry
+
+
+def open_appeals() -> list[Appeal]:
+    return list(db.session.scalars(
+        sa.select(Appeal).where(Appeal.decided_at.is_(None)).options(joinedload(Appeal.author)).order_by(Appeal.id)))
+
+
+def decide_appeal(entry: Appeal, show_again: bool, reason: str, actor, now: datetime | None = None) -> None:
+    require("panels.decide_appeal", actor, entry)
+    if entry.decided_at is not None:
+        raise Conflict("This appeal was already decided.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Give the reason for the decision; the author is told", field="reason")
+    thing = db.session.get(HIDEABLE[entry.kind], entry.target_id)
+    if show_again:
+        unhide(thing, reason, actor, now=now)  # closes this appeal too
+        return
+    entry.decided_at, entry.decided_by_id, entry.outcome, entry.reason = now or utcnow(), actor.id, "kept", reason
+    record(actor, "panels.moderation.appeal_kept", entry, None, {"outcome": "kept"})
+    queue(entry.author.email, "Your appeal was decided",
+          f"A moderator who did not hide it looked again at {describe(thing, entry.author)}. It stays hidden.\n\n"
+          f"Reason: {reason}\n")
     db.session.flush()
 
 

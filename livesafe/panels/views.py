@@ -13,6 +13,8 @@ from livesafe.kernel.errors import show_on
 from livesafe.panels import bp, logic
 from livesafe.panels.forms import (
     AgendaItemForm,
+    AppealForm,
+    DecideAppealForm,
     AssetFilterForm,
     AssetForm,
     AssignForm,
@@ -35,6 +37,8 @@ from livesafe.panels.forms import (
 )
 from livesafe.panels.models import (
     DEFAULT_RESPONSE_DAYS,
+    AgendaItem,
+    Appeal,
     Asset,
     Comment,
     Feedback,
@@ -362,6 +366,40 @@ def _report(feedback: Feedback, comment: Comment | None):
                   cut=_cuts_for_reader([feedback])[feedback.id])
 
 
+def _report_other(thing, file_report, back_url, status=200):
+    """Report an agenda item or a place (the item and comment reports are `_report`)."""
+    form = ReportForm()
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            file_report(current_user, thing, form.reason.data, form.detail.data or "")
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("Thank you for telling us. Staff will look at it.")
+            return redirect(back_url)
+    return render("panels/report_other.html", form=form, thing=thing, status=status)
+
+
+@bp.route("/panels/agenda/<int:item_id>/report", methods=["GET", "POST"])
+@login_required
+def report_agenda_item(item_id):
+    item = _get(AgendaItem, item_id)
+    require("panels.report_agenda_item", current_user, item)
+    back = url_for("panels.meeting", panel_id=item.meeting.panel_id, meeting_id=item.meeting_id)
+    if not can("panels.see_panel", current_user, item.meeting.panel):
+        back = url_for("panels.you_said_we_did")
+    return _report_other(item, logic.report_agenda_item, back)
+
+
+@bp.route("/local-places/<int:asset_id>/report", methods=["GET", "POST"])
+@login_required
+def report_asset(asset_id):
+    asset = _get(Asset, asset_id)
+    require("panels.report_asset", current_user, asset)
+    return _report_other(asset, logic.report_asset, url_for("panels.local_place", asset_id=asset_id))
+
+
 @bp.route("/panels/feedback/<int:feedback_id>/report", methods=["GET", "POST"])
 @login_required
 def report_feedback(feedback_id):
@@ -605,6 +643,78 @@ def hide(report_id):
             flash("Hidden. The author has been told why.")
             return redirect(url_for("panels.moderation"))
     return _moderation_page(failed=form, status=status)
+
+
+def _hidden_page(failed=None, failed_key=None, status=200):
+    hidden = logic.hidden_things()
+    appeals = logic.open_appeals()
+    unhide_forms = {(kind, thing.id): failed if failed_key == (kind, thing.id) else ReasonForm(
+        formdata=None, prefix=f"unhide-{kind}-{thing.id}") for kind, things in hidden.items() for thing in things}
+    decide_forms = {entry.id: failed if failed_key == ("appeal", entry.id) else DecideAppealForm(
+        formdata=None, prefix=f"appeal-{entry.id}") for entry in appeals}
+    things = {(entry.kind, entry.target_id): logic.hidden_thing(entry.kind, entry.target_id) for entry in appeals}
+    return render("panels/hidden.html", hidden=hidden, appeals=appeals, things=things, unhide_forms=unhide_forms,
+                  decide_forms=decide_forms, form=failed, status=status)
+
+
+@bp.route("/panels/moderation/hidden")
+@staff_only
+def hidden():
+    return _hidden_page()
+
+
+@bp.route("/panels/hidden/<kind>/<int:thing_id>/unhide", methods=["POST"])
+@staff_only
+def unhide(kind, thing_id):
+    thing = _found(logic.hidden_thing(kind, thing_id))
+    form = ReasonForm(prefix=f"unhide-{kind}-{thing_id}")
+    status = 422
+    if form.validate_on_submit():
+        try:
+            logic.unhide(thing, form.reason.data, current_user)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("It is shown again. The author has been told why.")
+            return redirect(url_for("panels.hidden"))
+    return _hidden_page(failed=form, failed_key=(kind, thing_id), status=status)
+
+
+@bp.route("/panels/hidden/<kind>/<int:thing_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal(kind, thing_id):
+    thing = _found(logic.hidden_thing(kind, thing_id))
+    require("panels.appeal", current_user, thing)
+    form = AppealForm()
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            logic.appeal(thing, current_user, form.text.data)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("Your appeal is sent. A member of staff who did not hide it will decide, and you will be told.")
+            return redirect(url_for("panels.appeal", kind=kind, thing_id=thing_id))
+    return render("panels/appeal.html", form=form, thing=thing, kind=kind,
+                  what=logic.describe(thing, current_user), status=status)
+
+
+@bp.route("/panels/appeals/<int:appeal_id>/decide", methods=["POST"])
+@staff_only
+def decide_appeal(appeal_id):
+    entry = _get(Appeal, appeal_id)
+    require("panels.decide_appeal", current_user, entry)
+    form = DecideAppealForm(prefix=f"appeal-{appeal_id}")
+    status = 422
+    if form.validate_on_submit():
+        try:
+            logic.decide_appeal(entry, form.outcome.data == "show", form.reason.data, current_user)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("The appeal is decided. The author has been told.")
+            return redirect(url_for("panels.hidden"))
+    return _hidden_page(failed=form, failed_key=("appeal", appeal_id), status=status)
 
 
 @bp.route("/panels/reports/<int:report_id>/dismiss", methods=["POST"])

@@ -24,7 +24,8 @@ def _client(app, who):
 
 
 def _mail_to(email):
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == email)))
+    query = sa.select(OutboxMessage).where(OutboxMessage.to == email).order_by(OutboxMessage.id)
+    return list(db.session.scalars(query))
 
 
 @pytest.mark.parametrize("contact", [

@@ -22,7 +22,8 @@ def _client(app, who):
 
 
 def _mail(email):
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == email)))
+    query = sa.select(OutboxMessage).where(OutboxMessage.to == email).order_by(OutboxMessage.id)
+    return list(db.session.scalars(query))
 
 
 def _hidden_item(world, hider="staff"):

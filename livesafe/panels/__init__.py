@@ -4,11 +4,27 @@ from livesafe.auth import roles
 
 bp = Blueprint("panels", __name__)
 
+class _OpenReports(str):
+    """The moderation card's words, with the number of open reports worked out when the dashboard shows it."""
+
+    def __str__(self):
+        from livesafe.panels.logic import count_open_reports, open_appeals
+
+        reports, appeals = count_open_reports(), len(open_appeals())
+        return (f"{reports} open {'report' if reports == 1 else 'reports'} and {appeals} "
+                f"{'appeal' if appeals == 1 else 'appeals'} to look at. Hidden content can be shown again.")
+
+    def __html__(self):
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+
 _STAFF_NAV = [("panels.triage", "Panel feedback"), ("panels.manage", "Panels")]
 _STAFF_CARDS = [
     ("panels.triage", "Panel feedback", "Triage scrutiny feedback: owners, deadlines, responses and overdue items."),
     ("panels.manage", "Panels and meetings", "Manage panels, their members, meetings and published notes."),
-    ("panels.moderation", "Panel moderation", "Reports of abusive or off-topic items and comments."),
+    ("panels.moderation", "Panel moderation", _OpenReports("Reports of abusive or off-topic content.")),
     ("panels.assets", "Local places", "Check and verify community assets before they go public."),
 ]
 

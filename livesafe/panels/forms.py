@@ -282,3 +282,39 @@ class AssetForm(Form):
     def fields(self) -> dict:
         return {name: self[name].data if self[name].data is not None else "" for name in (
             "name", "kind", "district", "description", "min_age", "max_age", "opening_times", "contact", "website")}
+
+
+class ReasonForm(Form):
+    """A reason someone is told: rejecting or un-verifying a place, unhiding, deciding an appeal."""
+
+    reason = TextAreaField("Reason", validators=[
+        DataRequired(message="Give the reason; the person is told"),
+        Length(max=1000, message="The reason must be 1000 characters or fewer"),
+    ])
+
+
+class RedactForm(Form):
+    """Words to redact; `target` is "feedback" or "comment-<id>" (the choices are set by the view)."""
+
+    target = SelectField("In", validators=[DataRequired(message="Choose where the words are")])
+    phrase = TextAreaField("Words to redact", validators=[
+        DataRequired(message="Enter the words to redact, exactly as they appear"),
+        Length(max=500, message="Redact at most 500 characters at a time"),
+    ], description="Every place they appear shows as “[redacted]” to the public and other members. "
+                   "The author and staff still see the original.")
+
+
+class NameConsentForm(Form):
+    show_name = HiddenField()
+
+
+class AppealForm(Form):
+    text = TextAreaField("Why should it be shown again?", validators=[
+        DataRequired(message="Say why it should be shown again"),
+        Length(max=2000, message="Your appeal must be 2000 characters or fewer"),
+    ], description="A member of staff who did not hide it decides, and you are told.")
+
+
+class DecideAppealForm(ReasonForm):
+    outcome = RadioField("Decision", choices=[("show", "Show it again"), ("keep", "Keep it hidden")],
+                         validators=[InputRequired(message="Choose whether to show it again")])

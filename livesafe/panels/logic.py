@@ -4,6 +4,7 @@ They add to the session and flush; they never commit (the request commits once, 
 A rule that says no raises the kernel's RuleError (422), Refused (403) or Conflict (409); who may do
 what is in permissions.py; the feedback workflow is the table FEEDBACK, taken with `kernel.apply`.
 """
+import re
 import statistics
 import time
 from datetime import date, datetime, timedelta
@@ -33,6 +34,7 @@ from livesafe.mail.logic import queue
 from livesafe.panels.models import (
     DEFAULT_RESPONSE_DAYS,
     AgendaItem,
+    Appeal,
     Asset,
     Comment,
     Feedback,
@@ -44,6 +46,7 @@ from livesafe.panels.models import (
     Report,
     Support,
 )
+from livesafe.panels import redaction
 from livesafe.panels.permissions import is_member, is_public  # noqa: F401 - part of this module's API
 
 # --- Choices -----------------------------------------------------------------------------------
@@ -376,6 +379,9 @@ def _sets(step: Step) -> dict:
 
 
 def _people_to_tell(feedback: Feedback) -> list[User]:
+    """The author and every supporter; only the author while the item is hidden (others cannot open it)."""
+    if feedback.hidden_at is not None:
+        return [feedback.author] if feedback.author.active else []
     supporters = db.session.scalars(
         sa.select(User).join(Support, Support.user_id == User.id).where(Support.feedback_id == feedback.id)
     )
@@ -393,14 +399,18 @@ def _timeline_and_tell(step: Step) -> None:
                                  note=note, actor_id=step.user.id, at=step.now))
     label = STATES[feedback.state]
     link = _link(f"/panels/feedback/{feedback.id}")
+    cut = redaction.phrases_for("feedback", [feedback.id]).get(feedback.id, [])
     for user in _people_to_tell(feedback):
+        # Supporters read what other members see: the redacted words.
+        title, said = ((feedback.title, note) if user.id == feedback.author_id
+                       else (redaction.redact(feedback.title, cut), redaction.redact(note, cut)))
         if feedback.state == RECEIVED:
             subject = "We have received your panel feedback"
-            lead = f"Thank you. We have received \"{feedback.title}\" and will respond."
+            lead = f"Thank you. We have received \"{title}\" and will respond."
         else:
             subject = f"Panel feedback update: {label}"
-            lead = f"\"{feedback.title}\" is now: {label}."
-        body = lead + (f"\n\n{note}" if note else "") + f"\n\nSee the timeline: {link}\n"
+            lead = f"\"{title}\" is now: {label}."
+        body = lead + (f"\n\n{said}" if said else "") + f"\n\nSee the timeline: {link}\n"
         queue(user.email, subject, body)
 
 
@@ -502,6 +512,16 @@ def set_public(feedback: Feedback, public: bool, actor, now: datetime | None = N
     record(actor, "panels.feedback.publish", feedback, {"public": not public}, {"public": public})
 
 
+def set_name_consent(feedback: Feedback, user, show: bool) -> None:
+    """The author shows or withdraws their name on the public page at any time; the page reads it live."""
+    require("panels.name_consent", user, feedback)
+    if feedback.show_name == bool(show):
+        return
+    feedback.show_name = bool(show)
+    db.session.flush()
+    record(user, "panels.feedback.name_consent", feedback, {"show_name": not show}, {"show_name": bool(show)})
+
+
 # --- Supports and comments ---------------------------------------------------------------------
 
 
@@ -553,28 +573,55 @@ def visible_comments(feedback_id: int) -> list[Comment]:
 ALREADY_REPORTED = "You have already reported this. Staff will look at your report."
 
 
+def _file_report(user, locked, target: dict, reason: str, detail: str) -> Report:
+    """One open report per person per thing: the thing's row (or its item's) is locked before the check, so
+    two reports sent at once by the same person cannot both be kept. Staff are alerted by e-mail."""
+    if reason not in REPORT_REASONS:
+        raise RuleError("Choose why you are reporting it", field="reason")
+    lock(type(locked), locked.id)
+    same = sa.select(Report.id).where(Report.reporter_id == user.id, Report.resolved_at.is_(None),
+                                      *[getattr(Report, name) == value if value is not None
+                                        else getattr(Report, name).is_(None) for name, value in target.items()])
+    if db.session.scalar(same) is not None:
+        raise Conflict(ALREADY_REPORTED, field="reason")
+    entry = Report(**{name: value for name, value in target.items() if value is not None}, reporter_id=user.id,
+                   reason=reason, detail=detail.strip())
+    db.session.add(entry)
+    db.session.flush()
+    # Only a link: the reported words stay on the moderation page.
+    for person in staff_users():
+        queue(person.email, "New panel report to look at",
+              f"Someone reported something as {REPORT_REASONS[reason].lower()}. See it: {_link('/panels/moderation')}\n")
+    return entry
+
+
+NO_TARGET = {"feedback_id": None, "comment_id": None, "agenda_item_id": None, "asset_id": None}
+
+
 def report(user, feedback: Feedback, reason: str, detail: str = "", comment: Comment | None = None) -> Report:
-    """One open report per person per thing (the item, or one comment on it). The item's row is locked
-    before the check, so two reports sent at once by the same person cannot both be kept."""
+    """Report an item, or one comment on it."""
     if comment is not None:
         if comment.feedback_id != feedback.id:
             raise Conflict("That comment is not on this item")
         require("panels.report_comment", user, comment)
     else:
         require("panels.report", user, feedback)
-    if reason not in REPORT_REASONS:
-        raise RuleError("Choose why you are reporting it", field="reason")
-    lock(Feedback, feedback.id)
-    same = sa.select(Report.id).where(Report.feedback_id == feedback.id, Report.reporter_id == user.id,
-                                      Report.resolved_at.is_(None))
-    same = same.where(Report.comment_id == comment.id if comment else Report.comment_id.is_(None))
-    if db.session.scalar(same) is not None:
-        raise Conflict(ALREADY_REPORTED, field="reason")
-    entry = Report(feedback_id=feedback.id, comment_id=comment.id if comment else None, reporter_id=user.id,
-                   reason=reason, detail=detail.strip())
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    target = {**NO_TARGET, "feedback_id": feedback.id, "comment_id": comment.id if comment else None}
+    return _file_report(user, feedback, target, reason, detail)
+
+
+def report_agenda_item(user, item: AgendaItem, reason: str, detail: str = "") -> Report:
+    require("panels.report_agenda_item", user, item)
+    return _file_report(user, item, {**NO_TARGET, "agenda_item_id": item.id}, reason, detail)
+
+
+def report_asset(user, asset: Asset, reason: str, detail: str = "") -> Report:
+    require("panels.report_asset", user, asset)
+    return _file_report(user, asset, {**NO_TARGET, "asset_id": asset.id}, reason, detail)
+
+
+def count_open_reports() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Report.id)).where(Report.resolved_at.is_(None)))
 
 
 def open_reports() -> list[Report]:
@@ -582,9 +629,18 @@ def open_reports() -> list[Report]:
     return list(db.session.scalars(
         sa.select(Report).where(Report.resolved_at.is_(None))
         .options(joinedload(Report.reporter), joinedload(Report.comment).joinedload(Comment.author),
-                 joinedload(Report.feedback).joinedload(Feedback.author))
+                 joinedload(Report.feedback).joinedload(Feedback.author),
+                 joinedload(Report.agenda_item).joinedload(AgendaItem.added_by),
+                 joinedload(Report.asset).joinedload(Asset.added_by))
         .order_by(Report.id)
     ))
+
+
+def _title_for(feedback: Feedback, reader) -> str:
+    """The item's title as this reader may see it (redacted unless it is theirs)."""
+    if reader.id == feedback.author_id:
+        return feedback.title
+    return redaction.redact(feedback.title, redaction.phrases_for("feedback", [feedback.id]).get(feedback.id, []))
 
 
 def _resolve(entry: Report, actor, outcome: str, now: datetime) -> None:
@@ -593,8 +649,35 @@ def _resolve(entry: Report, actor, outcome: str, now: datetime) -> None:
     entry.outcome = outcome
 
 
+HIDEABLE = {"feedback": Feedback, "comment": Comment, "agenda": AgendaItem, "asset": Asset}
+
+
+def kind_of(thing) -> str:
+    return next(kind for kind, model in HIDEABLE.items() if isinstance(thing, model))
+
+
+def target_of(entry: Report):
+    return entry.comment or entry.agenda_item or entry.asset or entry.feedback
+
+
+def _target_filter(entry: Report) -> list:
+    return [getattr(Report, name) == getattr(entry, name) if getattr(entry, name) is not None
+            else getattr(Report, name).is_(None) for name in NO_TARGET]
+
+
+def describe(thing, reader) -> str:
+    """A thing in a sentence to this reader (no redacted words, no hidden text beyond its title)."""
+    if isinstance(thing, Comment):
+        return f"your comment on \"{_title_for(thing.feedback, reader)}\""
+    if isinstance(thing, AgendaItem):
+        return f"your agenda item \"{thing.title}\""
+    if isinstance(thing, Asset):
+        return f"the local place \"{thing.name}\" you added"
+    return f"your panel feedback \"{_title_for(thing, reader)}\""
+
+
 def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None:
-    """Hide the reported item or comment, tell its author why, and close every open report on it."""
+    """Hide the reported thing, tell its author why, and close every open report on it."""
     require("panels.moderate", actor, entry)
     reason = reason.strip()
     if not reason:
@@ -602,22 +685,101 @@ def hide(entry: Report, reason: str, actor, now: datetime | None = None) -> None
     if entry.resolved_at is not None:
         raise Conflict("That report was already dealt with.")
     now = now or utcnow()
-    target = entry.comment or entry.feedback
+    target = target_of(entry)
     if target.hidden_at is not None:
         raise Conflict("It is already hidden", field="reason")
     target.hidden_at, target.hidden_reason, target.hidden_by_id = now, reason, actor.id
     record(actor, "panels.moderation.hide", target, None, {"reason": reason})
-    what = "your comment on" if entry.comment else "your panel feedback"
     queue(target.author.email, "Something you wrote has been hidden",
-          f"A moderator has hidden {what} \"{entry.feedback.title}\".\n\nReason: {reason}\n\n"
-          "If you think this is a mistake, reply to the panel's staff contact.\n")
-    same_target = sa.select(Report).where(Report.resolved_at.is_(None), Report.feedback_id == entry.feedback_id)
-    same_target = same_target.where(
-        Report.comment_id == entry.comment_id if entry.comment_id else Report.comment_id.is_(None)
-    )
-    for other in db.session.scalars(same_target):
+          f"A moderator has hidden {describe(target, target.author)}.\n\nReason: {reason}\n\n"
+          f"If you think this is a mistake, you can appeal: {_link(f'/panels/hidden/{kind_of(target)}/{target.id}/appeal')}\n")
+    for other in db.session.scalars(sa.select(Report).where(Report.resolved_at.is_(None), *_target_filter(entry))):
         _resolve(other, actor, "hidden", now)
     _resolve(entry, actor, "hidden", now)
+    if isinstance(target, Asset):
+        _assets_changed()
+    db.session.flush()
+
+
+def hidden_things() -> dict[str, list]:
+    """Everything hidden, by kind, most recently hidden first."""
+    return {kind: list(db.session.scalars(
+        sa.select(model).where(model.hidden_at.is_not(None)).order_by(model.hidden_at.desc())))
+        for kind, model in HIDEABLE.items()}
+
+
+def hidden_thing(kind: str, thing_id: int):
+    model = HIDEABLE.get(kind)
+    thing = db.session.get(model, thing_id) if model else None
+    return thing if thing is not None and thing.hidden_at is not None else None
+
+
+def unhide(thing, reason: str, actor, now: datetime | None = None, appeal_row: "Appeal | None" = None) -> None:
+    """Show a hidden thing again, with a reason the author is told; an open appeal on it is closed."""
+    require("panels.moderate", actor, thing)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Give the reason for showing it again", field="reason")
+    if thing.hidden_at is None:
+        raise Conflict("It is not hidden.")
+    before = {"hidden_reason": thing.hidden_reason}
+    thing.hidden_at, thing.hidden_reason, thing.hidden_by_id = None, "", None
+    record(actor, "panels.moderation.unhide", thing, before, {"reason": reason})
+    for open_appeal in db.session.scalars(sa.select(Appeal).where(
+            Appeal.kind == kind_of(thing), Appeal.target_id == thing.id, Appeal.decided_at.is_(None))):
+        open_appeal.decided_at, open_appeal.decided_by_id = now or utcnow(), actor.id
+        open_appeal.outcome, open_appeal.reason = "unhidden", reason
+    queue(thing.author.email, "Something you wrote is shown again",
+          f"A moderator has shown {describe(thing, thing.author)} again.\n\nReason: {reason}\n")
+    if isinstance(thing, Asset):
+        _assets_changed()
+    db.session.flush()
+
+
+def appeal(thing, user, text: str) -> Appeal:
+    """The author asks for a hidden thing back; a member of staff other than the one who hid it decides."""
+    require("panels.appeal", user, thing)
+    text = (text or "").strip()
+    if not text:
+        raise RuleError("Say why it should be shown again", field="text")
+    lock(type(thing), thing.id)
+    kind = kind_of(thing)
+    if db.session.scalar(sa.select(Appeal.id).where(Appeal.kind == kind, Appeal.target_id == thing.id,
+                                                    Appeal.decided_at.is_(None))):
+        raise Conflict("You have already appealed. A member of staff will decide.", field="text")
+    entry = Appeal(kind=kind, target_id=thing.id, author_id=user.id, hidden_by_id=thing.hidden_by_id, text=text)
+    db.session.add(entry)
+    db.session.flush()
+    record(user, "panels.moderation.appeal", entry, None, {"kind": kind, "target_id": thing.id})
+    for person in staff_users():
+        if person.id != thing.hidden_by_id:
+            queue(person.email, "An appeal against hiding to decide",
+                  f"An author has appealed against hiding. Another member of staff hid it, so you can decide: "
+                  f"{_link('/panels/moderation/hidden')}\n")
+    return entry
+
+
+def open_appeals() -> list[Appeal]:
+    return list(db.session.scalars(
+        sa.select(Appeal).where(Appeal.decided_at.is_(None)).options(joinedload(Appeal.author)).order_by(Appeal.id)))
+
+
+def decide_appeal(entry: Appeal, show_again: bool, reason: str, actor, now: datetime | None = None) -> None:
+    require("panels.decide_appeal", actor, entry)
+    if entry.decided_at is not None:
+        raise Conflict("This appeal was already decided.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Give the reason for the decision; the author is told", field="reason")
+    thing = db.session.get(HIDEABLE[entry.kind], entry.target_id)
+    if show_again:
+        unhide(thing, reason, actor, now=now)  # closes this appeal too
+        return
+    entry.decided_at, entry.decided_by_id, entry.outcome, entry.reason = now or utcnow(), actor.id, "kept", reason
+    record(actor, "panels.moderation.appeal_kept", entry, None, {"outcome": "kept"})
+    queue(entry.author.email, "Your appeal was decided",
+          f"A moderator who did not hide it looked again at {describe(thing, entry.author)}. It stays hidden.\n\n"
+          f"Reason: {reason}\n")
     db.session.flush()
 
 
@@ -719,38 +881,155 @@ def staff_users() -> list[User]:
 # --- Local assets ------------------------------------------------------------------------------
 
 
-def add_asset(user, *, name: str, kind: str, district: str, description: str, min_age: int, max_age: int,
-              opening_times: str, contact: str, website: str) -> Asset:
-    require("panels.add_asset", user)
+ASSET_STATES = {"waiting": "Waiting for checks", "verified": "Verified", "rejected": "Not accepted"}
+
+# Free webmail domains: an address there is a person's own, not an organisation's public contact.
+PERSONAL_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk",
+    "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
+    "aol.co.uk", "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com", "proton.me",
+    "gmx.com", "gmx.co.uk", "mail.com",
+})
+# A UK mobile: 07 and nine more digits, or +44 7 / 0044 7 (with spaces, dashes, dots or "(0)" between).
+_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)\s*44\s*(?:\(\s*0\s*\)\s*)?|0)[\s\-.]*7(?:[\s\-.]*\d){9}(?!\d)")
+_MAIL = re.compile(r"[^\s<>@,;:()\[\]]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def contact_concerns(contact: str) -> list[str]:
+    """Why a contact looks like a person's own rather than an organisation's public one, in words."""
+    concerns = []
+    if _MOBILE.search(contact or ""):
+        concerns.append("It contains a mobile phone number, which is usually a person's own.")
+    if any(domain.lower().rstrip(".") in PERSONAL_MAIL_DOMAINS for domain in _MAIL.findall(contact or "")):
+        concerns.append("It contains a personal e-mail address (a free webmail address).")
+    return concerns
+
+
+def contact_held_back(asset: Asset) -> bool:
+    """A contact that looks personal stays off the public page until the member confirms it is public."""
+    return bool(asset.contact) and asset.contact_confirmed_at is None and bool(contact_concerns(asset.contact))
+
+
+def public_contact(asset: Asset) -> str:
+    return "" if contact_held_back(asset) else asset.contact
+
+
+def _asset_values(*, name: str, kind: str, district: str, description: str, min_age: int, max_age: int,
+                  opening_times: str, contact: str, website: str) -> dict:
     if kind not in ASSET_KINDS:
         raise RuleError("Choose what kind of place it is", field="kind")
     if district not in places.BY_KEY:
         raise RuleError("Choose the district", field="district")
     if min_age > max_age:
         raise RuleError("The youngest age must not be more than the oldest", field="max_age")
-    asset = Asset(name=name.strip(), kind=kind, district=district, description=description.strip(),
-                  min_age=min_age, max_age=max_age, opening_times=opening_times.strip(), contact=contact.strip(),
-                  website=website.strip(), added_by_id=user.id)
+    return dict(name=name.strip(), kind=kind, district=district, description=description.strip(), min_age=min_age,
+                max_age=max_age, opening_times=opening_times.strip(), contact=contact.strip(), website=website.strip())
+
+
+def _assets_changed() -> None:
+    # This app's cached search pages that list places refresh at once (others within ASSETS_VERSION_SECONDS).
+    current_app.extensions.pop("verified_assets_version", None)
+
+
+def add_asset(user, **fields) -> Asset:
+    require("panels.add_asset", user)
+    asset = Asset(**_asset_values(**fields), added_by_id=user.id, state="waiting")
     db.session.add(asset)
     db.session.flush()
     record(user, "panels.asset.add", asset, None, {"name": asset.name})
     return asset
 
 
-def verify_asset(asset: Asset, actor, now: datetime | None = None) -> None:
-    require("panels.verify_asset", actor, asset)
-    if asset.verified_at is not None:
-        raise Conflict("This place is already verified")
-    asset.verified_at = now or utcnow()
-    asset.verified_by_id = actor.id
+def edit_asset(asset: Asset, user, **fields) -> list[str]:
+    """Change a place's details; a changed contact needs the member's confirmation again if it looks personal.
+    Returns the names of the fields that changed."""
+    require("panels.edit_asset", user, asset)
+    values = _asset_values(**fields)
+    changed = [name for name, value in values.items() if getattr(asset, name) != value]
+    before = {name: getattr(asset, name) for name in changed if name not in ("description", "contact")}
+    for name in changed:
+        setattr(asset, name, values[name])
+    if "contact" in changed:
+        asset.contact_confirmed_at = None
     db.session.flush()
-    record(actor, "panels.asset.verify", asset, {"verified": False}, {"verified": True})
-    current_app.extensions.pop("verified_assets_version", None)
+    if changed:
+        record(user, "panels.asset.edit", asset, before, {"changed": changed})
+        _assets_changed()
+    return changed
+
+
+def confirm_contact(asset: Asset, user, now: datetime | None = None) -> None:
+    require("panels.confirm_contact", user, asset)
+    if not contact_held_back(asset):
+        raise Conflict("There is nothing to confirm: this contact is already shown as it is.")
+    asset.contact_confirmed_at = now or utcnow()
+    db.session.flush()
+    record(user, "panels.asset.confirm_contact", asset, None, {"confirmed": True})
+    _assets_changed()
+
+
+def _asset_reason(step: Step) -> None:
+    if step.transition.action in ("reject", "unverify") and not _typed(step, "reason"):
+        raise RuleError("Give the reason; the member who added the place is told", field="reason")
+
+
+def _asset_sets(step: Step) -> dict:
+    if step.transition.action == "verify":
+        return {"verified_at": step.now, "verified_by_id": step.user.id, "rejected_reason": ""}
+    if step.transition.action == "reject":
+        return {"rejected_reason": _typed(step, "reason")}
+    return {"verified_at": None, "verified_by_id": None}
+
+
+def _asset_tell(step: Step) -> None:
+    asset, action, reason = step.obj, step.transition.action, _typed(step, "reason")
+    _assets_changed()
+    adder = asset.added_by
+    if adder is None or adder.id == step.user.id or not adder.active:
+        return
+    if action == "verify":
+        queue(adder.email, "Your local place is now public",
+              f"Thank you. \"{asset.name}\" is checked and now in the public list: {_link(f'/local-places/{asset.id}')}\n"
+              + ("Its contact details are not shown until you confirm they are the organisation's public contact: "
+                 f"{_link('/panels/assets')}\n" if contact_held_back(asset) else ""))
+    elif action == "reject":
+        queue(adder.email, "Your local place was not accepted",
+              f"We could not add \"{asset.name}\" to the public list.\n\nReason: {reason}\n\n"
+              f"You can correct it and ask us to check it again: {_link('/panels/assets')}\n")
+    else:
+        queue(adder.email, "Your local place has been taken off the public list",
+              f"\"{asset.name}\" is no longer in the public list while we check it again.\n\nReason: {reason}\n")
+
+
+def _asset_step(action, sources, target, label):
+    return Transition(action, sources, target, "panels.verify_asset", label, guard=_asset_reason, sets=_asset_sets,
+                      notify=_asset_tell)
+
+
+ASSETS = Workflow(
+    name="panels.asset",
+    model=Asset,
+    noun="place",
+    labels=ASSET_STATES,
+    transitions=(
+        _asset_step("verify", ("waiting", "rejected"), "verified", "Verify"),
+        _asset_step("reject", ("waiting",), "rejected", "Reject"),
+        _asset_step("unverify", ("verified",), "waiting", "Take off the public list"),
+    ),
+)
+
+
+def verify_asset(asset: Asset, actor, now: datetime | None = None) -> None:
+    apply(ASSETS, asset, "verify", actor, now=now)
+
+
+def move_asset(asset: Asset, action: str, actor, reason: str = "", now: datetime | None = None) -> Step:
+    return apply(ASSETS, asset, action, actor, now=now, reason=reason)
 
 
 def all_assets() -> list[Asset]:
-    """Staff's list: unverified first, then by name."""
-    return list(db.session.scalars(sa.select(Asset).order_by(Asset.verified_at.is_not(None), Asset.name)))
+    """Staff's list: waiting for checks first, then by name."""
+    return list(db.session.scalars(sa.select(Asset).order_by(Asset.state != "waiting", Asset.name)))
 
 
 def assets_added_by(user) -> list[Asset]:
@@ -758,7 +1037,7 @@ def assets_added_by(user) -> list[Asset]:
 
 
 def public_assets(district: str = "", kind: str = "", age: int | None = None) -> list[Asset]:
-    query = sa.select(Asset).where(Asset.verified_at.is_not(None))
+    query = sa.select(Asset).where(Asset.verified_at.is_not(None), Asset.hidden_at.is_(None))
     if district:
         query = query.where(Asset.district == district)
     if kind:
@@ -794,7 +1073,7 @@ def search_assets(query: str, limit: int = 5) -> list[Asset]:
             Asset.district.in_(districts),
         ))
     return list(db.session.scalars(
-        sa.select(Asset).where(Asset.verified_at.is_not(None), *conditions).order_by(Asset.name).limit(limit)
+        sa.select(Asset).where(Asset.verified_at.is_not(None), Asset.hidden_at.is_(None), *conditions).order_by(Asset.name).limit(limit)
     ))
 
 
@@ -811,8 +1090,9 @@ def verified_assets_version() -> tuple:
     cached = current_app.extensions.get("verified_assets_version")
     if cached and cached[0] > now:
         return cached[1]
+    # updated_at moves with every edit, verification, hiding and confirmed contact.
     version = tuple(db.session.execute(
-        sa.select(sa.func.count(Asset.id), sa.func.max(Asset.verified_at)).where(Asset.verified_at.is_not(None))
+        sa.select(sa.func.count(Asset.id), sa.func.max(Asset.updated_at)).where(Asset.verified_at.is_not(None))
     ).one())
     current_app.extensions["verified_assets_version"] = (now + ASSETS_VERSION_SECONDS, version)
     return version

@@ -48,6 +48,10 @@ class Meeting(db.Model):
     agenda_cutoff_at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     note_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Once set, the public sees the meeting, its agenda and the note (redactions applied).
+    note_public_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     panel = relationship(Panel, back_populates="meetings")
@@ -63,9 +67,28 @@ class AgendaItem(db.Model):
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     meeting = relationship(Meeting, back_populates="agenda_items")
-    added_by = relationship("User")
+    added_by = relationship("User", foreign_keys=[added_by_id])
+
+    @property
+    def author(self):
+        return self.added_by
+
+
+class MeetingSignup(db.Model):
+    """A member says they will come to a meeting (one row per member per meeting)."""
+
+    __tablename__ = "panel_meeting_signups"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_meetings.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Feedback(db.Model):
@@ -168,6 +191,8 @@ class Comment(db.Model):
     feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(sa.Text)
+    # A reply names the comment it answers (one level deep: a reply is never replied to).
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("panel_comments.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -178,14 +203,19 @@ class Comment(db.Model):
 
 
 class Report(db.Model):
-    """A signed-in user's report of an item or a comment as abusive or off-topic."""
+    """A signed-in user's report of an item, a comment, an agenda item or a place as abusive or off-topic.
+
+    Exactly one target: feedback_id alone (the item), feedback_id and comment_id (a comment on it),
+    agenda_item_id, or asset_id."""
 
     __tablename__ = "panel_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
+    feedback_id: Mapped[int | None] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
     # Set when the report is about a comment on the item rather than the item itself.
     comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("panel_comments.id"))
+    agenda_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("panel_agenda_items.id"), index=True)
+    asset_id: Mapped[int | None] = mapped_column(sa.ForeignKey("panel_assets.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.String(20))
     detail: Mapped[str] = mapped_column(sa.Text, default="")
@@ -196,6 +226,8 @@ class Report(db.Model):
 
     feedback = relationship(Feedback)
     comment = relationship(Comment)
+    agenda_item = relationship(AgendaItem)
+    asset = relationship("Asset")
     reporter = relationship("User", foreign_keys=[reporter_id])
 
 
@@ -216,7 +248,71 @@ class Asset(db.Model):
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # waiting (for staff's checks), verified (public) or rejected: the table logic.ASSETS.
+    state: Mapped[str] = mapped_column(sa.String(20), default="waiting", index=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    rejected_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # The member confirmed the contact is an organisation's public contact (needed when it looks personal).
+    contact_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     added_by = relationship("User", foreign_keys=[added_by_id])
+
+    @property
+    def author(self):
+        return self.added_by
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+class Redaction(db.Model):
+    """Staff's cut from what the public sees: every occurrence of `phrase` in the target's text shows as
+    "[redacted]" to everyone but its author and staff. The original text is kept as it was."""
+
+    __tablename__ = "panel_redactions"
+    __table_args__ = (sa.Index("ix_panel_redactions_target", "kind", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # feedback, comment or meeting
+    target_id: Mapped[int] = mapped_column()
+    phrase: Mapped[str] = mapped_column(sa.String(500))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Appeal(db.Model):
+    """An author's appeal against hiding; decided by a member of staff other than the one who hid it."""
+
+    __tablename__ = "panel_appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # feedback, comment, agenda or asset
+    target_id: Mapped[int] = mapped_column()
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(sa.String(20), default="")
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    author = relationship("User", foreign_keys=[author_id])
+
+
+class Follow(db.Model):
+    """A member follows an item: e-mailed about its comments and state changes."""
+
+    __tablename__ = "panel_follows"
+    __table_args__ = (sa.UniqueConstraint("feedback_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

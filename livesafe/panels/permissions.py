@@ -159,3 +159,76 @@ def add_asset(user, obj=None):
 @rule("panels.verify_asset")
 def verify_asset(user, asset=None):
     return allow if _staff(user) else deny("Only staff verify local places.")
+
+
+def _thing_author_id(thing):
+    return getattr(thing, "author_id", None) or getattr(thing, "added_by_id", None)
+
+
+@rule("panels.edit_asset")
+def edit_asset(user, asset):
+    """Staff correct a place at any time; the member who added it, until it is verified."""
+    if _staff(user):
+        return allow
+    if signed_in(user) and asset.added_by_id == user.id and asset.state != "verified":
+        return allow
+    return deny("Only staff, or the member who added it before it is verified, change a local place.")
+
+
+@rule("panels.confirm_contact")
+def confirm_contact(user, asset):
+    if signed_in(user) and asset.added_by_id == user.id:
+        return allow
+    return deny("Only the member who added the place confirms its contact details.")
+
+
+@rule("panels.redact")
+def redact(user, target=None):
+    """Staff cut words from what the public and other members see (the original stays for the author)."""
+    if not _staff(user):
+        return deny("Only staff redact text.")
+    if getattr(target, "state", None) == DRAFT:
+        return deny("Drafts are private to their author.")
+    return allow
+
+
+@rule("panels.name_consent")
+def name_consent(user, feedback):
+    if signed_in(user) and feedback.author_id == user.id and feedback.state != DRAFT:
+        return allow
+    return deny("Only the author changes whether their name is shown.")
+
+
+@rule("panels.report_agenda_item")
+def report_agenda_item(user, item):
+    if not signed_in(user) or item.hidden_at is not None:
+        return deny("You can only report what you can see.")
+    if _staff(user) or is_member(item.meeting.panel_id, user) or item.meeting.note_public_at is not None:
+        return allow
+    return deny("You can only report what you can see.")
+
+
+@rule("panels.report_asset")
+def report_asset(user, asset):
+    if signed_in(user) and asset.verified_at is not None and asset.hidden_at is None:
+        return allow
+    return deny("You can only report a place that is in the public list.")
+
+
+@rule("panels.appeal")
+def appeal(user, thing):
+    if not signed_in(user) or _thing_author_id(thing) != user.id:
+        return deny("Only the person who wrote it appeals.")
+    if thing.hidden_at is None:
+        return deny("This is not hidden.")
+    return allow
+
+
+@rule("panels.decide_appeal")
+def decide_appeal(user, appeal_row=None):
+    """An appeal goes to a different member of staff from the one who hid the thing."""
+    if not _staff(user):
+        return deny("Only staff decide appeals.")
+    if appeal_row is not None and appeal_row.hidden_by_id == user.id:
+        return deny("You hid this, so another member of staff decides the appeal.")
+    return allow

@@ -13,6 +13,8 @@ from livesafe.kernel.errors import show_on
 from livesafe.panels import bp, logic
 from livesafe.panels.forms import (
     AgendaItemForm,
+    AppealForm,
+    DecideAppealForm,
     AssetFilterForm,
     AssetForm,
     AssignForm,
@@ -22,9 +24,12 @@ from livesafe.panels.forms import (
     HideForm,
     MeetingForm,
     MemberForm,
+    NameConsentForm,
     NoteForm,
     PanelForm,
     PublishForm,
+    ReasonForm,
+    RedactForm,
     ReportForm,
     StateForm,
     SupportForm,
@@ -32,13 +37,17 @@ from livesafe.panels.forms import (
 )
 from livesafe.panels.models import (
     DEFAULT_RESPONSE_DAYS,
+    AgendaItem,
+    Appeal,
     Asset,
     Comment,
     Feedback,
     Meeting,
     Panel,
+    Redaction,
     Report,
 )
+from livesafe.panels import redaction
 from livesafe.site.numbers import query_page
 from livesafe.site.render import render, wants_fragment
 
@@ -65,10 +74,16 @@ def _found(value):
 @bp.context_processor
 def labels():
     """The label of every key the panels store, and the one rule for showing a name publicly."""
-    return {"public_name": logic.public_name, "labels": {
+    return {"public_name": logic.public_name, "contact_held_back": logic.contact_held_back, "labels": {
         "states": logic.STATES, "concerns": logic.CONCERNS, "areas": dict(places.CHOICES), "urgency": logic.URGENCY,
         "kinds": logic.ASSET_KINDS, "modes": logic.MEETING_MODES, "reasons": logic.REPORT_REASONS,
+        "asset_states": logic.ASSET_STATES,
     }}
+
+
+# Globals, so the panels' macros (imported without context) can use them too.
+bp.add_app_template_global(redaction.redact, "redact")
+bp.add_app_template_global(logic.public_contact, "public_contact")
 
 
 def _filter(form):
@@ -87,7 +102,9 @@ def you_said_we_did():
     pages = max(1, -(-total // logic.PUBLIC_PAGE_SIZE))
     page = query_page(pages)
     items = logic.public_feedback(**chosen, page=page, per_page=logic.PUBLIC_PAGE_SIZE)
+    cuts = redaction.phrases_for("feedback", [item.id for item in items])
     return render("panels/you_said_we_did.html", fragment="panels/_public_feedback.html", items=items, total=total,
+                  cuts=cuts,
                   page=page, pages=pages, form=form, status=status,
                   kept={"area": chosen["area"], "topic": chosen["concerns"], "status": chosen["state"]})
 
@@ -104,7 +121,7 @@ def local_places():
 @bp.route("/local-places/<int:asset_id>")
 def local_place(asset_id):
     asset = _get(Asset, asset_id)
-    if asset.verified_at is None:
+    if asset.verified_at is None or asset.hidden_at is not None:
         abort(404)
     return render("panels/local_place.html", asset=asset)
 
@@ -126,8 +143,16 @@ def my_panels():
 def panel(panel_id):
     found = _get(Panel, panel_id)
     require("panels.see_panel", current_user, found)
+    items = logic.feedback_of_panel(found.id)
     return render("panels/panel.html", panel=found, upcoming=logic.upcoming_meetings([found.id]),
-                  past=logic.past_meetings([found.id]), items=logic.feedback_of_panel(found.id))
+                  past=logic.past_meetings([found.id]), items=items, cuts=_cuts_for_reader(items))
+
+
+def _cuts_for_reader(items) -> dict:
+    """{item id: phrases to redact} for the current reader (none on their own items, none for staff)."""
+    cuts = redaction.phrases_for("feedback", [item.id for item in items])
+    return {item.id: [] if redaction.sees_original(current_user, item.author_id) else cuts.get(item.id, [])
+            for item in items}
 
 
 def _meeting(panel_id, meeting_id) -> Meeting:
@@ -263,10 +288,19 @@ def _support_context(feedback: Feedback) -> dict:
 
 
 def _feedback_page(feedback: Feedback, comment_form=None, status=200):
+    comments = logic.visible_comments(feedback.id)
+    comment_cuts = redaction.phrases_for("comment", [comment.id for comment in comments])
+    # The author and staff read the original; other members what the public would (redactions applied).
+    own = redaction.sees_original(current_user, feedback.author_id)
     return render(
         "panels/feedback.html",
-        comments=logic.visible_comments(feedback.id),
+        comments=comments,
+        comment_cuts={c.id: ([] if redaction.sees_original(current_user, c.author_id) else comment_cuts.get(c.id, []))
+                      for c in comments},
+        cut=[] if own else redaction.phrases_for("feedback", [feedback.id]).get(feedback.id, []),
+        redactions=redaction.redactions_of(feedback) if own else [],
         comment_form=comment_form or CommentForm(formdata=None),
+        name_form=NameConsentForm(formdata=None),
         is_public=logic.is_public(feedback),
         status=status,
         **_support_context(feedback),
@@ -328,7 +362,42 @@ def _report(feedback: Feedback, comment: Comment | None):
             if can("panels.view_feedback", current_user, feedback):
                 return redirect(url_for("panels.feedback", feedback_id=feedback.id))
             return redirect(url_for("panels.you_said_we_did"))
-    return render("panels/report.html", form=form, feedback=feedback, comment=comment, status=status)
+    return render("panels/report.html", form=form, feedback=feedback, comment=comment, status=status,
+                  cut=_cuts_for_reader([feedback])[feedback.id])
+
+
+def _report_other(thing, file_report, back_url, status=200):
+    """Report an agenda item or a place (the item and comment reports are `_report`)."""
+    form = ReportForm()
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            file_report(current_user, thing, form.reason.data, form.detail.data or "")
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("Thank you for telling us. Staff will look at it.")
+            return redirect(back_url)
+    return render("panels/report_other.html", form=form, thing=thing, status=status)
+
+
+@bp.route("/panels/agenda/<int:item_id>/report", methods=["GET", "POST"])
+@login_required
+def report_agenda_item(item_id):
+    item = _get(AgendaItem, item_id)
+    require("panels.report_agenda_item", current_user, item)
+    back = url_for("panels.meeting", panel_id=item.meeting.panel_id, meeting_id=item.meeting_id)
+    if not can("panels.see_panel", current_user, item.meeting.panel):
+        back = url_for("panels.you_said_we_did")
+    return _report_other(item, logic.report_agenda_item, back)
+
+
+@bp.route("/local-places/<int:asset_id>/report", methods=["GET", "POST"])
+@login_required
+def report_asset(asset_id):
+    asset = _get(Asset, asset_id)
+    require("panels.report_asset", current_user, asset)
+    return _report_other(asset, logic.report_asset, url_for("panels.local_place", asset_id=asset_id))
 
 
 @bp.route("/panels/feedback/<int:feedback_id>/report", methods=["GET", "POST"])
@@ -344,6 +413,20 @@ def report_comment(feedback_id, comment_id):
     if found.feedback_id != feedback_id:
         abort(404)
     return _report(found.feedback, found)
+
+
+@bp.route("/panels/feedback/<int:feedback_id>/name", methods=["POST"])
+@roles_required(roles.PANEL_MEMBER)
+def name_consent(feedback_id):
+    found = _get(Feedback, feedback_id)
+    require("panels.name_consent", current_user, found)
+    form = NameConsentForm()
+    if not form.validate_on_submit() or form.show_name.data not in ("0", "1"):
+        abort(400)
+    logic.set_name_consent(found, current_user, form.show_name.data == "1")
+    flash("Your name is shown on the public page if the item is published." if found.show_name
+          else "Your name is no longer shown on the public page.")
+    return redirect(url_for("panels.feedback", feedback_id=feedback_id))
 
 
 # --- Staff: triage -----------------------------------------------------------------------------
@@ -375,7 +458,21 @@ def _owner_choices():
     return [(0, "No owner yet")] + [(user.id, user.display_name) for user in logic.staff_users()]
 
 
-def _triage_page(feedback: Feedback, assign_form=None, state_form=None, publish_form=None, failed=None, status=200):
+def _redact_choices(feedback: Feedback) -> list[tuple[str, str]]:
+    comments = logic.visible_comments(feedback.id)
+    return [("feedback", "The item, its response and timeline")] + [
+        (f"comment-{c.id}", f"Comment by {c.author.name or 'a panel member'}, {clock.format_london(c.created_at)}")
+        for c in comments]
+
+
+def _redaction_rows(feedback: Feedback) -> list[Redaction]:
+    comment_ids = [c.id for c in logic.visible_comments(feedback.id)]
+    return redaction.redactions_of(feedback) + [
+        row for cid in comment_ids for row in redaction.redactions_of(db.session.get(Comment, cid))]
+
+
+def _triage_page(feedback: Feedback, assign_form=None, state_form=None, publish_form=None, failed=None, status=200,
+                 redact_form=None):
     if assign_form is None:
         assign_form = AssignForm(formdata=None, data={
             "owner_id": feedback.owner_id or 0, "response_deadline": feedback.response_deadline})
@@ -385,9 +482,14 @@ def _triage_page(feedback: Feedback, assign_form=None, state_form=None, publish_
     # posted, so a step made stale by someone else's is answered by apply() with a clear 409.
     state_form.action.choices = [("", "Choose")] + [
         (t.action, t.label) for t in logic.FEEDBACK.available(feedback, current_user) if t in logic.STAFF_ACTIONS]
+    redact_form = redact_form or RedactForm(formdata=None)
+    redact_form.target.choices = _redact_choices(feedback)
     return render(
         "panels/triage_item.html",
         feedback=feedback,
+        redact_form=redact_form,
+        redactions=_redaction_rows(feedback),
+        button_form=EmptyForm(formdata=None),
         assign_form=assign_form,
         state_form=state_form,
         publish_form=publish_form or PublishForm(formdata=None),
@@ -464,6 +566,44 @@ def triage_publish(feedback_id):
     return redirect(url_for("panels.triage_item", feedback_id=feedback_id))
 
 
+@bp.route("/panels/feedback/<int:feedback_id>/redactions", methods=["POST"])
+@staff_only
+def redact(feedback_id):
+    found = _triage_feedback(feedback_id)
+    form = RedactForm()
+    form.target.choices = _redact_choices(found)
+    status = 422
+    if form.validate_on_submit():
+        target = found
+        if form.target.data.startswith("comment-"):
+            target = _get(Comment, int(form.target.data.removeprefix("comment-")))
+        try:
+            redaction.add(target, form.phrase.data, current_user)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("Redacted. The public and other members now see “[redacted]” there.")
+            return redirect(url_for("panels.triage_item", feedback_id=feedback_id) + "#redactions")
+    return _triage_page(found, redact_form=form, failed=form, status=status)
+
+
+@bp.route("/panels/redactions/<int:redaction_id>/remove", methods=["POST"])
+@staff_only
+def remove_redaction(redaction_id):
+    entry = _get(Redaction, redaction_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    feedback_id = entry.target_id if entry.kind == "feedback" else None
+    if entry.kind == "comment":
+        feedback_id = _get(Comment, entry.target_id).feedback_id
+    meeting = db.session.get(Meeting, entry.target_id) if entry.kind == "meeting" else None
+    redaction.remove(entry, current_user)
+    flash("The redaction is removed: those words are shown again.")
+    if meeting is not None:
+        return redirect(url_for("panels.meeting", panel_id=meeting.panel_id, meeting_id=meeting.id))
+    return redirect(url_for("panels.triage_item", feedback_id=feedback_id) + "#redactions")
+
+
 # --- Staff: moderation -----------------------------------------------------------------------
 
 
@@ -503,6 +643,78 @@ def hide(report_id):
             flash("Hidden. The author has been told why.")
             return redirect(url_for("panels.moderation"))
     return _moderation_page(failed=form, status=status)
+
+
+def _hidden_page(failed=None, failed_key=None, status=200):
+    hidden = logic.hidden_things()
+    appeals = logic.open_appeals()
+    unhide_forms = {(kind, thing.id): failed if failed_key == (kind, thing.id) else ReasonForm(
+        formdata=None, prefix=f"unhide-{kind}-{thing.id}") for kind, things in hidden.items() for thing in things}
+    decide_forms = {entry.id: failed if failed_key == ("appeal", entry.id) else DecideAppealForm(
+        formdata=None, prefix=f"appeal-{entry.id}") for entry in appeals}
+    things = {(entry.kind, entry.target_id): logic.hidden_thing(entry.kind, entry.target_id) for entry in appeals}
+    return render("panels/hidden.html", hidden=hidden, appeals=appeals, things=things, unhide_forms=unhide_forms,
+                  decide_forms=decide_forms, form=failed, status=status)
+
+
+@bp.route("/panels/moderation/hidden")
+@staff_only
+def hidden():
+    return _hidden_page()
+
+
+@bp.route("/panels/hidden/<kind>/<int:thing_id>/unhide", methods=["POST"])
+@staff_only
+def unhide(kind, thing_id):
+    thing = _found(logic.hidden_thing(kind, thing_id))
+    form = ReasonForm(prefix=f"unhide-{kind}-{thing_id}")
+    status = 422
+    if form.validate_on_submit():
+        try:
+            logic.unhide(thing, form.reason.data, current_user)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("It is shown again. The author has been told why.")
+            return redirect(url_for("panels.hidden"))
+    return _hidden_page(failed=form, failed_key=(kind, thing_id), status=status)
+
+
+@bp.route("/panels/hidden/<kind>/<int:thing_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal(kind, thing_id):
+    thing = _found(logic.hidden_thing(kind, thing_id))
+    require("panels.appeal", current_user, thing)
+    form = AppealForm()
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            logic.appeal(thing, current_user, form.text.data)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("Your appeal is sent. A member of staff who did not hide it will decide, and you will be told.")
+            return redirect(url_for("panels.appeal", kind=kind, thing_id=thing_id))
+    return render("panels/appeal.html", form=form, thing=thing, kind=kind,
+                  what=logic.describe(thing, current_user), status=status)
+
+
+@bp.route("/panels/appeals/<int:appeal_id>/decide", methods=["POST"])
+@staff_only
+def decide_appeal(appeal_id):
+    entry = _get(Appeal, appeal_id)
+    require("panels.decide_appeal", current_user, entry)
+    form = DecideAppealForm(prefix=f"appeal-{appeal_id}")
+    status = 422
+    if form.validate_on_submit():
+        try:
+            logic.decide_appeal(entry, form.outcome.data == "show", form.reason.data, current_user)
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("The appeal is decided. The author has been told.")
+            return redirect(url_for("panels.hidden"))
+    return _hidden_page(failed=form, failed_key=("appeal", appeal_id), status=status)
 
 
 @bp.route("/panels/reports/<int:report_id>/dismiss", methods=["POST"])
@@ -629,13 +841,86 @@ def new_asset():
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
-            logic.add_asset(current_user, **form.fields())
+            added = logic.add_asset(current_user, **form.fields())
         except RuleError as error:
             status = show_on(form, error)
         else:
             flash("Thank you. Staff will check the details before it appears in the public list.")
+            if logic.contact_held_back(added):
+                flash("The contact looks like a person's own, so it is not shown publicly until you confirm it is "
+                      "the organisation's public contact (below), or change it.")
             return redirect(url_for("panels.assets"))
-    return render("panels/asset_form.html", form=form, status=status)
+    return render("panels/asset_form.html", form=form, asset=None, status=status)
+
+
+@bp.route("/panels/assets/<int:asset_id>/edit", methods=["GET", "POST"])
+@member_or_staff
+def edit_asset(asset_id):
+    asset = _get(Asset, asset_id)
+    require("panels.edit_asset", current_user, asset)
+    form = AssetForm() if request.method == "POST" else AssetForm(obj=asset)
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            logic.edit_asset(asset, current_user, **form.fields())
+        except RuleError as error:
+            status = show_on(form, error)
+        else:
+            flash("The place is saved.")
+            if current_user.is_staff:
+                return redirect(url_for("panels.asset_review", asset_id=asset.id))
+            return redirect(url_for("panels.assets"))
+    return render("panels/asset_form.html", form=form, asset=asset, status=status)
+
+
+def _asset_review_page(asset: Asset, failed=None, status=200):
+    actions = logic.ASSETS.available(asset, current_user)
+    forms = {t.action: (failed if failed is not None and failed.action == t.action else ReasonForm(
+        formdata=None, prefix=t.action)) for t in actions if t.action != "verify"}
+    return render("panels/asset_review.html", asset=asset, actions=actions, forms=forms,
+                  concerns=logic.contact_concerns(asset.contact), held_back=logic.contact_held_back(asset),
+                  button_form=EmptyForm(formdata=None), form=failed, status=status)
+
+
+@bp.route("/panels/assets/<int:asset_id>")
+@staff_only
+def asset_review(asset_id):
+    asset = _get(Asset, asset_id)
+    require("panels.verify_asset", current_user, asset)
+    return _asset_review_page(asset)
+
+
+@bp.route("/panels/assets/<int:asset_id>/<any(reject, unverify):action>", methods=["POST"])
+@staff_only
+def asset_step(asset_id, action):
+    asset = _get(Asset, asset_id)
+    form = ReasonForm(prefix=action)
+    form.action = action
+    status = 422
+    if form.validate_on_submit():
+        try:
+            logic.move_asset(asset, action, current_user, form.reason.data)
+        except RuleError as error:
+            status = show_on(form, error)
+            if isinstance(error, Conflict):
+                db.session.refresh(asset)
+        else:
+            flash("Not accepted. The member has been told why." if action == "reject"
+                  else "Taken off the public list. The member has been told why.")
+            return redirect(url_for("panels.asset_review", asset_id=asset_id))
+    return _asset_review_page(asset, failed=form, status=status)
+
+
+@bp.route("/panels/assets/<int:asset_id>/confirm-contact", methods=["POST"])
+@member_or_staff
+def confirm_contact(asset_id):
+    asset = _get(Asset, asset_id)
+    require("panels.confirm_contact", current_user, asset)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    logic.confirm_contact(asset, current_user)
+    flash("Thank you. The contact is shown on the public page once the place is verified.")
+    return redirect(url_for("panels.assets"))
 
 
 @bp.route("/panels/assets/<int:asset_id>/verify", methods=["POST"])

@@ -1,0 +1,67 @@
+"""The "Done when" test: a marker written into hidden and redacted text never appears in any public output
+(pages, htmx fragments, site search, exports) nor in an e-mail to anyone but the text's author."""
+import sqlalchemy as sa
+
+from livesafe.extensions import db
+from livesafe.mail.models import OutboxMessage
+from livesafe.panels import logic, redaction
+from tests.helpers import sign_in
+from tests.panels.factory import EMAILS, published, user
+
+MARKER = "Zqxmarker"
+PUBLIC_URLS = ["/you-said-we-did", "/you-said-we-did?area=leicester", "/local-places", f"/search?q={MARKER}",
+               f"/search?q={MARKER.lower()}+youth"]
+
+
+def _write_markers(world):
+    staff = user("staff")
+    # Redacted in a published item's text, response and timeline note, and in a comment on it.
+    shown = published(world.city, title=f"Knife crime {MARKER}", what_seen=f"Seen by {MARKER} Road",
+                      recommendation=f"Ask {MARKER}")
+    logic.set_support(shown, user("city2"), True)
+    redaction.add(shown, MARKER, staff)
+    logic.move(shown, "agree", staff, note=f"Agreed with {MARKER} school", response=f"We will ask {MARKER}")
+    comment = logic.add_comment(shown, user("member"), f"{MARKER} told me too")
+    redaction.add(comment, MARKER, staff)
+    # Hidden: a published item, and a comment.
+    hidden = published(world.city, title=f"Hidden {MARKER}", what_seen=f"{MARKER} is a liar")
+    logic.hide(logic.report(user("city2"), hidden, "abusive"), "Names a person", staff)
+    rude = logic.add_comment(shown, user("city2"), f"Rude {MARKER} words")
+    logic.hide(logic.report(user("member"), shown, "abusive", comment=rude), "Rude", staff)
+    # A place with the marker, hidden after a report.
+    place = logic.add_asset(user("member"), name=f"{MARKER} Youth Club", kind="youth_club", district="leicester",
+                            description=MARKER, min_age=10, max_age=18, opening_times="", contact="", website="")
+    logic.verify_asset(place, staff)
+    place.hidden_at, place.hidden_reason, place.hidden_by_id = place.verified_at, "Not real", staff.id
+    db.session.commit()
+    return shown, hidden
+
+
+def test_hidden_and_redacted_text_never_leaves_by_any_public_door(app, world):
+    with app.app_context():
+        shown, hidden = _write_markers(world)
+        shown_id, hidden_id = shown.id, hidden.id
+    anonymous = app.test_client()
+    member = app.test_client()
+    sign_in(member, email=EMAILS["city2"])
+    outputs = {}
+    for url in PUBLIC_URLS:
+        for suffix, headers in (("", {}), (" (htmx)", {"HX-Request": "true"})):
+            text = anonymous.get(url, headers=headers).get_data(as_text=True)
+            if url.startswith("/search"):  # the search page repeats what was typed: that is not a leak
+                sent = url.split("q=")[1]
+                text = text.replace(f"q={sent}", "").replace(f"“{sent.replace('+', ' ')}”", "").replace(
+                    f'value="{sent.replace("+", " ")}"', "")
+            outputs[url + suffix] = text
+    for url in (f"/panels/feedback/{shown_id}", f"/panels/feedback/{hidden_id}", "/panels", f"/panels/{world.city}"):
+        outputs[url + " (another member)"] = member.get(url).get_data(as_text=True)
+    assert "[redacted]" in outputs["/you-said-we-did"]  # the public sees that something was cut
+    for where, text in outputs.items():
+        assert MARKER.lower() not in text.lower(), where
+    with app.app_context():
+        mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to != EMAILS["member"])).all()
+        assert any(mail.to == EMAILS["city2"] for mail in mails)  # the supporter was told, with the words cut
+        for mail in mails:
+            if mail.to in (EMAILS["staff"], EMAILS["admin"]):
+                continue  # staff see the original by design
+            assert MARKER.lower() not in (mail.subject + mail.body).lower(), (mail.to, mail.subject)

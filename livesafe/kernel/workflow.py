@@ -90,12 +90,19 @@ class Workflow:
 
 
 def apply(workflow: Workflow, obj: Any, action: str, user: Any, *, now: datetime | None = None,
-          **values: Any) -> Step:
-    """Take `action` on `obj` as `user`, or raise Refused (403), Conflict (409) or another RuleError."""
+          seen: str | None = None, **values: Any) -> Step:
+    """Take `action` on `obj` as `user`, or raise Refused (403), Conflict (409) or another RuleError.
+
+    `seen` is the state the person's page showed (a form's hidden field): if the object has moved on since,
+    the step is refused even when the new state would allow it, so two people acting on the same page one
+    after the other cannot both decide."""
     transition = workflow.transition(action)
     before = workflow.state_of(obj)
     step = Step(workflow, transition, obj, user, now or utcnow(), before, values)
     require(transition.permission, user, obj)
+    if seen is not None and seen != before:
+        raise Conflict(f"This {workflow.noun} changed since you opened the page: it is now “{workflow.labels[before]}”. "
+                       "Check it before you change it again.")
     if before not in transition.sources:
         raise Conflict(f"This {workflow.noun} is “{workflow.labels[before]}”, so it cannot be changed that way. "
                        "Refresh the page to see where it is now.")

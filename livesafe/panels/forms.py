@@ -179,6 +179,7 @@ class StateForm(Form):
     """A step of the feedback workflow (the choices come from the table, logic.FEEDBACK)."""
 
     action = SelectField("Move to", validators=[DataRequired(message="Choose the next state")])
+    seen = HiddenField()  # the state the page showed: a step decided on an out-of-date page is refused
     response = TextAreaField("Response", validators=[
         Length(max=LONG_TEXT, message=f"The response must be {LONG_TEXT} characters or fewer"),
     ], description="Needed for “Response published”. A correction to a published response is saved with the next "

@@ -439,10 +439,11 @@ STAFF_ACTIONS = tuple(t for t in FEEDBACK.transitions if t.permission == "panels
 
 
 def move(feedback: Feedback, action: str, actor, *, note: str = "", response: str | None = None,
-         now: datetime | None = None) -> Step:
+         now: datetime | None = None, seen: str | None = None) -> Step:
     """Take one step of the table: permission, state, what the step needs, a compare-and-set on the state
-    (two people at once: one wins, the other gets a Conflict), the timeline, the audit and the e-mails."""
-    return apply(FEEDBACK, feedback, action, actor, now=now, note=note or "", response=response)
+    (two people at once: one wins, the other gets a Conflict), the timeline, the audit and the e-mails.
+    `seen`: the state the staff member's page showed."""
+    return apply(FEEDBACK, feedback, action, actor, now=now, seen=seen, note=note or "", response=response)
 
 
 def submit(feedback: Feedback, author, now: datetime | None = None) -> Step:

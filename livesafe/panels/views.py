@@ -540,7 +540,8 @@ def triage_state(feedback_id):
     status = 422
     if form.validate_on_submit():
         try:
-            logic.move(found, form.action.data, current_user, note=form.note.data or "", response=form.response.data)
+            logic.move(found, form.action.data, current_user, note=form.note.data or "", response=form.response.data,
+                       seen=form.seen.data or None)
         except RuleError as error:
             status = show_on(form, error)
             if isinstance(error, Conflict):

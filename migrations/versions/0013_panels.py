@@ -1,7 +1,7 @@
 """panels: safe publishing, moderation undo, meetings, accountability
 
 Revision ID: 0013_panels
-Revises: 0010_merge
+Revises: 0012_grants_assessment
 Existing places get a state from verified_at (verified, else waiting); updated_at starts at created_at.
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_panels'
-down_revision = '0010_merge'
+down_revision = '0012_grants_assessment'
 branch_labels = None
 depends_on = None
 

@@ -169,3 +169,13 @@ def test_a_rule_error_nobody_caught_is_an_error_page_with_its_words(probe_app):
 def test_a_get_never_commits(probe_app):
     assert probe_app.test_client().get("/_probe/read").status_code == 200
     assert _waves(probe_app) == 0
+
+
+def test_a_step_decided_on_an_out_of_date_page_is_refused(ctx, rules):
+    workflow = _workflow()
+    wave = _wave("open")
+    apply(workflow, wave, "close", Person("boss"), seen="open")
+    # Another person's page still showed "open": reopening from "closed" is allowed, but not on their say-so.
+    with pytest.raises(Conflict, match="changed since you opened the page"):
+        apply(workflow, wave, "open", Person("boss"), seen="open")
+    assert wave.status == "closed"

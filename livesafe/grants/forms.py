@@ -313,3 +313,14 @@ def return_form(formdata=None, data=None):
     if formdata is not None:
         return cls(formdata=formdata)
     return cls(data=data or {})
+
+
+# ---------------------------------------------------------------- asking for more information (staff)
+
+def info_request_form(formdata=None):
+    """A note per section: the sections with a note are the ones the group may change."""
+    fields = {f"note_{key}": TextAreaField(f"What to change in “{title}”", validators=[Length(max=2000, message=f"What to change in {title.lower()} must be 2000 characters or fewer")])
+              for key, title in logic.SECTIONS}
+    fields["message"] = TextAreaField("A message to the group (optional)", validators=[Length(max=2000, message="The message must be 2000 characters or fewer")])
+    cls = type("InfoRequestForm", (FlaskForm,), fields)
+    return cls(formdata=formdata) if formdata is not None else cls(formdata=None)

@@ -11,7 +11,7 @@ from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
-from livesafe.grants import bp, evidence, exports, forms, logic, monitoring, scoring
+from livesafe.grants import bp, evidence, exports, forms, info_requests, logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.kernel import RuleError, can, require
 from livesafe.kernel.errors import show_on
@@ -205,6 +205,7 @@ def application(application_id):
     application = db.session.scalar(sa.select(GrantApplication).where(GrantApplication.id == application.id)
                                     .options(selectinload(GrantApplication.returns)))
     return render("grants/application.html", application=application, sections=_sections(application),
+                  **lifecycle.applicant_context(application),
                   matches=evidence.by_keys(application.evidence_matches), timeline=logic.timeline(application),
                   now=utcnow(), action_form=forms.ActionForm(), **_answers_context(application))
 
@@ -234,8 +235,9 @@ def section(application_id, section):
     application = _own_application(application_id, "grants.edit_application")
     if request.method == "POST":
         csrf.protect()
-    if application.state != logic.DRAFT:
-        flash("This application has been sent, so it can no longer be changed.")
+    if section not in logic.editable_sections(application):
+        flash("This application has been sent, so it can no longer be changed." if application.state != logic.MORE_INFO
+              else f"We asked for changes to other sections, so {logic.SECTION_TITLES[section].lower()} cannot be changed.")
         return redirect(url_for("grants.application", application_id=application.id))
     if request.method == "GET":
         form = forms.section_form(section, raw=(application.answers or {}).get(section), csrf=True)
@@ -270,8 +272,8 @@ def autosave(application_id, section):
         abort(403)
     csrf.protect()
     application = _own_application(application_id, "grants.edit_application")
-    if application.state != logic.DRAFT:
-        return render("grants/_save_status.html", locked=True)
+    if section not in logic.editable_sections(application):
+        return render("grants/_save_status.html", locked=True, status=409)
     now = utcnow()
     try:
         logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
@@ -400,6 +402,7 @@ def assessment(application_id):
         return render("grants/conflict.html", application=application, form=forms.ConflictForm())
     criteria = scoring.criteria_of(application)
     context = {"application": application, "assessment": mine, "criteria": criteria,
+               "round_trips": info_requests.history(application),
                "matches": evidence.by_keys(application.evidence_matches),
                "answers": {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS},
                "sections": logic.SECTIONS, "budget_lines": logic.budget_lines((application.answers or {}).get("budget", {}))[0]}
@@ -599,7 +602,7 @@ def moderation(round_id):
                   line=scoring.funding_line_index(ranked), awarded=logic.awarded_total(grant_round))
 
 
-def _staff_application(application, decision_form=None, status=200):
+def _staff_application(application, decision_form=None, status=200, info_form=None):
     entry = next((r for r in scoring.moderation(application.round) if r.id == application.id), None)
     if decision_form is None:
         decision_form = forms.DecisionForm(data={"amount": logic.pounds_input(application.requested_pence)})
@@ -608,7 +611,7 @@ def _staff_application(application, decision_form=None, status=200):
                   sections=logic.SECTIONS, budget_lines=logic.budget_lines((application.answers or {}).get("budget", {}))[0],
                   matches=evidence.by_keys(application.evidence_matches), assessments=application.assessments,
                   criteria=application.round.criteria, form=decision_form, action_form=forms.ActionForm(),
-                  timeline=logic.timeline(application), now=utcnow(),
+                  timeline=logic.timeline(application), now=utcnow(), **lifecycle.staff_context(application, info_form),
                   staff_steps=[t for t in logic.APPLICATION.available(application, current_user) if t.action in logic.STAFF_STEPS])
 
 
@@ -689,3 +692,6 @@ def export_giving_csv(round_id):
 def export_giving_json(round_id):
     grant_round = _round(round_id)
     return _download(exports.giving_json(grant_round), f"round-{round_id}-360giving.json", "application/json")
+
+
+from livesafe.grants import lifecycle  # noqa: E402  (issue 14's routes; it uses the helpers above)

@@ -83,6 +83,8 @@ TABLE = {
     "grants.section": frozenset({APPLICANT}),
     "grants.submit": frozenset({APPLICANT}),
     "grants.withdraw": frozenset({APPLICANT}),
+    "grants.request_info": STAFF_ONLY,
+    "grants.resubmit": frozenset({APPLICANT}),
     # surveys (answering needs no account; results are staff only, raw responses admin only)
     "surveys.delete_answer": STAFF_ONLY,
     "surveys.delete_day": STAFF_ONLY,
@@ -169,6 +171,8 @@ SAMPLES = {
     "auth.clear_two_factor": ("POST", "/admin/users/1/two-factor/clear"),
     "grants.submit": ("POST", "/grants/applications/1/submit"),
     "grants.invitation": ("GET", "/grants/invitations/not-a-real-token"),
+    "grants.request_info": ("POST", "/grants/applications/1/more-information"),
+    "grants.resubmit": ("POST", "/grants/applications/1/resubmit"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
     "partners.local_picture": ("GET", "/local-picture"),

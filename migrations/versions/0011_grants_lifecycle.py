@@ -1,0 +1,43 @@
+"""grants lifecycle (issue 14): asking for more information, agreements and payments
+
+Revision ID: 0011_grants_lifecycle
+Revises: 0010_merge
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0011_grants_lifecycle'
+down_revision = '0010_merge'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('grant_info_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('requested_at', sa.DateTime(), nullable=False),
+    sa.Column('returned_from', sa.String(length=20), nullable=False),
+    sa.Column('notes', sa.JSON(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('answers_before', sa.JSON(), nullable=False),
+    sa.Column('answers_after', sa.JSON(), nullable=True),
+    sa.Column('resubmitted_at', sa.DateTime(), nullable=True),
+    sa.Column('resubmitted_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['application_id'], ['grant_applications.id'], name=op.f('fk_grant_info_requests_application_id_grant_applications')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_grant_info_requests_requested_by_id_users')),
+    sa.ForeignKeyConstraint(['resubmitted_by_id'], ['users.id'], name=op.f('fk_grant_info_requests_resubmitted_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_grant_info_requests'))
+    )
+    with op.batch_alter_table('grant_info_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_grant_info_requests_application_id'), ['application_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('grant_info_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grant_info_requests_application_id'))
+    op.drop_table('grant_info_requests')

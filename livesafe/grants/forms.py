@@ -324,3 +324,17 @@ def info_request_form(formdata=None):
     fields["message"] = TextAreaField("A message to the group (optional)", validators=[Length(max=2000, message="The message must be 2000 characters or fewer")])
     cls = type("InfoRequestForm", (FlaskForm,), fields)
     return cls(formdata=formdata) if formdata is not None else cls(formdata=None)
+
+
+# ---------------------------------------------------------------- agreement and payments
+
+class AcceptAgreementForm(FlaskForm):
+    confirm = BooleanField("I have read the agreement and accept it on behalf of my group")
+
+
+class PaymentForm(FlaskForm):
+    paid_on = StringField("Date paid", widget=DateInput(), validators=[required("Enter the date it was paid"), valid_date])
+    reference = StringField("Payment reference", validators=[required("Enter the payment reference"), Length(max=60, message="The reference must be 60 characters or fewer")])
+
+    def paid_on_date(self):
+        return date.fromisoformat(self.paid_on.data.strip())

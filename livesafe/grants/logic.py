@@ -281,6 +281,14 @@ def _info_hook(name):
     return hook
 
 
+def _agreement_hook(name):
+    def hook(step: Step):
+        from livesafe.grants import agreements
+
+        return getattr(agreements, name)(step)
+    return hook
+
+
 # The application lifecycle: the one table of who moves an application where, and what must hold first.
 APPLICATION = Workflow(
     name="grant_application", model=GrantApplication, noun="application", labels=STATE_LABELS, transitions=(
@@ -304,13 +312,14 @@ APPLICATION = Workflow(
                    guard=_decision_guard, sets=_decided, notify=_tell_decision),
         Transition("decline", (IN_ASSESSMENT,), DECLINED, "grants.decide", "Decline",
                    guard=_decision_guard, sets=_decided, notify=_tell_decision),
-        Transition("start_monitoring", (AWARDED,), MONITORING, "grants.monitor", "Agreement signed: start monitoring",
-                   sets=_touched),
+        # The group accepts the grant agreement online (agreements.py); that starts monitoring.
+        Transition("start_monitoring", (AWARDED,), MONITORING, "grants.accept_agreement", "Accept the grant agreement",
+                   guard=_agreement_hook("guard_accept"), sets=_touched, notify=_agreement_hook("accepted")),
         Transition("close", (MONITORING,), CLOSED, "grants.monitor", "Close the grant",
                    guard=_every_return_in, sets=_touched),
     ))
 # Steps staff take from the application page (the decision has its own form).
-STAFF_STEPS = ("mark_ineligible", "start_monitoring", "close")
+STAFF_STEPS = ("mark_ineligible", "close")
 
 
 # ---------------------------------------------------------------- rounds

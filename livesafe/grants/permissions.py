@@ -92,3 +92,5 @@ def _member_sending_back(into_assessment: bool):
 
 rule("grants.resubmit")(_member_sending_back(into_assessment=False))
 rule("grants.resubmit_for_assessment")(_member_sending_back(into_assessment=True))
+rule("grants.accept_agreement")(_member_rule("Only members of the funded organisation can accept its grant agreement."))
+rule("grants.record_payment")(_staff_rule)

@@ -635,7 +635,7 @@ def decision(application_id):
 @bp.route("/grants/applications/<int:application_id>/state", methods=["POST"])
 @roles_required(*STAFF)
 def application_state(application_id):
-    """Staff steps outside the decision: ineligible, start monitoring, close."""
+    """Staff steps outside the decision: ineligible, close (the group starts monitoring by accepting the agreement)."""
     application = _application(application_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -644,9 +644,6 @@ def application_state(application_id):
     if action == "mark_ineligible":
         told = logic.mark_ineligible(application, current_user)
         flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
-    elif action == "start_monitoring":
-        monitoring.start_monitoring(application, current_user)
-        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
     elif action == "close":
         monitoring.close_grant(application, current_user)
         flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")

@@ -85,6 +85,8 @@ TABLE = {
     "grants.withdraw": frozenset({APPLICANT}),
     "grants.request_info": STAFF_ONLY,
     "grants.resubmit": frozenset({APPLICANT}),
+    "grants.agreement": frozenset({APPLICANT, STAFF, ADMIN}),
+    "grants.record_payment": STAFF_ONLY,
     # surveys (answering needs no account; results are staff only, raw responses admin only)
     "surveys.delete_answer": STAFF_ONLY,
     "surveys.delete_day": STAFF_ONLY,
@@ -173,6 +175,8 @@ SAMPLES = {
     "grants.invitation": ("GET", "/grants/invitations/not-a-real-token"),
     "grants.request_info": ("POST", "/grants/applications/1/more-information"),
     "grants.resubmit": ("POST", "/grants/applications/1/resubmit"),
+    "grants.agreement": ("GET", "/grants/applications/1/agreement"),
+    "grants.record_payment": ("POST", "/grants/applications/1/payments/1"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
     "partners.local_picture": ("GET", "/local-picture"),

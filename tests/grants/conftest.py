@@ -130,3 +130,14 @@ def award(application, amount, reason="Good"):
     told = scoring.decide(application, "award", account("staff"), reason, amount, departure_reason="Agreed by the panel")
     db.session.commit()
     return told
+
+
+def agreed(application, now=None):
+    """The grant agreement prepared by staff and accepted by a member: monitoring starts. Returns the returns."""
+    from livesafe.auth.demo import account
+    from livesafe.grants import agreements
+
+    agreements.generate(application, account("staff"), now=now)
+    returns = agreements.accept(application, application.organisation.members[0].user, now=now)
+    db.session.commit()
+    return returns

@@ -14,7 +14,7 @@ from livesafe.grants import logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn, OrganisationMember, RoundAssessor
 from livesafe.kernel import Conflict, RuleError
 from livesafe.mail.models import OutboxMessage
-from tests.grants.conftest import award, make_application, make_organisation, make_round, score, user
+from tests.grants.conftest import agreed, award, make_application, make_organisation, make_round, score, user
 from tests.grants.test_monitoring import RETURN, monitoring_values
 from tests.helpers import EMAIL, assert_flat, at_once, csrf_token, post, sign_in
 
@@ -231,7 +231,7 @@ def _monitored(now=None, months=(3, 6), second_member=False):
         organisation.members.append(OrganisationMember(user_id=second_id))
     application = make_application(grant_round, organisation, state="in_assessment")
     award(application, 150_000)
-    returns = monitoring.start_monitoring(application, account("staff"), now=now)
+    returns = agreed(application, now=now)
     db.session.commit()
     return application, returns
 

@@ -126,10 +126,11 @@ def accepted(step: Step) -> None:
         payment.due_at = add_months(step.now, payment.due_months)
 
 
-def accept(application: GrantApplication, user, now: datetime | None = None) -> list[MonitoringReturn]:
+def accept(application: GrantApplication, user, now: datetime | None = None, confirmed: bool = True) -> list[MonitoringReturn]:
+    """A member accepts on the group's behalf (confirmed: the box ticked); monitoring starts."""
     from livesafe.grants import monitoring
 
-    return monitoring.start_monitoring(application, user, now=now, confirmed=True)
+    return monitoring.start_monitoring(application, user, now=now, confirmed=confirmed)
 
 
 # ---------------------------------------------------------------- payments

@@ -4,6 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.orm import selectinload
 
 from livesafe import places
@@ -234,7 +235,13 @@ def _section_context(application, section, form):
 def section(application_id, section):
     application = _own_application(application_id, "grants.edit_application")
     if request.method == "POST":
-        csrf.protect()
+        try:
+            csrf.protect()
+        except CSRFError:
+            # The page was open longer than its token lives: nothing is saved, but what was typed is shown
+            # again with a fresh token, so pressing Save again keeps it.
+            form = forms.section_form(section, formdata=request.form)
+            return render("grants/section.html", status=400, token_expired=True, **_section_context(application, section, form))
     if section not in logic.editable_sections(application):
         flash("This application has been sent, so it can no longer be changed." if application.state != logic.MORE_INFO
               else f"We asked for changes to other sections, so {logic.SECTION_TITLES[section].lower()} cannot be changed.")
@@ -270,17 +277,31 @@ def autosave(application_id, section):
         return render("grants/_save_status.html", signed_out=True, login=login, status=401)
     if current_user.role != roles.APPLICANT:
         abort(403)
-    csrf.protect()
+    try:
+        csrf.protect()
+    except CSRFError:
+        # An expired or broken token: say so, and hand the page a fresh one; site.js puts it in the form and
+        # saves again, so nothing typed is lost.
+        response = _save_failed(400, token_expired=True)
+        response.headers["X-CSRF-Token"] = generate_csrf()
+        return response
     application = _own_application(application_id, "grants.edit_application")
     if section not in logic.editable_sections(application):
-        return render("grants/_save_status.html", locked=True, status=409)
+        return _save_failed(409, locked=True)
     now = utcnow()
     try:
         logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
     except RuleError as error:  # sent while this save was on its way
-        return render("grants/_save_status.html", locked=True, status=error.status)
+        return _save_failed(error.status, locked=True)
     return render("grants/_save_status.html", saved_at=format_london(now, "%H:%M"), application=application,
                   budget_total=application.requested_pence if section == "budget" else None)
+
+
+def _save_failed(status: int, **context):
+    """A "Not saved: ..." status line. htmx does not swap error answers, so site.js shows it (X-Save-Status)."""
+    response = render("grants/_save_status.html", status=status, **context)
+    response.headers["X-Save-Status"] = "not-saved"
+    return response
 
 
 @bp.route("/grants/applications/<int:application_id>/check")

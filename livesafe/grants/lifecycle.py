@@ -6,7 +6,7 @@ from flask_login import current_user
 from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
 from livesafe.extensions import db
-from livesafe.grants import agreements, bp, forms, info_requests, logic
+from livesafe.grants import agreements, bp, evidence, forms, info_requests, logic
 from livesafe.grants.models import GrantApplication
 from livesafe.grants.views import STAFF, _own_application, _staff_application, _told
 from livesafe.kernel import RuleError, can
@@ -139,3 +139,20 @@ def _prefix(payment) -> str:
 def grant_money():
     """Round pages show committed, paid and outstanding money (`grant_money(round_id)`; None: every round)."""
     return {"grant_money": agreements.money}
+
+
+# ---------------------------------------------------------------- the evidence check as you type (point 8)
+
+EVIDENCE_SECTIONS = tuple(dict.fromkeys(section for section, _ in logic.EVIDENCE_FIELDS))
+
+
+@bp.route(f"/grants/applications/<int:application_id>/<any({','.join(EVIDENCE_SECTIONS)}):section>/evidence-check",
+          methods=["POST"])
+@roles_required(roles.APPLICANT)
+def evidence_check(application_id, section):
+    """The evidence check on what is typed now (this section's fields over the stored answers); stores nothing."""
+    application = _own_application(application_id, "grants.edit_application")
+    answers = dict(application.answers or {})
+    answers[section] = forms.raw_answers(section, request.form)
+    found = evidence.check(logic.evidence_text(answers))
+    return render("grants/_evidence_live.html", matches=found)

@@ -87,6 +87,7 @@ TABLE = {
     "grants.resubmit": frozenset({APPLICANT}),
     "grants.agreement": frozenset({APPLICANT, STAFF, ADMIN}),
     "grants.record_payment": STAFF_ONLY,
+    "grants.evidence_check": frozenset({APPLICANT}),
     # surveys (answering needs no account; results are staff only, raw responses admin only)
     "surveys.delete_answer": STAFF_ONLY,
     "surveys.delete_day": STAFF_ONLY,
@@ -177,6 +178,7 @@ SAMPLES = {
     "grants.resubmit": ("POST", "/grants/applications/1/resubmit"),
     "grants.agreement": ("GET", "/grants/applications/1/agreement"),
     "grants.record_payment": ("POST", "/grants/applications/1/payments/1"),
+    "grants.evidence_check": ("POST", "/grants/applications/1/approach/evidence-check"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
     "partners.local_picture": ("GET", "/local-picture"),

@@ -16,6 +16,7 @@ from livesafe.clock import utcnow
 OPEN_ROUND = "Community grants: spring 2027"
 ASSESSING_ROUND = "Community grants: autumn 2026"
 FUNDED_ROUND = "Community grants: 2025-26"
+TWO_STAGE_ROUND = "Youth-led projects: expressions of interest 2027"
 RETURNED_TITLE = "Bystander workshops for young people"  # the application sent back to its group for more information
 EXTRA_ASSESSORS = ("assessor2@example.org", "assessor3@example.org")
 
@@ -126,6 +127,14 @@ def load():
     draft = _application(open_round, riverside, {k: draft_raw[k] for k in ("organisation", "project", "beneficiaries")}, applicant,
                          logic.DRAFT, now)
     record(applicant, "grant_application.draft", draft, after={"state": logic.DRAFT})
+
+    # A two-stage round: expressions of interest first. One group has sent theirs; staff will shortlist.
+    two_stage = _round(TWO_STAGE_ROUND, "open", now - timedelta(days=3), now + timedelta(days=45), 40000, two_stage=True)
+    hinckley = _organisation("Hinckley Youth Forum", "constituted", "Hinckley and Bosworth")
+    interest_raw = _answers("Young people design their own safe spaces", "Young people plan and run evening drop-ins with youth workers.",
+                            "Youth-led design with trusted adults.", "Hinckley and Bosworth", "2500")
+    interest = _application(two_stage, hinckley, {"project": interest_raw["project"]}, None, logic.EOI_SENT, now - timedelta(days=1))
+    record(None, "grant_application.send_eoi", interest, before={"state": logic.EOI}, after={"state": logic.EOI_SENT})
 
     # A round closed and in assessment: two extra assessors have scored everything, the demo assessor some.
     assessing = _round(ASSESSING_ROUND, "assessment", now - timedelta(days=60), now - timedelta(days=14), 15000)

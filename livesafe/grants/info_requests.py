@@ -66,6 +66,10 @@ def editable_sections(application: GrantApplication) -> list[str]:
     """Sections the group may change now: all of a draft, only the named ones of a returned application."""
     if application.state == logic.DRAFT:
         return [key for key, _ in logic.SECTIONS]
+    if application.state == logic.EOI:
+        from livesafe.grants.stages import EOI_SECTIONS
+
+        return list(EOI_SECTIONS)
     found = open_request(application)
     return found.sections if found else []
 

@@ -9,7 +9,7 @@ from livesafe.extensions import db
 from livesafe.grants import agreements, bp, evidence, forms, info_requests, logic
 from livesafe.grants.models import GrantApplication
 from livesafe.grants.views import STAFF, _own_application, _staff_application, _told
-from livesafe.kernel import RuleError, can
+from livesafe.kernel import RuleError, apply, can
 from livesafe.kernel.errors import show_on
 from livesafe.site.render import render
 
@@ -156,3 +156,19 @@ def evidence_check(application_id, section):
     answers[section] = forms.raw_answers(section, request.form)
     found = evidence.check(logic.evidence_text(answers))
     return render("grants/_evidence_live.html", matches=found)
+
+
+# ---------------------------------------------------------------- two stages (point 2)
+
+@bp.route("/grants/applications/<int:application_id>/eoi", methods=["POST"])
+@roles_required(roles.APPLICANT)
+def send_eoi(application_id):
+    application = _own_application(application_id, "grants.submit")
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        apply(logic.APPLICATION, application, "send_eoi", current_user)
+    except RuleError as error:  # the project section is not complete (422), the round closed (409)
+        return _refused(application, error)
+    flash("Your expression of interest has been sent. We will e-mail you to say whether you are shortlisted.")
+    return redirect(url_for("grants.application", application_id=application.id))

@@ -148,9 +148,14 @@ def budget_limit_error(total: int, grant_round: GrantRound) -> str | None:
 DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT = "draft", "submitted", "ineligible", "in_assessment"
 AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN = "awarded", "declined", "monitoring", "closed", "withdrawn"
 MORE_INFO = "more_info_requested"  # returned to the group with what to change (info_requests.py)
-STATES = (DRAFT, SUBMITTED, MORE_INFO, INELIGIBLE, IN_ASSESSMENT, AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN)
+# Two-stage rounds (stages.py): an expression of interest, sent, then shortlisted (a draft) or not.
+EOI, EOI_SENT, NOT_SHORTLISTED = "eoi", "eoi_sent", "not_shortlisted"
+STATES = (EOI, EOI_SENT, NOT_SHORTLISTED, DRAFT, SUBMITTED, MORE_INFO, INELIGIBLE, IN_ASSESSMENT, AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN)
 # What each state means, in plain words for the applicant.
 STATE_LABELS = {
+    EOI: "Expression of interest: not sent yet",
+    EOI_SENT: "Expression of interest sent",
+    NOT_SHORTLISTED: "Not shortlisted",
     DRAFT: "Not sent yet",
     SUBMITTED: "Sent to us",
     MORE_INFO: "We need more information",
@@ -162,7 +167,7 @@ STATE_LABELS = {
     CLOSED: "Finished",
     WITHDRAWN: "Withdrawn",
 }
-STATE_TAGS = {MORE_INFO: "warn", INELIGIBLE: "bad", DECLINED: "bad", WITHDRAWN: "warn", AWARDED: "good", MONITORING: "good", CLOSED: "good"}
+STATE_TAGS = {NOT_SHORTLISTED: "bad", MORE_INFO: "warn", INELIGIBLE: "bad", DECLINED: "bad", WITHDRAWN: "warn", AWARDED: "good", MONITORING: "good", CLOSED: "good"}
 DECIDED = (AWARDED, DECLINED, MONITORING, CLOSED)
 ASSESSED = (IN_ASSESSMENT,) + DECIDED
 FUNDED = (AWARDED, MONITORING, CLOSED)
@@ -281,6 +286,14 @@ def _info_hook(name):
     return hook
 
 
+def _stage_hook(name):
+    def hook(step: Step):
+        from livesafe.grants import stages
+
+        return getattr(stages, name)(step)
+    return hook
+
+
 def _agreement_hook(name):
     def hook(step: Step):
         from livesafe.grants import agreements
@@ -302,7 +315,13 @@ APPLICATION = Workflow(
                    guard=_info_hook("guard_resubmit"), sets=_touched, notify=_info_hook("resubmitted")),
         Transition("resubmit_for_assessment", (MORE_INFO,), IN_ASSESSMENT, "grants.resubmit_for_assessment",
                    "Send your changes", guard=_info_hook("guard_resubmit"), sets=_touched, notify=_info_hook("resubmitted")),
-        Transition("withdraw", (DRAFT, SUBMITTED, MORE_INFO, IN_ASSESSMENT), WITHDRAWN, "grants.withdraw", "Withdraw application",
+        Transition("send_eoi", (EOI,), EOI_SENT, "grants.submit", "Send expression of interest",
+                   guard=_stage_hook("guard_send"), sets=_stage_hook("sent")),
+        Transition("shortlist", (EOI_SENT,), DRAFT, "grants.decide", "Shortlist: ask for a full application",
+                   sets=_touched, notify=_stage_hook("tell_shortlisted")),
+        Transition("not_shortlist", (EOI_SENT,), NOT_SHORTLISTED, "grants.decide", "Do not shortlist",
+                   sets=_touched, notify=_stage_hook("tell_not_shortlisted")),
+        Transition("withdraw", (EOI, EOI_SENT, DRAFT, SUBMITTED, MORE_INFO, IN_ASSESSMENT), WITHDRAWN, "grants.withdraw", "Withdraw application",
                    sets=_touched),
         Transition("mark_ineligible", (SUBMITTED,), INELIGIBLE, "grants.decide", "Mark as not eligible",
                    sets=_touched, notify=_tell_ineligible),
@@ -319,7 +338,7 @@ APPLICATION = Workflow(
                    guard=_every_return_in, sets=_touched),
     ))
 # Steps staff take from the application page (the decision has its own form).
-STAFF_STEPS = ("mark_ineligible", "close")
+STAFF_STEPS = ("shortlist", "not_shortlist", "mark_ineligible", "close")
 
 
 # ---------------------------------------------------------------- rounds
@@ -527,7 +546,7 @@ def save_organisation(user, values: dict) -> Organisation:
 
 
 # Applications someone must still look after: the last member cannot leave while there are any.
-IN_PROGRESS = (DRAFT, SUBMITTED, MORE_INFO, IN_ASSESSMENT, AWARDED, MONITORING)
+IN_PROGRESS = (EOI, EOI_SENT, DRAFT, SUBMITTED, MORE_INFO, IN_ASSESSMENT, AWARDED, MONITORING)
 # Inviting answers no sooner than this, whatever the address, so the time does not say whether it has an account.
 INVITE_SECONDS = 0.25
 # Swapped out by tests that must not wait.
@@ -687,7 +706,7 @@ def start_application(grant_round: GrantRound, organisation: Organisation, user,
         raise RuleError("Your answers show your group is not eligible for this round.")
     application = GrantApplication(
         round_id=grant_round.id, organisation_id=organisation.id, created_by_id=user.id,
-        eligibility_answers=eligibility_answers, answers={}, completed_sections=[], created_at=now, updated_at=now,
+        state=EOI if grant_round.two_stage else DRAFT, eligibility_answers=eligibility_answers, answers={}, completed_sections=[], created_at=now, updated_at=now,
     )
     db.session.add(application)
     try:

@@ -80,6 +80,8 @@ class GrantRound(db.Model):
     # Months after the award when monitoring returns are due, e.g. [3, 6, 12].
     monitoring_months: Mapped[list] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    # Ask for a short expression of interest first, then shortlist (stages.py).
+    two_stage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assessors = relationship("RoundAssessor", back_populates="round", cascade="all, delete-orphan")

@@ -12,7 +12,7 @@ from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
-from livesafe.grants import bp, evidence, exports, forms, info_requests, logic, monitoring, scoring
+from livesafe.grants import bp, evidence, exports, forms, info_requests, logic, monitoring, scoring, stages
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.kernel import RuleError, can, require
 from livesafe.kernel.errors import show_on
@@ -477,7 +477,7 @@ def rounds():
     every = db.session.scalars(sa.select(GrantRound).order_by(GrantRound.opens_at.desc())).all()
     counts = dict(db.session.execute(
         sa.select(GrantApplication.round_id, sa.func.count(GrantApplication.id))
-        .where(GrantApplication.state != logic.DRAFT).group_by(GrantApplication.round_id)).all())
+        .where(GrantApplication.state.notin_((logic.DRAFT, logic.EOI))).group_by(GrantApplication.round_id)).all())
     return render("grants/rounds.html", rounds=every, counts=counts, labels=logic.ROUND_LABELS)
 
 
@@ -501,6 +501,7 @@ def _round_data(grant_round: GrantRound) -> dict:
         "eligibility": logic.eligibility_text(grant_round.eligibility_questions),
         "criteria": logic.criteria_text(grant_round.criteria),
         "monitoring_months": ", ".join(str(m) for m in grant_round.monitoring_months),
+        "two_stage": grant_round.two_stage,
     }
 
 
@@ -524,6 +525,7 @@ def _round_values(form, grant_round: GrantRound | None = None) -> dict | None:
         "budget_pence": logic.parse_pounds(form.budget.data), "min_award_pence": logic.parse_pounds(form.min_award.data),
         "max_award_pence": logic.parse_pounds(form.max_award.data),
         "priority_areas": [name for name in places.NAMES if name in (form.priority_areas.data or [])],
+        "two_stage": bool(form.two_stage.data),
     })
     for name, message in logic.round_problems(values, grant_round):
         form[name].errors.append(message)
@@ -664,6 +666,9 @@ def application_state(application_id):
     # A refusal (wrong state, returns missing) reaches the error page with its words and status.
     if action == "mark_ineligible":
         told = logic.mark_ineligible(application, current_user)
+        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
+    elif action in ("shortlist", "not_shortlist"):
+        told = stages.shortlist(application, action, current_user)
         flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
     elif action == "close":
         monitoring.close_grant(application, current_user)

@@ -1,4 +1,4 @@
-"""grants lifecycle (issue 14): asking for more information, agreements and payments
+"""grants lifecycle (issue 14): asking for more information, agreements and payments, two-stage rounds
 
 Revision ID: 0011_grants_lifecycle
 Revises: 0010_merge
@@ -71,9 +71,13 @@ def upgrade():
     )
     with op.batch_alter_table('grant_payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grant_payments_agreement_id'), ['agreement_id'], unique=False)
+    with op.batch_alter_table('grant_rounds', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('two_stage', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('grant_rounds', schema=None) as batch_op:
+        batch_op.drop_column('two_stage')
     with op.batch_alter_table('grant_payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_grant_payments_agreement_id'))
     op.drop_table('grant_payments')

@@ -88,6 +88,7 @@ TABLE = {
     "grants.agreement": frozenset({APPLICANT, STAFF, ADMIN}),
     "grants.record_payment": STAFF_ONLY,
     "grants.evidence_check": frozenset({APPLICANT}),
+    "grants.send_eoi": frozenset({APPLICANT}),
     # surveys (answering needs no account; results are staff only, raw responses admin only)
     "surveys.delete_answer": STAFF_ONLY,
     "surveys.delete_day": STAFF_ONLY,
@@ -179,6 +180,7 @@ SAMPLES = {
     "grants.agreement": ("GET", "/grants/applications/1/agreement"),
     "grants.record_payment": ("POST", "/grants/applications/1/payments/1"),
     "grants.evidence_check": ("POST", "/grants/applications/1/approach/evidence-check"),
+    "grants.send_eoi": ("POST", "/grants/applications/1/eoi"),
     "panels.dismiss": ("POST", "/panels/reports/1/dismiss"),
     "panels.hide": ("POST", "/panels/reports/1/hide"),
     "partners.local_picture": ("GET", "/local-picture"),

@@ -12,8 +12,11 @@ def test_demo_data_is_complete_and_loads_once(app):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         rounds = {r.name: r for r in db.session.scalars(sa.select(GrantRound))}
-        assert set(rounds) == {demo.OPEN_ROUND, demo.ASSESSING_ROUND, demo.FUNDED_ROUND}
-        assert [r.name for r in logic.open_rounds()] == [demo.OPEN_ROUND]
+        assert set(rounds) == {demo.OPEN_ROUND, demo.ASSESSING_ROUND, demo.FUNDED_ROUND, demo.TWO_STAGE_ROUND}
+        assert [r.name for r in logic.open_rounds()] == [demo.OPEN_ROUND, demo.TWO_STAGE_ROUND]
+        assert rounds[demo.TWO_STAGE_ROUND].two_stage
+        sent_interest = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == logic.EOI_SENT)).one()
+        assert sent_interest.round_id == rounds[demo.TWO_STAGE_ROUND].id
         ranked = scoring.moderation(rounds[demo.ASSESSING_ROUND])
         assert len(ranked) == len(demo.GROUPS) - 1  # one is back with its group for more information
         returned = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == logic.MORE_INFO)).one()

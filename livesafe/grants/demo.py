@@ -1,5 +1,5 @@
-"""Demo data: an open round, a round in assessment with scored applications, and a funded grant
-with a monitoring return. Safe to run twice: it does nothing if the rounds already exist."""
+"""Demo data: an open round, a round in assessment with scored applications (one returned to its group for
+more information), and a funded grant with its accepted agreement, a payment made and one due, and a return. Safe to run twice: it does nothing if the rounds already exist."""
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -9,13 +9,15 @@ from livesafe.auth import roles
 from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.grants import logic, monitoring, scoring
+from livesafe.grants import agreements, info_requests, logic, monitoring, scoring
 from livesafe.grants.models import ApplicationAssessor, GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
 from livesafe.clock import utcnow
 
 OPEN_ROUND = "Community grants: spring 2027"
 ASSESSING_ROUND = "Community grants: autumn 2026"
 FUNDED_ROUND = "Community grants: 2025-26"
+TWO_STAGE_ROUND = "Youth-led projects: expressions of interest 2027"
+RETURNED_TITLE = "Bystander workshops for young people"  # the application sent back to its group for more information
 EXTRA_ASSESSORS = ("assessor2@example.org", "assessor3@example.org")
 
 # (organisation, kind, district, project title, activities, approach, requested pounds, scores by three assessors)
@@ -126,6 +128,14 @@ def load():
                          logic.DRAFT, now)
     record(applicant, "grant_application.draft", draft, after={"state": logic.DRAFT})
 
+    # A two-stage round: expressions of interest first. One group has sent theirs; staff will shortlist.
+    two_stage = _round(TWO_STAGE_ROUND, "open", now - timedelta(days=3), now + timedelta(days=45), 40000, two_stage=True)
+    hinckley = _organisation("Hinckley Youth Forum", "constituted", "Hinckley and Bosworth")
+    interest_raw = _answers("Young people design their own safe spaces", "Young people plan and run evening drop-ins with youth workers.",
+                            "Youth-led design with trusted adults.", "Hinckley and Bosworth", "2500")
+    interest = _application(two_stage, hinckley, {"project": interest_raw["project"]}, None, logic.EOI_SENT, now - timedelta(days=1))
+    record(None, "grant_application.send_eoi", interest, before={"state": logic.EOI}, after={"state": logic.EOI_SENT})
+
     # A round closed and in assessment: two extra assessors have scored everything, the demo assessor some.
     assessing = _round(ASSESSING_ROUND, "assessment", now - timedelta(days=60), now - timedelta(days=14), 15000)
     assessing.assessors.extend(RoundAssessor(user_id=a.id) for a in assessors)
@@ -143,6 +153,14 @@ def load():
             entries = {c["key"]: (value, "Demo comment: the reasons for this score.") for c in logic.DEFAULT_CRITERIA}
             scoring.save_scores(assessment, entries, submit=True, now=now - timedelta(days=4))
 
+    # One application returned to its group: the budget and the evidence need more detail.
+    returned = db.session.scalar(sa.select(GrantApplication).where(GrantApplication.round_id == assessing.id,
+                                                                   GrantApplication.title == RETURNED_TITLE))
+    info_requests.request_info(returned, staff, {
+        "budget": "Say how many sessions the sessional workers' costs cover, and at what hourly rate.",
+        "approach": "Tell us which bystander programme you are adapting, and how you will know it is working."},
+        "Thank you for your application. We would like a little more detail before the panel meets.", now=now - timedelta(days=2))
+
     # Last year's round: the demo applicant's grant is funded and has sent its first monitoring return.
     funded_round = _round(FUNDED_ROUND, "assessment", now - timedelta(days=420), now - timedelta(days=380), 50000)
     funded_raw = _answers("Summer holiday mentoring", "Mentoring and sport through the summer holidays.", "Mentoring with sport.",
@@ -155,7 +173,12 @@ def load():
     record(staff, "grant_application.award", funded, before={"state": logic.IN_ASSESSMENT},
            after={"state": logic.AWARDED, "awarded_pence": 380000})
     db.session.flush()
-    returns = monitoring.start_monitoring(funded, staff, now=decided)
+    # The agreement, accepted online by the group; the first payment paid, the second due with the first return.
+    agreements.generate(funded, staff, now=decided)
+    returns = agreements.accept(funded, applicant, now=decided + timedelta(days=3))
+    first_payment = agreements.agreement_of(funded).payments[0]
+    agreements.record_paid(first_payment, staff, (decided + timedelta(days=5)).date(), "BACS LLRVRN-0042",
+                           now=decided + timedelta(days=5))
     monitoring.submit_return(returns[0], applicant, {
         "reached": {"age:10-14": 14, "age:15-19": 22, "age:20-25": 2, "district:leicester": 34, "district:blaby": 4},
         "sessions_delivered": 30, "young_people_mentored": 18, "referrals_made": 5,

@@ -232,6 +232,7 @@ class RoundForm(FlaskForm):
     priority_areas = MultiCheckboxField("Priority areas", choices=DISTRICT_CHOICES)
     eligibility = TextAreaField("Eligibility questions", description="One a line: question | the answer an eligible group gives (yes or no) | why another answer rules a group out.", validators=[required("Enter at least one eligibility question")])
     criteria = TextAreaField("Assessment criteria and weights", description="One a line: criterion | weight. Weights must add up to 100.", validators=[required("Enter the assessment criteria")])
+    two_stage = BooleanField("Ask for a short expression of interest first", description="Groups send their project in brief; only those you shortlist fill in the full application.")
     monitoring_months = StringField("Monitoring returns due (months after the award)", description="Separated by commas, like 3, 6, 12.", validators=[required("Enter when monitoring returns are due")])
 
 
@@ -335,3 +336,26 @@ class AssignForm(FlaskForm):
 class MessageForm(FlaskForm):
     subject = StringField("Subject", validators=[DataRequired(message="Enter the subject"), Length(max=200, message="The subject must be 200 characters or fewer")])
     body = TextAreaField("Message", validators=[DataRequired(message="Enter the message"), Length(max=10_000, message="The message must be 10000 characters or fewer")])
+# ---------------------------------------------------------------- asking for more information (staff)
+
+def info_request_form(formdata=None):
+    """A note per section: the sections with a note are the ones the group may change."""
+    fields = {f"note_{key}": TextAreaField(f"What to change in “{title}”", validators=[Length(max=2000, message=f"What to change in {title.lower()} must be 2000 characters or fewer")])
+              for key, title in logic.SECTIONS}
+    fields["message"] = TextAreaField("A message to the group (optional)", validators=[Length(max=2000, message="The message must be 2000 characters or fewer")])
+    cls = type("InfoRequestForm", (FlaskForm,), fields)
+    return cls(formdata=formdata) if formdata is not None else cls(formdata=None)
+
+
+# ---------------------------------------------------------------- agreement and payments
+
+class AcceptAgreementForm(FlaskForm):
+    confirm = BooleanField("I have read the agreement and accept it on behalf of my group")
+
+
+class PaymentForm(FlaskForm):
+    paid_on = StringField("Date paid", widget=DateInput(), validators=[required("Enter the date it was paid"), valid_date])
+    reference = StringField("Payment reference", validators=[required("Enter the payment reference"), Length(max=60, message="The reference must be 60 characters or fewer")])
+
+    def paid_on_date(self):
+        return date.fromisoformat(self.paid_on.data.strip())

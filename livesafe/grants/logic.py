@@ -146,11 +146,18 @@ def budget_limit_error(total: int, grant_round: GrantRound) -> str | None:
 
 DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT = "draft", "submitted", "ineligible", "in_assessment"
 AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN = "awarded", "declined", "monitoring", "closed", "withdrawn"
-STATES = (DRAFT, SUBMITTED, INELIGIBLE, IN_ASSESSMENT, AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN)
+MORE_INFO = "more_info_requested"  # returned to the group with what to change (info_requests.py)
+# Two-stage rounds (stages.py): an expression of interest, sent, then shortlisted (a draft) or not.
+EOI, EOI_SENT, NOT_SHORTLISTED = "eoi", "eoi_sent", "not_shortlisted"
+STATES = (EOI, EOI_SENT, NOT_SHORTLISTED, DRAFT, SUBMITTED, MORE_INFO, INELIGIBLE, IN_ASSESSMENT, AWARDED, DECLINED, MONITORING, CLOSED, WITHDRAWN)
 # What each state means, in plain words for the applicant.
 STATE_LABELS = {
+    EOI: "Expression of interest: not sent yet",
+    EOI_SENT: "Expression of interest sent",
+    NOT_SHORTLISTED: "Not shortlisted",
     DRAFT: "Not sent yet",
     SUBMITTED: "Sent to us",
+    MORE_INFO: "We need more information",
     INELIGIBLE: "Not eligible",
     IN_ASSESSMENT: "Being assessed",
     AWARDED: "Grant offered",
@@ -159,7 +166,7 @@ STATE_LABELS = {
     CLOSED: "Finished",
     WITHDRAWN: "Withdrawn",
 }
-STATE_TAGS = {INELIGIBLE: "bad", DECLINED: "bad", WITHDRAWN: "warn", AWARDED: "good", MONITORING: "good", CLOSED: "good"}
+STATE_TAGS = {NOT_SHORTLISTED: "bad", MORE_INFO: "warn", INELIGIBLE: "bad", DECLINED: "bad", WITHDRAWN: "warn", AWARDED: "good", MONITORING: "good", CLOSED: "good"}
 DECIDED = (AWARDED, DECLINED, MONITORING, CLOSED)
 ASSESSED = (IN_ASSESSMENT,) + DECIDED
 FUNDED = (AWARDED, MONITORING, CLOSED)
@@ -262,12 +269,51 @@ def _touched(step: Step) -> dict:
     return {"updated_at": step.now}
 
 
+# Asking for more information: the hooks live in info_requests.py (imported late: it imports this module).
+def _info_hook(name):
+    def hook(step: Step):
+        from livesafe.grants import info_requests
+
+        return getattr(info_requests, name)(step)
+    return hook
+
+
+def _stage_hook(name):
+    def hook(step: Step):
+        from livesafe.grants import stages
+
+        return getattr(stages, name)(step)
+    return hook
+
+
+def _agreement_hook(name):
+    def hook(step: Step):
+        from livesafe.grants import agreements
+
+        return getattr(agreements, name)(step)
+    return hook
+
+
 # The application lifecycle: the one table of who moves an application where, and what must hold first.
 APPLICATION = Workflow(
     name="grant_application", model=GrantApplication, noun="application", labels=STATE_LABELS, transitions=(
         Transition("submit", (DRAFT,), SUBMITTED, "grants.submit", "Send application",
                    guard=_submittable, sets=_submitted, notify=_tell_received),
-        Transition("withdraw", (DRAFT, SUBMITTED, IN_ASSESSMENT), WITHDRAWN, "grants.withdraw", "Withdraw application",
+        Transition("request_info", (SUBMITTED, IN_ASSESSMENT), MORE_INFO, "grants.request_info",
+                   "Ask the group for more information", guard=_info_hook("guard_request"), sets=_touched,
+                   notify=_info_hook("returned")),
+        # Back where it belongs: into assessment if the round is being assessed, otherwise with the sent ones.
+        Transition("resubmit", (MORE_INFO,), SUBMITTED, "grants.resubmit", "Send your changes",
+                   guard=_info_hook("guard_resubmit"), sets=_touched, notify=_info_hook("resubmitted")),
+        Transition("resubmit_for_assessment", (MORE_INFO,), IN_ASSESSMENT, "grants.resubmit_for_assessment",
+                   "Send your changes", guard=_info_hook("guard_resubmit"), sets=_touched, notify=_info_hook("resubmitted")),
+        Transition("send_eoi", (EOI,), EOI_SENT, "grants.submit", "Send expression of interest",
+                   guard=_stage_hook("guard_send"), sets=_stage_hook("sent")),
+        Transition("shortlist", (EOI_SENT,), DRAFT, "grants.decide", "Shortlist: ask for a full application",
+                   sets=_touched, notify=_stage_hook("tell_shortlisted")),
+        Transition("not_shortlist", (EOI_SENT,), NOT_SHORTLISTED, "grants.decide", "Do not shortlist",
+                   sets=_touched, notify=_stage_hook("tell_not_shortlisted")),
+        Transition("withdraw", (EOI, EOI_SENT, DRAFT, SUBMITTED, MORE_INFO, IN_ASSESSMENT), WITHDRAWN, "grants.withdraw", "Withdraw application",
                    sets=_touched),
         Transition("mark_ineligible", (SUBMITTED,), INELIGIBLE, "grants.decide", "Mark as not eligible",
                    sets=_touched, notify=_tell_ineligible),
@@ -277,13 +323,14 @@ APPLICATION = Workflow(
                    guard=_decision_guard, sets=_decided, notify=_tell_decision),
         Transition("decline", (IN_ASSESSMENT,), DECLINED, "grants.decide", "Decline",
                    guard=_decision_guard, sets=_decided, notify=_tell_decision),
-        Transition("start_monitoring", (AWARDED,), MONITORING, "grants.monitor", "Agreement signed: start monitoring",
-                   sets=_touched),
+        # The group accepts the grant agreement online (agreements.py); that starts monitoring.
+        Transition("start_monitoring", (AWARDED,), MONITORING, "grants.accept_agreement", "Accept the grant agreement",
+                   guard=_agreement_hook("guard_accept"), sets=_touched, notify=_agreement_hook("accepted")),
         Transition("close", (MONITORING,), CLOSED, "grants.monitor", "Close the grant",
                    guard=_every_return_in, sets=_touched),
     ))
 # Steps staff take from the application page (the decision has its own form).
-STAFF_STEPS = ("mark_ineligible", "start_monitoring", "close")
+STAFF_STEPS = ("shortlist", "not_shortlist", "mark_ineligible", "close")
 
 
 # ---------------------------------------------------------------- rounds
@@ -478,7 +525,7 @@ def save_organisation(user, values: dict) -> Organisation:
 
 
 # Applications someone must still look after: the last member cannot leave while there are any.
-IN_PROGRESS = (DRAFT, SUBMITTED, IN_ASSESSMENT, AWARDED, MONITORING)
+IN_PROGRESS = (EOI, EOI_SENT, DRAFT, SUBMITTED, MORE_INFO, IN_ASSESSMENT, AWARDED, MONITORING)
 # Inviting answers no sooner than this, whatever the address, so the time does not say whether it has an account.
 INVITE_SECONDS = 0.25
 # Swapped out by tests that must not wait.
@@ -637,7 +684,7 @@ def start_application(grant_round: GrantRound, organisation: Organisation, user,
         raise RuleError("Your answers show your group is not eligible for this round.")
     application = GrantApplication(
         round_id=grant_round.id, organisation_id=organisation.id, created_by_id=user.id,
-        eligibility_answers=eligibility_answers, answers={}, completed_sections=[], created_at=now, updated_at=now,
+        state=EOI if grant_round.two_stage else DRAFT, eligibility_answers=eligibility_answers, answers={}, completed_sections=[], created_at=now, updated_at=now,
     )
     db.session.add(application)
     try:
@@ -669,8 +716,10 @@ def save_section(application: GrantApplication, section: str, raw: dict, complet
     The row is locked and read again first, so a save landing with "Send application" either goes in
     before the send (which then checks it) or is refused after it: a sent application never changes."""
     lock(GrantApplication, application.id)
-    if application.state != DRAFT:
-        raise Conflict("This application has been sent and can no longer be changed.")
+    if section not in editable_sections(application):
+        raise Conflict("This application has been sent and can no longer be changed."
+                       if application.state != MORE_INFO else
+                       f"We asked for changes to other sections, so {SECTION_TITLES[section].lower()} cannot be changed.")
     answers = dict(application.answers or {})
     unchanged = answers.get(section) == raw
     answers[section] = raw
@@ -688,6 +737,12 @@ def save_section(application: GrantApplication, section: str, raw: dict, complet
     application.evidence_harmful = any(a.rating == "harmful" for a in found)
     application.updated_at = now or utcnow()
     db.session.flush()
+
+
+def editable_sections(application: GrantApplication) -> list[str]:
+    from livesafe.grants import info_requests
+
+    return info_requests.editable_sections(application)
 
 
 def section_status(application: GrantApplication, section: str) -> str:
@@ -742,12 +797,22 @@ def timeline(application: GrantApplication) -> list[dict]:
                                     AuditEvent.action.like("grant_application.%"))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
+    from livesafe.grants import info_requests
+
     targets = {t.action: t.target for t in APPLICATION.transitions}
+    trips = iter(info_requests.requests_of(application))  # one per request_info entry, in the same order
     steps = []
     for event in events:
         action = event.action.split(".", 1)[1]
         if action == DRAFT:
             steps.append({"at": event.at, "label": "Started", "state": DRAFT})
+        elif action == "request_info":
+            trip = next(trips, None)
+            asked = ", ".join(SECTION_TITLES[key] for key in trip.sections) if trip else ""
+            steps.append({"at": event.at, "label": "We asked for more information", "state": MORE_INFO,
+                          "detail": f"Sections to change: {asked}" if asked else ""})
+        elif action in ("resubmit", "resubmit_for_assessment"):
+            steps.append({"at": event.at, "label": "Sent back with the changes asked for", "state": targets[action]})
         elif action in targets:
             steps.append({"at": event.at, "label": STATE_LABELS[targets[action]], "state": targets[action]})
     return steps

@@ -83,6 +83,8 @@ class GrantRound(db.Model):
     # The community reviewers' share of an application's score, in per cent (0: they do not count separately):
     # score = (100 - share)% of the assessors' mean + share% of the community reviewers' mean.
     community_share: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Ask for a short expression of interest first, then shortlist (stages.py).
+    two_stage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assessors = relationship("RoundAssessor", back_populates="round", cascade="all, delete-orphan")

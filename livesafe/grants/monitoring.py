@@ -83,10 +83,10 @@ RETURN = Workflow(
     ))
 
 
-def start_monitoring(application: GrantApplication, actor, now: datetime | None = None) -> list[MonitoringReturn]:
-    """The grant agreement is signed and paid: schedule the returns from the round's months."""
+def start_monitoring(application: GrantApplication, actor, now: datetime | None = None, **values) -> list[MonitoringReturn]:
+    """A member accepted the grant agreement (agreements.accept): schedule the returns from the round's months."""
     now = now or utcnow()
-    apply(logic.APPLICATION, application, "start_monitoring", actor, now=now)
+    apply(logic.APPLICATION, application, "start_monitoring", actor, now=now, **values)
     returns = [MonitoringReturn(application_id=application.id, due_at=add_months(now, months), state=DUE)
                for months in application.round.monitoring_months]
     db.session.add_all(returns)

@@ -77,3 +77,26 @@ def send_return(user, monitoring_return):
     if is_member(user, monitoring_return.application.organisation_id):
         return allow
     return deny("Only members of the funded organisation can send its monitoring returns.")
+
+
+# ---------------------------------------------------------------- issue 14: the lifecycle
+
+rule("grants.request_info")(_staff_rule)
+
+
+def _member_sending_back(into_assessment: bool):
+    """A returned application goes back where its round is: into assessment once the round is assessed."""
+    def check(user, application):
+        if not is_member(user, application.organisation_id):
+            return deny("Only members of the organisation can send its application back.")
+        if (application.round.status == "assessment") != into_assessment:
+            return deny("This application goes back into assessment." if not into_assessment
+                        else "This application goes back with the applications sent to the round.")
+        return allow
+    return check
+
+
+rule("grants.resubmit")(_member_sending_back(into_assessment=False))
+rule("grants.resubmit_for_assessment")(_member_sending_back(into_assessment=True))
+rule("grants.accept_agreement")(_member_rule("Only members of the funded organisation can accept its grant agreement."))
+rule("grants.record_payment")(_staff_rule)

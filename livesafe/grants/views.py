@@ -4,6 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.orm import selectinload
 
 from livesafe import places
@@ -11,7 +12,7 @@ from livesafe.auth import roles
 from livesafe.auth.permissions import roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
-from livesafe.grants import assignment, bp, evidence, exports, forms, logic, monitoring, scoring
+from livesafe.grants import assignment, bp, evidence, exports, forms, info_requests, logic, monitoring, scoring, stages
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.kernel import RuleError, can, require
 from livesafe.kernel.errors import show_on
@@ -205,6 +206,7 @@ def application(application_id):
     application = db.session.scalar(sa.select(GrantApplication).where(GrantApplication.id == application.id)
                                     .options(selectinload(GrantApplication.returns)))
     return render("grants/application.html", application=application, sections=_sections(application),
+                  **lifecycle.applicant_context(application),
                   matches=evidence.by_keys(application.evidence_matches), timeline=logic.timeline(application),
                   now=utcnow(), action_form=forms.ActionForm(), **_answers_context(application))
 
@@ -233,9 +235,16 @@ def _section_context(application, section, form):
 def section(application_id, section):
     application = _own_application(application_id, "grants.edit_application")
     if request.method == "POST":
-        csrf.protect()
-    if application.state != logic.DRAFT:
-        flash("This application has been sent, so it can no longer be changed.")
+        try:
+            csrf.protect()
+        except CSRFError:
+            # The page was open longer than its token lives: nothing is saved, but what was typed is shown
+            # again with a fresh token, so pressing Save again keeps it.
+            form = forms.section_form(section, formdata=request.form)
+            return render("grants/section.html", status=400, token_expired=True, **_section_context(application, section, form))
+    if section not in logic.editable_sections(application):
+        flash("This application has been sent, so it can no longer be changed." if application.state != logic.MORE_INFO
+              else f"We asked for changes to other sections, so {logic.SECTION_TITLES[section].lower()} cannot be changed.")
         return redirect(url_for("grants.application", application_id=application.id))
     if request.method == "GET":
         form = forms.section_form(section, raw=(application.answers or {}).get(section), csrf=True)
@@ -268,17 +277,31 @@ def autosave(application_id, section):
         return render("grants/_save_status.html", signed_out=True, login=login, status=401)
     if current_user.role != roles.APPLICANT:
         abort(403)
-    csrf.protect()
+    try:
+        csrf.protect()
+    except CSRFError:
+        # An expired or broken token: say so, and hand the page a fresh one; site.js puts it in the form and
+        # saves again, so nothing typed is lost.
+        response = _save_failed(400, token_expired=True)
+        response.headers["X-CSRF-Token"] = generate_csrf()
+        return response
     application = _own_application(application_id, "grants.edit_application")
-    if application.state != logic.DRAFT:
-        return render("grants/_save_status.html", locked=True)
+    if section not in logic.editable_sections(application):
+        return _save_failed(409, locked=True)
     now = utcnow()
     try:
         logic.save_section(application, section, forms.raw_answers(section, request.form), False, current_user, now)
     except RuleError as error:  # sent while this save was on its way
-        return render("grants/_save_status.html", locked=True, status=error.status)
+        return _save_failed(error.status, locked=True)
     return render("grants/_save_status.html", saved_at=format_london(now, "%H:%M"), application=application,
                   budget_total=application.requested_pence if section == "budget" else None)
+
+
+def _save_failed(status: int, **context):
+    """A "Not saved: ..." status line. htmx does not swap error answers, so site.js shows it (X-Save-Status)."""
+    response = render("grants/_save_status.html", status=status, **context)
+    response.headers["X-Save-Status"] = "not-saved"
+    return response
 
 
 @bp.route("/grants/applications/<int:application_id>/check")
@@ -400,6 +423,7 @@ def assessment(application_id):
         return render("grants/conflict.html", application=application, form=forms.ConflictForm())
     criteria = scoring.criteria_of(application)
     context = {"application": application, "assessment": mine, "criteria": criteria,
+               "round_trips": info_requests.history(application),
                "matches": evidence.by_keys(application.evidence_matches),
                "answers": {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS},
                "sections": logic.SECTIONS, "budget_lines": logic.budget_lines((application.answers or {}).get("budget", {}))[0]}
@@ -453,7 +477,7 @@ def rounds():
     every = db.session.scalars(sa.select(GrantRound).order_by(GrantRound.opens_at.desc())).all()
     counts = dict(db.session.execute(
         sa.select(GrantApplication.round_id, sa.func.count(GrantApplication.id))
-        .where(GrantApplication.state != logic.DRAFT).group_by(GrantApplication.round_id)).all())
+        .where(GrantApplication.state.notin_((logic.DRAFT, logic.EOI))).group_by(GrantApplication.round_id)).all())
     return render("grants/rounds.html", rounds=every, counts=counts, labels=logic.ROUND_LABELS)
 
 
@@ -477,6 +501,7 @@ def _round_data(grant_round: GrantRound) -> dict:
         "eligibility": logic.eligibility_text(grant_round.eligibility_questions),
         "criteria": logic.criteria_text(grant_round.criteria),
         "monitoring_months": ", ".join(str(m) for m in grant_round.monitoring_months),
+        "two_stage": grant_round.two_stage,
     }
 
 
@@ -500,6 +525,7 @@ def _round_values(form, grant_round: GrantRound | None = None) -> dict | None:
         "budget_pence": logic.parse_pounds(form.budget.data), "min_award_pence": logic.parse_pounds(form.min_award.data),
         "max_award_pence": logic.parse_pounds(form.max_award.data),
         "priority_areas": [name for name in places.NAMES if name in (form.priority_areas.data or [])],
+        "two_stage": bool(form.two_stage.data),
     })
     for name, message in logic.round_problems(values, grant_round):
         form[name].errors.append(message)
@@ -616,7 +642,7 @@ def assignment_panel(application, assign_form=None) -> dict:
             "assignable": application.state in assignment.ASSIGNABLE}
 
 
-def _staff_application(application, decision_form=None, status=200, assign_form=None):
+def _staff_application(application, decision_form=None, status=200, assign_form=None, info_form=None):
     entry = next((r for r in scoring.moderation(application.round) if r.id == application.id), None)
     if decision_form is None:
         decision_form = forms.DecisionForm(data={"amount": logic.pounds_input(application.requested_pence)})
@@ -626,6 +652,7 @@ def _staff_application(application, decision_form=None, status=200, assign_form=
                   matches=evidence.by_keys(application.evidence_matches), assessments=application.assessments,
                   criteria=application.round.criteria, form=decision_form, action_form=forms.ActionForm(),
                   timeline=logic.timeline(application), now=utcnow(), **assignment_panel(application, assign_form),
+                  **lifecycle.staff_context(application, info_form),
                   staff_steps=[t for t in logic.APPLICATION.available(application, current_user) if t.action in logic.STAFF_STEPS])
 
 
@@ -649,7 +676,7 @@ def decision(application_id):
 @bp.route("/grants/applications/<int:application_id>/state", methods=["POST"])
 @roles_required(*STAFF)
 def application_state(application_id):
-    """Staff steps outside the decision: ineligible, start monitoring, close."""
+    """Staff steps outside the decision: ineligible, close (the group starts monitoring by accepting the agreement)."""
     application = _application(application_id)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
@@ -658,9 +685,9 @@ def application_state(application_id):
     if action == "mark_ineligible":
         told = logic.mark_ineligible(application, current_user)
         flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
-    elif action == "start_monitoring":
-        monitoring.start_monitoring(application, current_user)
-        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
+    elif action in ("shortlist", "not_shortlist"):
+        told = stages.shortlist(application, action, current_user)
+        flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}. {_told(told, application.organisation)}")
     elif action == "close":
         monitoring.close_grant(application, current_user)
         flash(f"The application is now: {logic.STATE_LABELS[application.state].lower()}.")
@@ -706,3 +733,6 @@ def export_giving_csv(round_id):
 def export_giving_json(round_id):
     grant_round = _round(round_id)
     return _download(exports.giving_json(grant_round), f"round-{round_id}-360giving.json", "application/json")
+
+
+from livesafe.grants import lifecycle  # noqa: E402  (issue 14's routes; it uses the helpers above)

@@ -130,3 +130,81 @@
   document.addEventListener("DOMContentLoaded", function () { buildExitControls(); enhance(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhance(event.detail.target); });
 })();
+
+/* Autosave (grants sections, data-autosave): every failure shows "Not saved: ..." where "Saved at" shows.
+   htmx does not swap error answers, so they are handled here. An expired CSRF token comes back with a fresh
+   one (X-CSRF-Token): it goes into the form and the save is sent again once, so nothing typed is lost. */
+(function () {
+  "use strict";
+
+  function statusFor(form) {
+    var target = form.getAttribute("hx-target");
+    return target ? document.querySelector(target) : null;
+  }
+
+  function notSaved(form, words) {
+    var status = statusFor(form);
+    if (!status) return;
+    status.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = "Not saved: " + words;
+    status.appendChild(strong);
+    status.appendChild(document.createTextNode(" What you typed is still on this page; it will be saved when you type again, or press Save."));
+  }
+
+  function autosaveForm(event) {
+    var elt = event.detail && event.detail.elt;
+    var form = elt && elt.closest ? elt.closest("form[data-autosave]") : null;
+    return form;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = autosaveForm(event);
+    if (form) form.removeAttribute("data-autosave-failed");
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = autosaveForm(event);
+    if (!form) return;
+    var xhr = event.detail.xhr;
+    var fresh = xhr.getResponseHeader("X-CSRF-Token");
+    if (fresh && form.hasAttribute("data-autosave-retried")) {
+      notSaved(form, "your session could not be renewed. Press Save as draft to keep what you typed.");
+      return;
+    }
+    if (fresh) {
+      var input = form.querySelector("input[name=csrf_token]");
+      if (input) input.value = fresh;
+      form.setAttribute("data-autosave-retried", "");
+      var status = statusFor(form);
+      if (status) status.textContent = "Not saved yet: this page was open too long. Saving again…";
+      window.htmx.trigger(form, "autosave-retry");
+      return;
+    }
+    form.setAttribute("data-autosave-failed", "");
+    if (xhr.getResponseHeader("X-Save-Status") === "not-saved") {
+      var target = statusFor(form);
+      if (target) {
+        var holder = document.createElement("div");
+        holder.innerHTML = xhr.responseText;  /* our own fragment; scripts never run from innerHTML */
+        target.textContent = "";
+        while (holder.firstChild) target.appendChild(holder.firstChild);
+      }
+      return;
+    }
+    notSaved(form, xhr.status >= 500 ? "something went wrong on our side (" + xhr.status + ")."
+                                     : "the server refused the save (" + xhr.status + ").");
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = autosaveForm(event);
+    if (form && event.detail.successful) form.removeAttribute("data-autosave-retried");
+  });
+
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var form = autosaveForm(event);
+      if (form) notSaved(form, "we could not reach Live Safe. Check your connection.");
+    });
+  });
+})();

@@ -142,3 +142,12 @@ def assign(application, *people, community=False):
             db.session.add(RoundAssessor(round_id=application.round_id, user_id=person.id, community=community))
         db.session.add(ApplicationAssessor(application_id=application.id, user_id=person.id))
     db.session.commit()
+def agreed(application, now=None):
+    """The grant agreement prepared by staff and accepted by a member: monitoring starts. Returns the returns."""
+    from livesafe.auth.demo import account
+    from livesafe.grants import agreements
+
+    agreements.generate(application, account("staff"), now=now)
+    returns = agreements.accept(application, application.organisation.members[0].user, now=now)
+    db.session.commit()
+    return returns

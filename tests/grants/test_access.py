@@ -7,7 +7,7 @@ from livesafe.extensions import db
 from livesafe.grants import monitoring
 from livesafe.grants.models import GrantApplication, RoundAssessor
 from livesafe.clock import utcnow
-from tests.grants.conftest import assign, award, make_application, make_organisation, make_round
+from tests.grants.conftest import agreed, assign, award, make_application, make_organisation, make_round
 from tests.helpers import csrf_token, sign_in
 
 EVERYONE = ("admin", "staff", "assessor", "panel_member", "applicant")
@@ -28,7 +28,7 @@ def world(ctx, demo_users):
     funded_round = make_round(name="Funded", status="assessment", opens=-400, closes=-300)
     funded = make_application(funded_round, mine, state="in_assessment")
     award(funded, 100000)
-    monitoring.start_monitoring(funded, account("staff"), now=utcnow() - timedelta(days=10))
+    agreed(funded, now=utcnow() - timedelta(days=10))
     db.session.commit()
     theirs = make_application(open_round, make_organisation("other@example.org", "Other Group"))
     unassigned_round = make_round(name="Unassigned", status="assessment", opens=-20, closes=-10)

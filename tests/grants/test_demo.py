@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from livesafe.extensions import db
-from livesafe.grants import demo, logic, scoring
+from livesafe.grants import agreements, demo, info_requests, logic, scoring
 from livesafe.grants.models import Assessment, GrantApplication, GrantRound, MonitoringReturn
 
 
@@ -12,16 +12,23 @@ def test_demo_data_is_complete_and_loads_once(app):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         rounds = {r.name: r for r in db.session.scalars(sa.select(GrantRound))}
-        assert set(rounds) == {demo.OPEN_ROUND, demo.ASSESSING_ROUND, demo.FUNDED_ROUND}
-        assert [r.name for r in logic.open_rounds()] == [demo.OPEN_ROUND]
+        assert set(rounds) == {demo.OPEN_ROUND, demo.ASSESSING_ROUND, demo.FUNDED_ROUND, demo.TWO_STAGE_ROUND}
+        assert [r.name for r in logic.open_rounds()] == [demo.OPEN_ROUND, demo.TWO_STAGE_ROUND]
+        assert rounds[demo.TWO_STAGE_ROUND].two_stage
+        sent_interest = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == logic.EOI_SENT)).one()
+        assert sent_interest.round_id == rounds[demo.TWO_STAGE_ROUND].id
         ranked = scoring.moderation(rounds[demo.ASSESSING_ROUND])
-        assert len(ranked) == len(demo.GROUPS)
+        assert len(ranked) == len(demo.GROUPS) - 1  # one is back with its group for more information
+        returned = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == logic.MORE_INFO)).one()
+        assert returned.title == demo.RETURNED_TITLE and info_requests.open_request(returned).sections == ["approach", "budget"]
         assert all(entry.assessors >= 2 for entry in ranked)
         assert any(entry.evidence_harmful for entry in ranked) and any(entry.disagreement for entry in ranked)
         assert 0 < scoring.funding_line_index(ranked) < len(ranked)
         funded = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == "monitoring")).one()
         assert funded.organisation.members[0].user.email == "applicant@example.org"
         assert db.session.scalar(sa.select(sa.func.count(MonitoringReturn.id)).where(MonitoringReturn.submitted_at.is_not(None))) == 1
+        payments = agreements.agreement_of(funded).payments
+        assert [p.state for p in payments] == ["paid", "scheduled"] and agreements.money()["paid"] == payments[0].amount_pence
         draft = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == "draft")).one()
         assert draft.round.name == demo.OPEN_ROUND and draft.organisation_id == funded.organisation_id
         demo_assessor_left = db.session.scalar(sa.select(sa.func.count(Assessment.id)).join(Assessment.assessor)

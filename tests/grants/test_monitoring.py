@@ -12,7 +12,7 @@ from livesafe.grants.models import MonitoringReturn
 from livesafe.kernel import Conflict
 from livesafe.mail.models import OutboxMessage
 from livesafe.clock import utcnow
-from tests.grants.conftest import award, make_application, make_organisation, make_round
+from tests.grants.conftest import agreed, award, make_application, make_organisation, make_round
 from tests.helpers import post, sign_in
 
 RETURN = {
@@ -41,7 +41,7 @@ def test_add_months_keeps_to_the_end_of_short_months():
 def test_starting_monitoring_schedules_the_rounds_returns(ctx, demo_users):
     application = _funded()
     start = datetime(2027, 3, 15, 9, tzinfo=timezone.utc)
-    returns = monitoring.start_monitoring(application, account("staff"), now=start)
+    returns = agreed(application, now=start)
     assert application.state == "monitoring"
     assert [r.due_at for r in returns] == [datetime(2027, 6, 15, 9, tzinfo=timezone.utc), datetime(2027, 9, 15, 9, tzinfo=timezone.utc)]
 
@@ -49,7 +49,7 @@ def test_starting_monitoring_schedules_the_rounds_returns(ctx, demo_users):
 def test_overdue_returns_are_reminded_once(ctx, demo_users):
     application = _funded()
     start = utcnow() - timedelta(days=200)
-    monitoring.start_monitoring(application, account("staff"), now=start)
+    agreed(application, now=start)
     first, second = application.returns
     now = utcnow()
     assert monitoring.is_overdue(first, now) and monitoring.is_overdue(second, now)
@@ -57,15 +57,16 @@ def test_overdue_returns_are_reminded_once(ctx, demo_users):
     assert monitoring.remind_overdue(now) == 2
     assert monitoring.remind_overdue(now) == 0
     assert monitoring.remind_overdue(now + timedelta(days=30)) == 0
-    # Besides the award's own e-mail ("Good news"), exactly one reminder a return.
-    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.subject.not_like("Good news%"))).all()
+    # Besides the award's own e-mail ("Good news") and the agreement's, exactly one reminder a return.
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.subject.not_like("Good news%"),
+                                                                 OutboxMessage.subject.not_like("Your grant agreement%"))).all()
     assert len(messages) == 2 and all("overdue" in m.subject for m in messages)
     assert {m.to for m in messages} == {"applicant@example.org"}
 
 
 def test_returns_not_yet_due_or_sent_are_not_reminded(ctx, demo_users):
     application = _funded()
-    monitoring.start_monitoring(application, account("staff"), now=utcnow() - timedelta(days=100))
+    agreed(application, now=utcnow() - timedelta(days=100))
     first, second = application.returns  # first due ~10 days ago, second not yet due
     monitoring.submit_return(first, account("applicant"), monitoring_values())
     assert monitoring.remind_overdue() == 0
@@ -79,7 +80,7 @@ def monitoring_values():
 
 def test_the_remind_command(app, ctx, demo_users):
     application = _funded()
-    monitoring.start_monitoring(application, account("staff"), now=utcnow() - timedelta(days=100))
+    agreed(application, now=utcnow() - timedelta(days=100))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["grants-remind"])
     assert result.exit_code == 0 and "1 overdue" in result.output
@@ -89,7 +90,7 @@ def test_the_remind_command(app, ctx, demo_users):
 def test_applicant_sends_a_return_through_the_form(client, ctx, demo_users):
     application = _funded()
     # Started 70 days ago: the first return (3 months on) is due in about three weeks, so it can be sent.
-    monitoring.start_monitoring(application, account("staff"), now=utcnow() - timedelta(days=70))
+    agreed(application, now=utcnow() - timedelta(days=70))
     db.session.commit()
     first = application.returns[0]
     url = f"/grants/applications/{application.id}/returns/{first.id}"
@@ -128,7 +129,7 @@ def test_report_totals_and_breakdowns(ctx, demo_users):
 
 def test_closing_needs_every_return(ctx, demo_users):
     application = _funded()
-    monitoring.start_monitoring(application, account("staff"))
+    agreed(application)
     with pytest.raises(Conflict, match="Every monitoring return"):
         monitoring.close_grant(application, account("staff"))
     for item in application.returns:

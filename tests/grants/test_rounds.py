@@ -113,7 +113,7 @@ def test_staff_mark_a_submitted_application_ineligible(client, ctx, demo_users):
     assert post(client, f"{url}/state", {"action": "mark_ineligible"}, token_from=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(type(application), application.id).state == "ineligible"
-    response = post(client, f"{url}/state", {"action": "start_monitoring"}, token_from=url)
+    response = post(client, f"{url}/state", {"action": "close"}, token_from=url)
     assert response.status_code == 409
     db.session.expire_all()
     assert db.session.get(type(application), application.id).state == "ineligible"

@@ -10,7 +10,7 @@ from livesafe.audit.models import AuditEvent
 from livesafe.auth.demo import account
 from livesafe.clock import utcnow
 from livesafe.extensions import db
-from livesafe.grants import logic, monitoring
+from livesafe.grants import agreements, logic, monitoring
 from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 from livesafe.kernel import Conflict, apply
 from tests.grants.conftest import ELIGIBLE, answers, make_application, make_organisation, user
@@ -51,23 +51,32 @@ def _complete_application(grant_round, organisation, state):
         title=raw["project"]["title"], requested_pence=logic.budget_lines(raw["budget"])[1])
     db.session.add(application)
     db.session.flush()
+    if state == logic.AWARDED:  # an awarded grant has its agreement ready to accept
+        application.awarded_pence = 150_000
+        db.session.add(agreements.GrantAgreement(application_id=application.id, amount_pence=150_000, terms=[], monitoring_months=[3]))
+        db.session.flush()
     return application
 
 
 DECISION = {"reason": "Agreed by the panel", "amount_pence": 150_000, "departure_reason": "Scored on paper"}
+INFO = {"notes": {"budget": "Split the coaches' costs by term."}, "message": ""}
 
 
 def test_the_application_lifecycle_table_by_role(people):
     organisation, users = people
     outcomes = walk_workflow(
         logic.APPLICATION, lambda state: _complete_application(_round(), organisation, state), users,
-        values=lambda t: DECISION if t.action in ("award", "decline") else {})
+        values=lambda t: DECISION if t.action in ("award", "decline") else INFO if t.action == "request_info"
+        else {"confirmed": True} if t.action == "start_monitoring" else {})
     took = {(action, state, who) for action, state, who, ok in outcomes if ok}
     member, staff = "applicant member", {"staff", "admin"}
+    # The walk's rounds are open, so a returned application goes back with the sent ones, not into assessment.
+    by_member = ("grants.submit", "grants.withdraw", "grants.resubmit", "grants.accept_agreement")
     expected = set()
     for t in logic.APPLICATION.transitions:
         for state in t.sources:
-            for who in ({member} if t.permission in ("grants.submit", "grants.withdraw") else staff):
+            who_may = {member} if t.permission in by_member else set() if t.action == "resubmit_for_assessment" else staff
+            for who in who_may:
                 expected.add((t.action, state, who))
     assert took == expected  # nobody else: not a non-member, an assessor or a panel member
     # Each step taken wrote one audit entry named after the workflow and action, with the state before.

@@ -45,3 +45,4 @@ def init_app(app):
 
 
 from livesafe.grants import permissions, views  # noqa: E402,F401
+from livesafe.grants import document_views, documents  # noqa: E402,F401

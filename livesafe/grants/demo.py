@@ -9,7 +9,7 @@ from livesafe.auth import roles
 from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.grants import logic, monitoring, scoring
+from livesafe.grants import documents, logic, monitoring, scoring
 from livesafe.grants.models import GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
 from livesafe.clock import utcnow
 
@@ -125,6 +125,7 @@ def load():
     draft = _application(open_round, riverside, {k: draft_raw[k] for k in ("organisation", "project", "beneficiaries")}, applicant,
                          logic.DRAFT, now)
     record(applicant, "grant_application.draft", draft, after={"state": logic.DRAFT})
+    documents.load_demo(draft, applicant)
 
     # A round closed and in assessment: two extra assessors have scored everything, the demo assessor some.
     assessing = _round(ASSESSING_ROUND, "assessment", now - timedelta(days=60), now - timedelta(days=14), 15000)

@@ -181,5 +181,5 @@ SAMPLES = {
     "panels.hide": ("POST", "/panels/reports/1/hide"),
     "panels.remove_paper": ("POST", "/panels/papers/1/remove"),
     "partners.local_picture": ("GET", "/local-picture"),
-    "uploads.download": ("GET", "/uploads/1"),
+    "uploads.download": ("GET", "/uploads/999999999"),  # no such file: demo files are members-only
 }

@@ -9,7 +9,7 @@ from livesafe.auth import roles
 from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.grants import agreements, info_requests, logic, monitoring, scoring
+from livesafe.grants import agreements, documents, info_requests, logic, monitoring, scoring
 from livesafe.grants.models import ApplicationAssessor, GrantApplication, GrantRound, Organisation, OrganisationMember, RoundAssessor
 from livesafe.clock import utcnow
 
@@ -127,6 +127,7 @@ def load():
     draft = _application(open_round, riverside, {k: draft_raw[k] for k in ("organisation", "project", "beneficiaries")}, applicant,
                          logic.DRAFT, now)
     record(applicant, "grant_application.draft", draft, after={"state": logic.DRAFT})
+    documents.load_demo(draft, applicant)
 
     # A two-stage round: expressions of interest first. One group has sent theirs; staff will shortlist.
     two_stage = _round(TWO_STAGE_ROUND, "open", now - timedelta(days=3), now + timedelta(days=45), 40000, two_stage=True)

@@ -10,7 +10,7 @@ from livesafe.auth import roles
 from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.panels import logic
+from livesafe.panels import logic, papers
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels.models import Comment, Panel, Support
 from livesafe import clock
@@ -64,6 +64,7 @@ def load():
     logic.publish_note(past, "We talked about the walk home from school in the East of the city and agreed to map "
                        "where young people feel unsafe.\nStaff shared the dates of the next grants round.", staff,
                        now=past.starts_at + 2 * days)
+    papers.load_demo(past, staff)
     upcoming = logic.add_meeting(city, now + 14 * days, "online", "Online: the joining link is e-mailed to members", staff)
     logic.add_agenda_item(upcoming, second_city_member, "Knife crime talks in schools: what works?",
                           "The evidence says talks alone have little effect. Can we ask about MVP instead?", now=now)

@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from livesafe import create_app
 from livesafe.config import normalise_database_url
 from livesafe.extensions import db
-from tests.helpers import Browser, Rollback
+from tests.helpers import Browser, Rollback, sqlite_savepoints
 
 SECRET = "test-secret-key-that-is-long-enough"
 
@@ -55,6 +55,59 @@ def _search_data_read_once():
 
 
 _search_data_read_once()
+
+
+def _url_builders_compiled_once():
+    """Creating an app compiles two URL-building functions per route (werkzeug builds and compiles
+    Python code for each: the other half of creating an app). The code depends only on the rule's parts,
+    so compile each distinct one once per session; every app still gets its own bound copies."""
+    from werkzeug.routing import Rule
+
+    compile_builder, compiled = Rule._compile_builder, {}
+
+    def _compile_builder(self, append_unknown=True):
+        key = (self.rule, self.host, self.subdomain, append_unknown, tuple(self._trace),
+               tuple(sorted((name, type(c).__qualname__) for name, c in self._converters.items())),
+               repr(sorted((self.defaults or {}).items())))
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = _compile_builder
+
+
+_url_builders_compiled_once()
+
+
+def _templates_compiled_once():
+    """Each app has its own Jinja environment, so every test compiled every template it rendered again:
+    share the compiled code (Jinja's bytecode cache, checked against each template's source) across apps.
+    Every app's environment is configured the same way by create_app."""
+    import jinja2
+    from flask import Flask
+
+    class InMemory(jinja2.BytecodeCache):
+        def __init__(self):
+            self.codes = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.codes:
+                bucket.bytecode_from_string(self.codes[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    cache, create = InMemory(), Flask.create_jinja_environment
+
+    def create_jinja_environment(self):
+        environment = create(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    Flask.create_jinja_environment = create_jinja_environment
+
+
+_templates_compiled_once()
 
 
 def pytest_configure(config):
@@ -215,6 +268,18 @@ def empty_tables():
 _empty_tables = empty_tables  # the old name
 
 
+@pytest.fixture(scope="session")
+def rollback_engine(schema, base_config):
+    """One engine for every rolled-back test, so SQLAlchemy compiles each statement once per session
+    rather than once per test (its compiled-statement cache belongs to the engine)."""
+    app = create_app(dict(base_config))
+    with app.app_context():
+        engine = db.engine
+    sqlite_savepoints(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def app(schema, base_config, request):
     app = create_app(dict(base_config))
@@ -228,7 +293,7 @@ def app(schema, base_config, request):
             db.session.remove()
             empty_tables()
     else:
-        with Rollback(engine):
+        with Rollback(request.getfixturevalue("rollback_engine"), also_guard=(engine,)):
             yield app
     engine.dispose()
 

@@ -204,8 +204,10 @@ class Rollback:
 
     active: "Rollback | None" = None
 
-    def __init__(self, engine):
+    def __init__(self, engine, also_guard=()):
+        """`engine` gives the connection; a second connection on it or on `also_guard` is refused."""
         self.engine = engine
+        self.guarded = {id(e): e for e in (engine, *also_guard)}.values()
 
     def __enter__(self):
         import sqlalchemy as sa
@@ -223,7 +225,8 @@ class Rollback:
         self.saved = db.session
         db.session = db._make_scoped_session(
             {"class_": JoinedSession, "bind": self.connection, "join_transaction_mode": "create_savepoint"})
-        sa.event.listen(self.engine, "engine_connect", self._second_connection)
+        for engine in self.guarded:
+            sa.event.listen(engine, "engine_connect", self._second_connection)
         Rollback.active = self
         return self
 
@@ -238,7 +241,8 @@ class Rollback:
         from livesafe.extensions import db
 
         Rollback.active = None
-        sa.event.remove(self.engine, "engine_connect", self._second_connection)
+        for engine in self.guarded:
+            sa.event.remove(engine, "engine_connect", self._second_connection)
         try:
             for session in list(db.session.registry.registry.values()):  # app contexts still open
                 session.close()

@@ -1,6 +1,7 @@
 """Helpers shared by tests: CSRF-aware posting, signing in, the browser wrapper and axe-core."""
 import re
 import threading
+import weakref
 from pathlib import Path
 
 from livesafe.auth.demo import ACCOUNTS, PASSWORD
@@ -160,6 +161,8 @@ def walk_workflow(workflow, make, users, values=None):
 
 def at_once(app, count, work):
     """Run work(index) in `count` threads released together; return what each returned or raised."""
+    if Rollback.active is not None:
+        raise NeedsCommits("at_once needs committed data and real connections: mark the test @pytest.mark.commits")
     barrier = threading.Barrier(count)
     results = [None] * count
 
@@ -181,3 +184,95 @@ def at_once(app, count, work):
     for thread in threads:
         thread.join(30)
     return results
+
+
+class NeedsCommits(AssertionError):
+    """Raised when a rolled-back test opens a second connection: mark it `@pytest.mark.commits`."""
+
+
+class Rollback:
+    """Run a test inside one outer transaction on one connection, rolled back at the end.
+
+    Every session joins that transaction through a SAVEPOINT (SQLAlchemy's `join_transaction_mode=
+    "create_savepoint"`): the test's own session, each request's (the test client runs requests in their
+    own app contexts), CLI commands'. So the kernel's commit after a successful POST and any logic that
+    commits releases a savepoint, a rollback returns to it, and nothing is ever really written: the next
+    test starts from the same tables without deleting anything.
+
+    Real threads, servers and subprocesses cannot share one connection and cannot see uncommitted rows;
+    tests that use them run on committed data (tests/conftest.py marks them `commits`). A second
+    connection opened on the engine while this is in force raises NeedsCommits rather than letting a
+    test read stale rows and pass."""
+
+    active: "Rollback | None" = None
+
+    def __init__(self, engine, also_guard=()):
+        """`engine` gives the connection; a second connection on it or on `also_guard` is refused."""
+        self.engine = engine
+        self.guarded = {id(e): e for e in (engine, *also_guard)}.values()
+
+    def __enter__(self):
+        import sqlalchemy as sa
+        from flask_sqlalchemy.session import Session
+
+        from livesafe.extensions import db
+
+        class JoinedSession(Session):
+            def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+                return bind or self.bind
+
+        sqlite_savepoints(self.engine)
+        self.connection = self.engine.connect()
+        self.outer = self.connection.begin()
+        self.saved = db.session
+        db.session = db._make_scoped_session(
+            {"class_": JoinedSession, "bind": self.connection, "join_transaction_mode": "create_savepoint"})
+        for engine in self.guarded:
+            sa.event.listen(engine, "engine_connect", self._second_connection)
+        Rollback.active = self
+        return self
+
+    def _second_connection(self, connection):
+        raise NeedsCommits(
+            "this test opened a second database connection while running in a rolled-back transaction, "
+            "where it would read stale rows; mark it @pytest.mark.commits")
+
+    def __exit__(self, *exc):
+        import sqlalchemy as sa
+
+        from livesafe.extensions import db
+
+        Rollback.active = None
+        for engine in self.guarded:
+            sa.event.remove(engine, "engine_connect", self._second_connection)
+        try:
+            for session in list(db.session.registry.registry.values()):  # app contexts still open
+                session.close()
+        finally:
+            db.session = self.saved
+            if self.outer.is_active:
+                self.outer.rollback()
+            self.connection.close()
+
+
+_SAVEPOINT_ENGINES: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def sqlite_savepoints(engine):
+    """pysqlite's own transaction handling breaks SAVEPOINT (a RELEASE of the first savepoint would commit);
+    the documented workaround: let SQLAlchemy emit BEGIN itself. Once per engine; no-op elsewhere."""
+    import sqlalchemy as sa
+
+    if engine.dialect.name != "sqlite" or engine in _SAVEPOINT_ENGINES:
+        return
+    _SAVEPOINT_ENGINES.add(engine)
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_pysqlite_transactions(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()  # connections made before the events would keep pysqlite's handling

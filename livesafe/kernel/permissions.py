@@ -7,7 +7,7 @@ anything, and a refusal is a `Refused` error (403) carrying the reason. Route de
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ class Decision:
     def __bool__(self) -> bool:
         return self.allowed
 
-    def __iter__(self):  # so `ok, reason = can(...)` works
+    def __iter__(self) -> Iterator[bool | str]:  # so `ok, reason = can(...)` works
         return iter((self.allowed, self.reason))
 
 

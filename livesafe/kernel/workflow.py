@@ -55,7 +55,7 @@ class Transition:
 @dataclass(frozen=True)
 class Workflow:
     name: str  # the audit prefix, e.g. "grant_application"
-    model: type
+    model: type[Any]
     noun: str  # in messages: "application"
     labels: dict[str, str]  # state -> words people see
     transitions: tuple[Transition, ...]
@@ -81,7 +81,8 @@ class Workflow:
         raise KeyError(f"{self.name} has no action {action!r}")
 
     def state_of(self, obj: Any) -> str:
-        return getattr(obj, self.field)
+        state: str = getattr(obj, self.field)
+        return state
 
     def available(self, obj: Any, user: Any) -> list[Transition]:
         """The transitions this user may take from the object's state now (guards are not run)."""
@@ -111,7 +112,7 @@ def apply(workflow: Workflow, obj: Any, action: str, user: Any, *, now: datetime
     changes = {workflow.field: transition.target, **(transition.sets(step) if transition.sets else {})}
     db.session.flush()  # the object's own pending changes go first
     model = workflow.model
-    result = db.session.execute(
+    result: sa.CursorResult[Any] = db.session.execute(  # type: ignore[assignment]  # an UPDATE's result has rowcount
         sa.update(model).where(model.id == obj.id, getattr(model, workflow.field) == before)
         .values(**changes).execution_options(synchronize_session=False)
     )
@@ -127,7 +128,7 @@ def apply(workflow: Workflow, obj: Any, action: str, user: Any, *, now: datetime
     return step
 
 
-def lock(model: type, ident: int) -> Any:
+def lock(model: type[Any], ident: int) -> Any:
     """Read a row for update: the row stays locked until the request commits, so a rule that reads it and
     then writes (a budget check) sees every earlier writer's result. SQLite has no row locks; a no-op update
     takes its database write lock before the read, which serialises writers the same way."""

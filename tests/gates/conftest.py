@@ -1,28 +1,51 @@
+"""The gates' demo site, built once per session (once per xdist worker; the gates are kept on one worker).
+
+It has its own database (SQLite file, or DATABASE_URL's database + `_demo`), migrated and loaded with
+the demo data once, and each role's walk of it is crawled once. Every gate test that uses it runs in a
+rolled-back transaction on it (tests.helpers.Rollback), so whatever one gate posts is gone before the
+next one starts; the browser gate, whose server answers from other threads, only reads it.
+"""
 import pytest
 
 from livesafe import create_app
 from livesafe.auth import roles
-from tests.conftest import _empty_tables
+from livesafe.extensions import db
+from tests.conftest import build_schema, database_for
 from tests.gates.crawl import crawl
-from tests.helpers import sign_in
+from tests.helpers import Rollback, sign_in, sqlite_savepoints
 
 ROLES = (None,) + roles.ALL
 
 
-@pytest.fixture(scope="module")
-def demo_app(schema, base_config):
-    """One app with the full demo data for a whole gate module (loading it is slow)."""
-    app = create_app(dict(base_config))
+@pytest.fixture(scope="session")
+def demo_app(base_config, tmp_path_factory):
+    """One app on the full demo data for every gate (loading it is slow)."""
+    config = dict(base_config, SQLALCHEMY_DATABASE_URI=database_for(tmp_path_factory, "demo"))
+    build_schema(config)
+    app = create_app(config)
     with app.app_context():
-        _empty_tables()
+        sqlite_savepoints(db.engine)
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     yield app
-    from livesafe.extensions import db
-
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _demo_rolled_back(request):
+    """A gate test on the demo site leaves it as it found it."""
+    if "demo_app" not in request.fixturenames or request.node.get_closest_marker("commits"):
+        yield
+        return
+    app = request.getfixturevalue("demo_app")
+    if "walks" in request.fixturenames:
+        request.getfixturevalue("walks")  # crawled on the committed demo data, before the test's transaction
+    with app.app_context():
+        engine = db.engine
+    with Rollback(engine):
+        yield
 
 
 def client_for(app, role):
@@ -32,7 +55,7 @@ def client_for(app, role):
     return client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def walks(demo_app):
     """Each role's walk of the site: {role: (client, pages, forms)}."""
     result = {}

@@ -181,7 +181,7 @@ def _thanks_page():
     from livesafe.extensions import db
     from livesafe.surveys.models import SurveyWave
 
-    return "/surveys/%s/thanks" % db.session.scalars(sa.select(SurveyWave.slug).order_by(SurveyWave.id)).first()
+    return f"/surveys/{db.session.scalars(sa.select(SurveyWave.slug).order_by(SurveyWave.id)).first()}/thanks"
 
 
 # Routes the walk cannot reach (links in e-mails, buttons the demo data does not show): how to try

@@ -4,7 +4,7 @@ import pytest
 from tests.gates.servers import Client, gunicorn
 from tests.helpers import PASSWORD
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.commits]  # gunicorn reads what the test commits
 
 
 @pytest.fixture

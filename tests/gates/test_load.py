@@ -23,7 +23,7 @@ from livesafe.surveys.models import SurveyResponse, SurveyWave
 from tests.gates.servers import Client, gunicorn
 from tests.helpers import PASSWORD
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.commits]  # gunicorn reads what the test commits
 
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 CLIENTS = 50

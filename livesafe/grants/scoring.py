@@ -6,7 +6,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sqlalchemy.orm import selectinload
 
 from livesafe.audit.logic import record
 from livesafe.extensions import db

@@ -234,7 +234,8 @@ def latest_totals(waves: list[SurveyWave]) -> dict[int, Published]:
         for release_id, stored in db.session.execute(
                 sa.select(SurveyRelease.id, SurveyRelease.tables).where(SurveyRelease.id.in_(missing))):
             people = [Tally(n, keys) for q, _, _, n, keys, _ in stored[""] if q == RESPONSES]
-            found[release_id] = _cached(("total", release_id), lambda: (people[0] if people else Tally()).publish())
+            found[release_id] = _cached(("total", release_id),
+                                        lambda people=people: (people[0] if people else Tally()).publish())
     return {wave_id: found[release_id] for release_id, wave_id in latest}
 
 

@@ -8,9 +8,9 @@ def _escape(text: str) -> str:
 
 def pdf(title: str, lines: list[str] | tuple[str, ...] = ()) -> bytes:
     """A one-page PDF with a title and lines of text (Latin-1 only; anything else becomes "?")."""
-    text = ["BT /F1 18 Tf 56 780 Td (%s) Tj ET" % _escape(title)]
+    text = [f"BT /F1 18 Tf 56 780 Td ({_escape(title)}) Tj ET"]
     for index, line in enumerate(lines):
-        text.append("BT /F1 11 Tf 56 %d Td (%s) Tj ET" % (748 - 16 * index, _escape(line)))
+        text.append(f"BT /F1 11 Tf 56 {748 - 16 * index} Td ({_escape(line)}) Tj ET")
     stream = "\n".join(text).encode("latin-1", "replace")
     objects = [
         b"<</Type/Catalog/Pages 2 0 R>>",

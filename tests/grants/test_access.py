@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from livesafe.auth.demo import account
 from livesafe.extensions import db
-from livesafe.grants import monitoring
 from livesafe.grants.models import GrantApplication, RoundAssessor
 from livesafe.clock import utcnow
 from tests.grants.conftest import agreed, assign, award, make_application, make_organisation, make_round

@@ -5,7 +5,7 @@ import json
 
 from livesafe.auth.demo import account
 from livesafe.extensions import db
-from livesafe.grants import exports, logic, scoring
+from livesafe.grants import exports, scoring
 from livesafe.grants.models import RoundAssessor
 from tests.grants.conftest import answers, make_application, make_organisation, make_round, score, uniform
 from tests.helpers import sign_in

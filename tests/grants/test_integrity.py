@@ -135,7 +135,7 @@ def test_an_autosave_landing_with_send_never_changes_a_sent_application(app, ctx
         grant_round = make_round(name=f"Round {trial}", maximum=500_000)
         application_id = make_application(grant_round, organisation).id
 
-        def work(index):
+        def work(index, application_id=application_id):
             applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@example.org"))
             found = db.session.get(GrantApplication, application_id)
             if index == 0:

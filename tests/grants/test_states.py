@@ -30,11 +30,14 @@ def people(ctx, demo_users):
     return organisation, people
 
 
-def _round(status="open", number=[0]):
-    number[0] += 1
+ROUNDS_MADE = [0]
+
+
+def _round(status="open"):
+    ROUNDS_MADE[0] += 1
     now = utcnow()
     grant_round = GrantRound(
-        name=f"Round {number[0]}", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7), status=status,
+        name=f"Round {ROUNDS_MADE[0]}", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7), status=status,
         budget_pence=1_000_000, min_award_pence=50_000, max_award_pence=500_000, priority_areas=[],
         eligibility_questions=list(logic.DEFAULT_ELIGIBILITY), criteria=list(logic.DEFAULT_CRITERIA), monitoring_months=[3])
     db.session.add(grant_round)

@@ -3,7 +3,7 @@
 Races use tests.helpers.at_once: real threads, each with its own session and connection, released
 together. They are the proof on PostgreSQL and run on SQLite too (whose write lock serialises them).
 """
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from livesafe.audit.models import AuditEvent
 from livesafe.extensions import db
-from livesafe.kernel import Conflict, Refused, RuleError
+from livesafe.kernel import Refused, RuleError
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels import logic, redaction
 from livesafe.panels.models import Asset, Feedback, Redaction

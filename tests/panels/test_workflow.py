@@ -1,6 +1,6 @@
 """The feedback workflow: the table (logic.FEEDBACK), what each step needs, the timeline, audit and notifications."""
 import itertools
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa

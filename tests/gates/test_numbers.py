@@ -275,13 +275,16 @@ FORM_CASES = {
     "BudgetSection": ("applicant", "/grants/applications/{draft}/budget",
                       {"action": "complete", **{f"item_{n}": f"Item {n}" for n in range(1, 9)}}),
     "RoundForm": ("staff", "/grants/rounds/{round}/edit", {}),
+    "AssessorsForm": ("staff", "/grants/rounds/{round}", {}),
+    "AutoAssignForm": ("staff", "/grants/rounds/{round}/assignments", {}),
     "DecisionForm": ("staff", "/grants/applications/{assessed}", {"outcome": "award", "reason": "Agreed by the panel"}),
     "ReturnForm": ("applicant", "/grants/applications/{funded}/returns/{due}", {"what_changed": "More came along"}),
     "AssetForm": ("staff", "/panels/assets/new", {"name": "Youth club", "district": "leicester"}),
     "PageForm": (None, "survey", {"website": "", "action": "next"}),  # website: the honeypot, left empty
 }
 GET_FORM_CASES = {"ServiceFilterForm": "/services", "AssetFilterForm": "/local-places"}
-ACTIONS = {"DecisionForm": "/grants/applications/{assessed}/decision"}
+ACTIONS = {"DecisionForm": "/grants/applications/{assessed}/decision",
+           "AssessorsForm": "/grants/rounds/{round}/assessors", "AutoAssignForm": "/grants/rounds/{round}/assignments/auto"}
 
 
 def test_every_numeric_field_has_a_case(demo_app):

@@ -107,9 +107,10 @@ class QueryCounter:
 
 
 def count_queries():
-    from livesafe.extensions import db
+    """Counts on every engine: rolled-back tests run their requests on a shared test engine, not db.engine."""
+    from sqlalchemy.engine import Engine
 
-    return QueryCounter(db.engine)
+    return QueryCounter(Engine)
 
 
 def queries_for_page(client, url) -> int:

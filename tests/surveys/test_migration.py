@@ -1,6 +1,7 @@
 """Migration 0008_surveys: stored district answers move to the livesafe.places keys, and back on downgrade."""
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 import yaml
 from flask_migrate import downgrade, upgrade
@@ -44,6 +45,7 @@ def _stored():
     }
 
 
+@pytest.mark.commits
 def test_stored_district_keys_move_to_places_keys_and_back(app):
     with app.app_context():
         downgrade(revision="0007_members")

@@ -30,7 +30,7 @@ def test_every_page_passes_axe_and_fits_320px(chromium, demo_server, walks, role
             violations = session.axe()
             if violations:
                 problems.append((url, violations))
-        assert problems == []
+        assert problems == [], repr(problems)[:4000]
         assert session.outside_requests == []
     finally:
         session.close()

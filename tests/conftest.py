@@ -158,8 +158,10 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("commits") is None and _needs_commits(item):
             item.add_marker(pytest.mark.commits)
         if "demo_app" in getattr(item, "fixturenames", ()):
-            # The gates share one demo site per worker: keep them on one worker so it is built once.
-            item.add_marker(pytest.mark.xdist_group("demo"))
+            # The gates share one demo site per worker: keep them on one worker so it is built once; the
+            # browser gates (minutes of axe-core) on another, which builds its own, so neither waits.
+            browser = item.get_closest_marker("browser") is not None
+            item.add_marker(pytest.mark.xdist_group("demo_browser" if browser else "demo"))
 
 
 def worker_database(url: str, suffix: str) -> str:

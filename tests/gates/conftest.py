@@ -3,7 +3,8 @@
 It has its own database (SQLite file, or DATABASE_URL's database + `_demo`), migrated and loaded with
 the demo data once, and each role's walk of it is crawled once. Every gate test that uses it runs in a
 rolled-back transaction on it (tests.helpers.Rollback), so whatever one gate posts is gone before the
-next one starts; the browser gate, whose server answers from other threads, only reads it.
+next one starts. The browser gates, whose server answers from other threads, use it committed: they
+only read, apart from the bookkeeping of signing in.
 """
 import pytest
 

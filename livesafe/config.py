@@ -84,6 +84,12 @@ def from_environment(instance_path: str) -> dict:
         "CLAMD_HOST": os.environ.get("CLAMD_HOST", "127.0.0.1"),
         "CLAMD_PORT": _int("CLAMD_PORT", 3310),
         "CLAMD_TIMEOUT": _int("CLAMD_TIMEOUT", 30),
+        # Grants: who is alerted to a safeguarding incident in a monitoring return, and the 360Giving identifiers.
+        "SAFEGUARDING_LEAD_EMAIL": os.environ.get("SAFEGUARDING_LEAD_EMAIL", ""),
+        "GIVING_FUNDER_ID": os.environ.get("GIVING_FUNDER_ID", "360G-LLRVRN"),
+        "GIVING_FUNDER_NAME": os.environ.get(
+            "GIVING_FUNDER_NAME", "Leicester, Leicestershire and Rutland Violence Reduction Network"),
+        "GIVING_PREFIX": os.environ.get("GIVING_PREFIX", "360G-LLRVRN"),
     }
 
 

@@ -16,7 +16,7 @@ NAVIGATION = {
 _STAFF_CARDS = [
     ("grants.rounds", "Grant rounds", "Open and close rounds, assign assessors, moderate scores and record decisions."),
     ("grants.texts_list", "E-mail wording", "Change what the e-mails to groups say: received, not eligible, awarded, declined, invitations."),
-    ("grants.report", "Grants report", "What the grants funded and achieved, by district and priority group, across rounds."),
+    ("grants.report", "Grants dashboard", "Applications, money committed and paid, and what the grants achieved, across rounds."),
 ]
 DASHBOARD = {
     roles.APPLICANT: [
@@ -47,3 +47,4 @@ def init_app(app):
 
 from livesafe.grants import permissions, views, views_assignment, views_texts  # noqa: E402,F401
 from livesafe.grants import document_views, documents  # noqa: E402,F401
+from livesafe.grants import views_monitoring  # noqa: E402,F401

@@ -1,32 +1,44 @@
-"""Exports: applications with scores (CSV) and awarded grants in the 360Giving Data Standard
-(CSV and JSON). Only organisations and projects: no person's name, e-mail or address."""
+"""Exports: applications with scores (CSV) and awarded grants in the 360Giving Data Standard (CSV and JSON),
+for one round or every round. Only organisations and projects: no person's name, e-mail or address.
+
+The funder's org-id and name and the grant identifier prefix are settings (GIVING_FUNDER_ID, GIVING_FUNDER_NAME,
+GIVING_PREFIX; see the README). The JSON is checked in tests against the 360Giving schema vendored in
+tests/grants/vendor/360giving, and the CSV against the column titles of its required fields.
+"""
 import csv
 import io
 import json
 
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
 
+from livesafe import places
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
 from livesafe.grants.models import GrantApplication, GrantRound
-
-FUNDER_ID = "360G-LLRVRN"
-FUNDER_NAME = "Leicester, Leicestershire and Rutland Violence Reduction Network"
-PREFIX = "360G-LLRVRN-"
 
 # 360Giving CSV column titles: the required fields first, then the recommended ones we fill.
 GIVING_COLUMNS = (
     "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
     "Recipient Org:Identifier", "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name",
     "Amount Applied For", "Planned Dates:Start Date", "Planned Dates:End Date",
-    "Beneficiary Location:Name", "Beneficiary Location:Country Code", "Grant Programme:Code", "Grant Programme:Title",
-    "Last modified",
+    "Beneficiary Location:Name", "Beneficiary Location:Country Code", "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type", "Grant Programme:Code", "Grant Programme:Title", "Last Modified",
 )
-REQUIRED_JSON = ("id", "title", "description", "currency", "amountAwarded", "awardDate", "recipientOrganization", "fundingOrganization")
 
 
 def _pounds(pence: int | None) -> str:
     return "" if pence is None else f"{pence / 100:.2f}"
+
+
+def funder() -> dict:
+    return {"id": current_app.config["GIVING_FUNDER_ID"], "name": current_app.config["GIVING_FUNDER_NAME"]}
+
+
+def prefix() -> str:
+    """The 360Giving identifier prefix with its trailing hyphen, e.g. "360G-LLRVRN-"."""
+    return current_app.config["GIVING_PREFIX"].rstrip("-") + "-"
 
 
 def recipient_id(organisation) -> str:
@@ -35,24 +47,35 @@ def recipient_id(organisation) -> str:
         return f"GB-CHC-{organisation.charity_number.replace(' ', '')}"
     if organisation.company_number:
         return f"GB-COH-{organisation.company_number.replace(' ', '').upper()}"
-    return f"{PREFIX}ORG-{organisation.id}"
+    return f"{prefix()}ORG-{organisation.id}"
 
 
-def _funded(grant_round: GrantRound) -> list[GrantApplication]:
-    return list(db.session.scalars(
-        sa.select(GrantApplication)
-        .where(GrantApplication.round_id == grant_round.id, GrantApplication.state.in_(logic.FUNDED))
-        .order_by(GrantApplication.id)
-    ))
+def geo_code_type(code: str) -> str:
+    """The 360Giving geoCodeType of an English local authority code: E06 unitary, E07 non-metropolitan district."""
+    return {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB"}[code[:3]]
 
 
-def giving_grants(grant_round: GrantRound) -> list[dict]:
-    """Awarded grants as 360Giving JSON objects."""
+def beneficiary_location(district: places.District) -> dict:
+    return {"name": district.name, "countryCode": "GB", "geoCode": district.code, "geoCodeType": geo_code_type(district.code)}
+
+
+def _funded(grant_round: GrantRound | None) -> list[GrantApplication]:
+    query = (sa.select(GrantApplication).where(GrantApplication.state.in_(logic.FUNDED))
+             .options(selectinload(GrantApplication.organisation), selectinload(GrantApplication.round))
+             .order_by(GrantApplication.round_id, GrantApplication.id))
+    if grant_round is not None:
+        query = query.where(GrantApplication.round_id == grant_round.id)
+    return list(db.session.scalars(query))
+
+
+def giving_grants(grant_round: GrantRound | None = None) -> list[dict]:
+    """Awarded grants of one round, or every round, as 360Giving JSON objects."""
     grants = []
+    start, funding = prefix(), funder()
     for application in _funded(grant_round):
         project = (application.answers or {}).get("project", {})
         grant = {
-            "id": f"{PREFIX}{application.id}",
+            "id": f"{start}{application.id}",
             "title": application.title,
             "description": project.get("summary", ""),
             "currency": "GBP",
@@ -60,24 +83,24 @@ def giving_grants(grant_round: GrantRound) -> list[dict]:
             "amountAppliedFor": application.requested_pence / 100,
             "awardDate": application.decided_at.date().isoformat(),
             "recipientOrganization": [{"id": recipient_id(application.organisation), "name": application.organisation.name}],
-            "fundingOrganization": [{"id": FUNDER_ID, "name": FUNDER_NAME}],
-            "grantProgramme": [{"code": f"{PREFIX}ROUND-{grant_round.id}", "title": grant_round.name}],
-            "lastModified": application.updated_at.isoformat(),
+            "fundingOrganization": [dict(funding)],
+            "grantProgramme": [{"code": f"{start}ROUND-{application.round_id}", "title": application.round.name}],
+            "dateModified": application.updated_at.isoformat(),
         }
         if project.get("start_date") and project.get("end_date"):
             grant["plannedDates"] = [{"startDate": project["start_date"], "endDate": project["end_date"]}]
-        district = project.get("district") or application.organisation.district
+        district = places.district(project.get("district") or "") or places.district(application.organisation.district or "")
         if district:
-            grant["beneficiaryLocation"] = [{"name": district, "countryCode": "GB"}]
+            grant["beneficiaryLocation"] = [beneficiary_location(district)]
         grants.append(grant)
     return grants
 
 
-def giving_json(grant_round: GrantRound) -> str:
+def giving_json(grant_round: GrantRound | None = None) -> str:
     return json.dumps({"grants": giving_grants(grant_round)}, indent=2, ensure_ascii=False)
 
 
-def giving_csv(grant_round: GrantRound) -> str:
+def giving_csv(grant_round: GrantRound | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(GIVING_COLUMNS)
@@ -87,10 +110,11 @@ def giving_csv(grant_round: GrantRound) -> str:
         writer.writerow([
             g["id"], _cell(g["title"]), _cell(g["description"]), g["currency"], f"{g['amountAwarded']:.2f}", g["awardDate"],
             g["recipientOrganization"][0]["id"], _cell(g["recipientOrganization"][0]["name"]),
-            g["fundingOrganization"][0]["id"], g["fundingOrganization"][0]["name"],
+            g["fundingOrganization"][0]["id"], _cell(g["fundingOrganization"][0]["name"]),
             f"{g['amountAppliedFor']:.2f}", dates.get("startDate", ""), dates.get("endDate", ""),
-            location.get("name", ""), location.get("countryCode", ""),
-            g["grantProgramme"][0]["code"], g["grantProgramme"][0]["title"], g["lastModified"],
+            location.get("name", ""), location.get("countryCode", ""), location.get("geoCode", ""),
+            location.get("geoCodeType", ""), g["grantProgramme"][0]["code"], _cell(g["grantProgramme"][0]["title"]),
+            g["dateModified"],
         ])
     return out.getvalue()
 

@@ -293,32 +293,6 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Enter the amount to award")
 
 
-# ---------------------------------------------------------------- monitoring
-
-def return_form(formdata=None, data=None):
-    fields = {}
-    for key, label in logic.AGE_BANDS:
-        fields[f"age_{key}"] = number_field(f"Aged {label.lower()}", 0, 100000, message=f"Enter the number aged {label.lower()} as a whole number (0 if none)")
-    for district in places.DISTRICTS:
-        fields[f"district_{district.key}"] = number_field(district.name, 0, 100000, message=f"Enter the number in {district.name} as a whole number (0 if none)")
-    fields["sessions_delivered"] = number_field("Sessions delivered")
-    fields["young_people_mentored"] = number_field("Young people mentored")
-    fields["referrals_made"] = number_field("Referrals made to other services")
-    fields["what_changed"] = text("What changed for the young people who took part", "Describe what changed for the young people", 5000)
-    fields["safeguarding_incidents"] = number_field("Safeguarding incidents", 0, 1000, description="Enter 0 if there were none.")
-    fields["safeguarding_details"] = TextAreaField("What happened and what you did", description="Do not name any young person.", validators=[Length(max=5000, message="The details must be 5000 characters or fewer")])
-
-    def validate_safeguarding_details(form, field):
-        if (int_or_none(form.safeguarding_incidents.data, grouping=True) or 0) > 0 and not (field.data or "").strip():
-            raise ValidationError("Describe the safeguarding incidents and what you did")
-
-    fields["validate_safeguarding_details"] = validate_safeguarding_details
-    cls = type("ReturnForm", (FlaskForm,), fields)
-    if formdata is not None:
-        return cls(formdata=formdata)
-    return cls(data=data or {})
-
-
 # ---------------------------------------------------------------- assigning assessors (assignment.py)
 
 class AutoAssignForm(FlaskForm):

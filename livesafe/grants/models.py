@@ -2,11 +2,12 @@
 
 Money is integer pence. Times are UTC (UTCDateTime) and shown in Europe/London.
 """
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from livesafe.disclosure import new_record_key
 from livesafe.extensions import db
 from livesafe.clock import UTCDateTime, utcnow
 
@@ -207,9 +208,21 @@ class MonitoringReturn(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # {"age:10-14": n, "district:Leicester": n}
+    # The reporting period (London dates, both included), set from the agreement's schedule: one grant's periods
+    # follow on from each other and never overlap (monitoring.periods).
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    # {"age:10-14": n, "district:leicester": n, "district:elsewhere": n}: young people reached in the period
     reached: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Unique young people reached in this period; never added up across periods.
     young_people_reached: Mapped[int] = mapped_column(default=0)
+    # Unique young people since the grant started, only when the group counts each person once (else None).
+    reached_to_date: Mapped[int | None]
+    # New activities or programmes the group started in the period (an output measure; adds up).
+    interventions_developed: Mapped[int] = mapped_column(default=0, server_default="0")
+    # For publishing counts through livesafe.disclosure (the return is the record).
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key, server_default="0")
+    safeguarding_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sessions_delivered: Mapped[int] = mapped_column(default=0)
     young_people_mentored: Mapped[int] = mapped_column(default=0)
     referrals_made: Mapped[int] = mapped_column(default=0)

@@ -1,22 +1,29 @@
-"""After the award: the schedule of monitoring returns, returns themselves, overdue reminders and reports."""
+"""After the award: the schedule of monitoring returns and their reporting periods, returns themselves,
+safeguarding alerts, overdue reminders and reports.
+
+Counting people honestly: a return reports the unique young people reached in ITS period. The same young
+person usually comes back period after period, so figures of different periods are never added up; a grant's
+reach is shown period by period, and a figure for the whole grant only when the group reports one it counted
+as unique to date (`reached_to_date`).
+"""
 import calendar
-from collections import Counter
-from datetime import datetime, timedelta
+import logging
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
-from livesafe import places
 from livesafe.audit.logic import record
 from livesafe.extensions import db
 from livesafe.grants import logic
-from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
+from livesafe.auth import roles
+from livesafe.auth.models import User
+from livesafe.grants.models import GrantApplication, MonitoringReturn
 from livesafe.kernel import Conflict, Refused, RuleError, Step, Transition, Workflow, apply, can
 from livesafe.mail.logic import queue
-from livesafe.clock import format_london, utcnow
+from livesafe.clock import format_london, to_london, utcnow
 
-# Figures from the domain notes, shown beside the reports for comparison.
-SCHEME_FIGURES = "Over its first two rounds the scheme funded 38 community groups."
-
+log = logging.getLogger(__name__)
 
 def add_months(moment: datetime, months: int) -> datetime:
     month = moment.month - 1 + months
@@ -52,6 +59,50 @@ def _sendable(step: Step) -> None:
     problem = _not_sendable(step.obj, step.now)
     if problem:
         raise problem
+    for field, message in answer_problems(step.obj, step.values["answers"]):
+        raise RuleError(message, field=field)
+
+
+# Where a young person lives, besides the nine districts: reach by district must account for everyone.
+ELSEWHERE = "elsewhere"
+
+
+def answer_problems(monitoring_return: MonitoringReturn, values: dict) -> list[tuple[str, str]]:
+    """[(form field, message)] for figures that cannot all be true together."""
+    problems = []
+    reached = values["reached"]
+    by_age = sum(n for k, n in reached.items() if k.startswith("age:"))
+    by_place = sum(n for k, n in reached.items() if k.startswith("district:"))
+    if by_age != by_place:
+        problems.append(("district_leicester",
+                         f"The young people by where they live add up to {by_place}, but by age to {by_age}. Count each "
+                         "young person once in each list (use “Somewhere else” for those living outside Leicester, "
+                         "Leicestershire and Rutland), so both add up to the same number."))
+    if values["young_people_mentored"] > by_age:
+        problems.append(("young_people_mentored",
+                         f"Young people mentored ({values['young_people_mentored']}) cannot be more than the young people "
+                         f"reached in this period ({by_age})."))
+    to_date = values.get("reached_to_date")
+    if to_date is not None:
+        if to_date < by_age:
+            problems.append(("reached_to_date",
+                             f"Unique young people since the grant started ({to_date}) cannot be fewer than those reached "
+                             f"in this period ({by_age}): everyone reached in this period is among them."))
+        earlier = previous_to_date(monitoring_return)
+        if earlier is not None and to_date < earlier:
+            problems.append(("reached_to_date",
+                             f"Your last return said {earlier} unique young people since the grant started. The figure "
+                             "to date can only stay the same or go up."))
+    return problems
+
+
+def previous_to_date(monitoring_return: MonitoringReturn) -> int | None:
+    """The latest unique-to-date figure the group sent before this return's period."""
+    return db.session.scalar(
+        sa.select(MonitoringReturn.reached_to_date)
+        .where(MonitoringReturn.application_id == monitoring_return.application_id, MonitoringReturn.state == SENT,
+               MonitoringReturn.due_at < monitoring_return.due_at, MonitoringReturn.reached_to_date.is_not(None))
+        .order_by(MonitoringReturn.due_at.desc()).limit(1))
 
 
 def refusal(monitoring_return: MonitoringReturn, user, now: datetime | None = None) -> RuleError | None:
@@ -83,12 +134,29 @@ RETURN = Workflow(
     ))
 
 
+def periods(start: date, due_dates: list[date]) -> list[tuple[date, date]]:
+    """Back-to-back reporting periods (both dates included): the first from the start, each ending the day
+    before its return is due and the next starting on that day, so no day is reported twice."""
+    spans, begin = [], start
+    for due in due_dates:
+        spans.append((begin, due - timedelta(days=1)))
+        begin = due
+    return spans
+
+
 def start_monitoring(application: GrantApplication, actor, now: datetime | None = None, **values) -> list[MonitoringReturn]:
-    """A member accepted the grant agreement (agreements.accept): schedule the returns from the round's months."""
+    """A member accepted the grant agreement (agreements.accept): schedule the returns from the agreement's
+    monitoring months (the round's when there is no agreement), each covering its own period."""
+    from livesafe.grants.agreements import agreement_of
+
     now = now or utcnow()
     apply(logic.APPLICATION, application, "start_monitoring", actor, now=now, **values)
-    returns = [MonitoringReturn(application_id=application.id, due_at=add_months(now, months), state=DUE)
-               for months in application.round.monitoring_months]
+    agreement = agreement_of(application)
+    months = sorted({int(m) for m in (agreement.monitoring_months if agreement else application.round.monitoring_months)})
+    due = [add_months(now, m) for m in months]
+    spans = periods(to_london(now).date(), [to_london(d).date() for d in due])
+    returns = [MonitoringReturn(application_id=application.id, due_at=d, state=DUE, period_start=first, period_end=last)
+               for d, (first, last) in zip(due, spans)]
     db.session.add_all(returns)
     db.session.flush()
     db.session.expire(application, ["returns"])
@@ -104,9 +172,46 @@ def is_overdue(monitoring_return: MonitoringReturn, now: datetime | None = None)
 
 
 def submit_return(monitoring_return: MonitoringReturn, user, values: dict, now: datetime | None = None) -> None:
-    """values: reached {"age:10-14": n, "district:leicester": n}, counts and text, already validated."""
+    """values: reached {"age:10-14": n, "district:leicester": n}, counts and text, already validated.
+    A reported safeguarding incident alerts the safeguarding lead in the same transaction: only the member
+    whose send wins the compare-and-set gets this far, so one return makes one alert."""
+    now = now or utcnow()
     apply(RETURN, monitoring_return, "submit", user, now=now, answers=values,
           safeguarding_incidents=values["safeguarding_incidents"])
+    if monitoring_return.safeguarding_incidents:
+        alert_safeguarding(monitoring_return, user, now)
+
+
+def safeguarding_recipients() -> list[str]:
+    """SAFEGUARDING_LEAD_EMAIL (one or more addresses, comma-separated); when unset, every active staff
+    account, so an incident is never left unseen."""
+    configured = [a.strip() for a in (current_app.config.get("SAFEGUARDING_LEAD_EMAIL") or "").split(",") if a.strip()]
+    if configured:
+        return configured
+    return list(db.session.scalars(sa.select(User.email).where(User.role == roles.STAFF, User.active.is_(True))
+                                   .order_by(User.id)))
+
+
+def return_path(monitoring_return: MonitoringReturn) -> str:
+    return f"/grants/applications/{monitoring_return.application_id}/returns/{monitoring_return.id}"
+
+
+def alert_safeguarding(monitoring_return: MonitoringReturn, user, now: datetime) -> int:
+    """Queue the alert: a link and nothing else (the details stay behind sign-in), and audit it."""
+    recipients = safeguarding_recipients()
+    link = current_app.config["BASE_URL"].rstrip("/") + return_path(monitoring_return)
+    for email in recipients:
+        queue(email, "Safeguarding incident reported in a grant monitoring return",
+              "A funded group has reported a safeguarding incident in a monitoring return. Please read it and act "
+              f"today. Sign in to see it:\n\n{link}\n\nThe details are only on the site, not in this e-mail.")
+    if not recipients:
+        log.error("Safeguarding incident in monitoring return %s: nobody to alert (set SAFEGUARDING_LEAD_EMAIL)",
+                  monitoring_return.id)
+    monitoring_return.safeguarding_alerted_at = now
+    record(user, "grant_monitoring_return.safeguarding_alert", monitoring_return,
+           after={"application_id": monitoring_return.application_id, "recipients": len(recipients)})
+    db.session.flush()
+    return len(recipients)
 
 
 def remind_overdue(now: datetime | None = None) -> int:
@@ -140,47 +245,3 @@ def remind_overdue(now: datetime | None = None) -> int:
         sent += 1
     db.session.flush()  # the CLI command commits
     return sent
-
-
-def report(grant_round: GrantRound | None = None) -> dict:
-    """Totals and breakdowns for one round, or every round."""
-    query = sa.select(GrantApplication).where(GrantApplication.state.in_(logic.FUNDED))
-    if grant_round is not None:
-        query = query.where(GrantApplication.round_id == grant_round.id)
-    funded = db.session.scalars(query.order_by(GrantApplication.id)).all()
-    by_district, by_group = Counter(), Counter()
-    awarded_by_district = Counter()
-    for application in funded:
-        project = (application.answers or {}).get("project", {})
-        district = project.get("district") or application.organisation.district
-        by_district[district] += 1
-        awarded_by_district[district] += application.awarded_pence or 0
-        for group in (application.answers or {}).get("beneficiaries", {}).get("priority_groups", []):
-            by_group[group] += 1
-    ids = [a.id for a in funded]
-    every_return = db.session.scalars(
-        sa.select(MonitoringReturn).where(MonitoringReturn.application_id.in_(ids))
-    ).all() if ids else []
-    returns = [r for r in every_return if r.state == SENT]
-    now = utcnow()
-    reached = Counter()
-    for monitoring_return in returns:
-        reached.update(monitoring_return.reached or {})
-    groups = dict(logic.PRIORITY_GROUPS)
-    return {
-        "grants_made": len(funded),
-        "organisations": len({a.organisation_id for a in funded}),
-        "awarded_pence": sum(a.awarded_pence or 0 for a in funded),
-        "interventions": len(funded),
-        "young_people_reached": sum(r.young_people_reached for r in returns),
-        "young_people_mentored": sum(r.young_people_mentored for r in returns),
-        "sessions_delivered": sum(r.sessions_delivered for r in returns),
-        "referrals_made": sum(r.referrals_made for r in returns),
-        "safeguarding_incidents": sum(r.safeguarding_incidents for r in returns),
-        "returns_received": len(returns),
-        "returns_overdue": sum(1 for r in every_return if is_overdue(r, now)),
-        "by_district": [(d, by_district[d], awarded_by_district[d]) for d in places.NAMES if by_district[d]],
-        "by_group": [(groups.get(key, key), count) for key, count in by_group.most_common()],
-        "reached_by_age": [(label, reached[f"age:{key}"]) for key, label in logic.AGE_BANDS],
-        "reached_by_district": [(d.name, reached[f"district:{d.key}"]) for d in places.DISTRICTS if reached[f"district:{d.key}"]],
-    }

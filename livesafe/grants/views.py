@@ -13,10 +13,9 @@ from livesafe.auth.permissions import roles_required
 from livesafe.auth.redirects import safe_next
 from livesafe.extensions import csrf, db
 from livesafe.grants import assignment, bp, evidence, exports, forms, info_requests, logic, monitoring, scoring, stages
-from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
+from livesafe.grants.models import GrantApplication, GrantRound
 from livesafe.kernel import RuleError, can, require
 from livesafe.kernel.errors import show_on
-from livesafe.site.numbers import parse_int
 from livesafe.site.render import render, render_invalid
 from livesafe.clock import format_london, london_to_utc, to_london, utcnow
 
@@ -348,56 +347,6 @@ def withdraw(application_id):
     return render("grants/withdraw.html", application=application, form=form)
 
 
-@bp.route("/grants/applications/<int:application_id>/returns/<int:return_id>", methods=["GET", "POST"])
-@roles_required(roles.APPLICANT, *STAFF)
-def monitoring_return(application_id, return_id):
-    application = _application(application_id) if current_user.is_staff else _own_application(application_id)
-    found = db.get_or_404(MonitoringReturn, return_id)
-    if found.application_id != application.id:
-        abort(404)
-    read_only = {"application": application, "monitoring_return": found, "form": None,
-                 "overdue": monitoring.is_overdue(found), "opens_on": monitoring.opens_on(found), "now": utcnow()}
-    refusal = None if current_user.is_staff else monitoring.refusal(found, current_user)
-    if current_user.is_staff or refusal:
-        # Staff read it; a sent return is shown, not changed; a future one says when it can be sent.
-        # Sending one anyway is refused with the rule's words and status (409 sent already, 422 too early).
-        if request.method == "POST" and refusal:
-            return render("grants/return.html", refusal=refusal.message, status=refusal.status, **read_only)
-        return render("grants/return.html", **read_only)
-    form = forms.return_form()
-    context = {**read_only, "form": form}
-    if form.validate_on_submit():
-        try:
-            monitoring.submit_return(found, current_user, _return_values(form))
-        except RuleError as error:  # another member sent it at the same moment (409)
-            # Forget what this request wrote before it lost, so the page shows the return as it was sent.
-            db.session.rollback()
-            return render("grants/return.html", refusal=error.message, status=error.status, **read_only)
-        flash("Thank you: your monitoring return has been sent.")
-        return redirect(url_for("grants.application", application_id=application.id))
-    if form.is_submitted():
-        return render_invalid("grants/return.html", **context)
-    return render("grants/return.html", **context)
-
-
-def _number(field) -> int:
-    return parse_int(field.data, grouping=True)
-
-
-def _return_values(form) -> dict:
-    reached = {f"age:{key}": _number(form[f"age_{key}"]) for key, _ in logic.AGE_BANDS}
-    reached.update({f"district:{d.key}": _number(form[f"district_{d.key}"]) for d in places.DISTRICTS})
-    return {
-        "reached": reached,
-        "sessions_delivered": _number(form.sessions_delivered),
-        "young_people_mentored": _number(form.young_people_mentored),
-        "referrals_made": _number(form.referrals_made),
-        "what_changed": form.what_changed.data.strip(),
-        "safeguarding_incidents": _number(form.safeguarding_incidents),
-        "safeguarding_details": (form.safeguarding_details.data or "").strip(),
-    }
-
-
 # ---------------------------------------------------------------- assessors
 
 @bp.route("/grants/assessments")
@@ -694,20 +643,6 @@ def application_state(application_id):
     else:
         abort(400)
     return redirect(url_for("grants.application", application_id=application.id))
-
-
-@bp.route("/grants/rounds/<int:round_id>/report")
-@roles_required(*STAFF)
-def round_report(round_id):
-    grant_round = _round(round_id)
-    return render("grants/report.html", grant_round=grant_round, report=monitoring.report(grant_round),
-                  figures=monitoring.SCHEME_FIGURES)
-
-
-@bp.route("/grants/report")
-@roles_required(*STAFF)
-def report():
-    return render("grants/report.html", grant_round=None, report=monitoring.report(), figures=monitoring.SCHEME_FIGURES)
 
 
 def _download(body: str, filename: str, mimetype: str) -> Response:

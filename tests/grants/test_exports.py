@@ -48,7 +48,7 @@ def test_360giving_json_has_the_required_fields_and_no_personal_data(ctx, demo_u
     assert first["amountAwarded"] == 1800.50 and first["amountAppliedFor"] == 2000.50
     assert first["recipientOrganization"][0]["id"] == "GB-CHC-1234567"
     assert grants[1]["recipientOrganization"][0]["id"] == f"360G-LLRVRN-ORG-{second.organisation_id}"
-    assert first["beneficiaryLocation"] == [{"name": "Charnwood", "countryCode": "GB"}]
+    assert first["beneficiaryLocation"] == [{"name": "Charnwood", "countryCode": "GB", "geoCode": "E07000130", "geoCodeType": "NMD"}]
     assert first["plannedDates"] == [{"startDate": "2027-01-01", "endDate": "2027-12-31"}]
     assert first["grantProgramme"][0]["title"] == "Summer 2027"
     text = json.dumps(data)

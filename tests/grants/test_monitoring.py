@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from livesafe import places
 from livesafe.auth.demo import account
 from livesafe.extensions import db
-from livesafe.grants import monitoring
+from livesafe.grants import dashboard, monitoring
 from livesafe.grants.models import MonitoringReturn
 from livesafe.kernel import Conflict
 from livesafe.mail.models import OutboxMessage
@@ -17,9 +17,9 @@ from tests.helpers import post, sign_in
 
 RETURN = {
     "age_under-10": "0", "age_10-14": "12", "age_15-19": "20", "age_20-25": "3",
-    **{f"district_{d.key}": "0" for d in places.DISTRICTS},
-    "district_leicester": "30", "district_charnwood": "5",
-    "sessions_delivered": "24", "young_people_mentored": "10", "referrals_made": "4",
+    **{f"district_{d.key}": "0" for d in places.DISTRICTS}, "district_elsewhere": "0",
+    "district_leicester": "30", "district_charnwood": "5", "reached_to_date": "",
+    "sessions_delivered": "24", "young_people_mentored": "10", "interventions_developed": "1", "referrals_made": "4",
     "what_changed": "Young people say they feel safer on Friday nights.", "safeguarding_incidents": "0", "safeguarding_details": "",
 }
 
@@ -53,7 +53,7 @@ def test_overdue_returns_are_reminded_once(ctx, demo_users):
     first, second = application.returns
     now = utcnow()
     assert monitoring.is_overdue(first, now) and monitoring.is_overdue(second, now)
-    assert monitoring.report()["returns_overdue"] == 2
+    assert dashboard.build()["returns_overdue"] == 2
     assert monitoring.remind_overdue(now) == 2
     assert monitoring.remind_overdue(now) == 0
     assert monitoring.remind_overdue(now + timedelta(days=30)) == 0
@@ -99,7 +99,7 @@ def test_applicant_sends_a_return_through_the_form(client, ctx, demo_users):
     response = post(client, url, bad)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Enter sessions delivered as a whole number" in page
+    assert "Enter sessions delivered in this period as a whole number" in page
     assert "Describe the safeguarding incidents" in page
     assert "Young people say they feel safer" in page
     assert post(client, url, RETURN).status_code == 302
@@ -110,9 +110,7 @@ def test_applicant_sends_a_return_through_the_form(client, ctx, demo_users):
     assert again.status_code == 409 and "cannot be sent again" in again.get_data(as_text=True)  # shown, not changed
     db.session.expire_all()
     assert db.session.get(MonitoringReturn, first.id).sessions_delivered == 24
-    report = monitoring.report()
-    assert report["young_people_reached"] == 35 and report["young_people_mentored"] == 10
-    assert ("15 to 19", 20) in report["reached_by_age"]
+    assert saved.period_start is not None and saved.period_end < saved.due_at.date()
 
 
 def test_report_totals_and_breakdowns(ctx, demo_users):
@@ -120,9 +118,9 @@ def test_report_totals_and_breakdowns(ctx, demo_users):
     _funded(grant_round, make_organisation("a@example.org", "A"), amount=100000)
     _funded(grant_round, make_organisation("b@example.org", "B"), amount=200050)  # all it asked for
     declined = make_application(grant_round, make_organisation("c@example.org", "C"), state="declined")
-    report = monitoring.report(grant_round)
-    assert report["grants_made"] == 2 and report["awarded_pence"] == 300050
-    assert report["by_district"] == [("Leicester", 2, 300050)]
+    report = dashboard.build(grant_round)
+    assert report["outputs"]["grants_made"] == 2 and report["applications"]["awarded_pence"] == 300050
+    assert report["grants_by_district"] == [("Leicester", "E06000016", 2, 300050)]
     assert report["by_group"] == [("Boys and young men aged 15 to 19", 2)]
     assert declined.state == "declined"  # and so not among the grants made
 

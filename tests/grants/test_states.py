@@ -106,7 +106,7 @@ def test_the_monitoring_return_table_by_role(people):
         db.session.flush()
         return found
 
-    values = {"answers": {"reached": {"age:10-14": 3}, "sessions_delivered": 2, "young_people_mentored": 1,
+    values = {"answers": {"reached": {"age:10-14": 3, "district:leicester": 3}, "sessions_delivered": 2, "young_people_mentored": 1,
                           "referrals_made": 0, "what_changed": "More came", "safeguarding_incidents": 0,
                           "safeguarding_details": ""}, "safeguarding_incidents": 0}
     outcomes = walk_workflow(monitoring.RETURN, make, users, values=lambda t: values)

@@ -1,5 +1,7 @@
 """Demo data: an open round, a round in assessment with scored applications (one returned to its group for
-more information), and a funded grant with its accepted agreement, a payment made and one due, and a return. Safe to run twice: it does nothing if the rounds already exist."""
+more information), a funded grant with its accepted agreement, a payment made and one due, and a return reporting a
+safeguarding incident, and a finished grant with returns over three periods (for the dashboards). Safe to run twice:
+it does nothing if the rounds already exist."""
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -186,5 +188,44 @@ def load():
         "what_changed": "Young people told us they have an adult they trust, and school attendance improved for several.",
         "safeguarding_incidents": 1,
         "safeguarding_details": "A disclosure at a session was passed to the safeguarding lead and referred the same day.",
-    }, now=decided + timedelta(days=95))
+    }, now=decided + timedelta(days=95))  # the incident alerts the safeguarding lead (SAFEGUARDING_LEAD_EMAIL, or staff)
+    _finished_grant(funded_round, staff, now)
     db.session.commit()
+
+
+# A grant that ran its course: three returns over three back-to-back periods, each counting the young people
+# of its own period, with the group's unique figure to date; both payments made; closed.
+FINISHED_AWARD_PENCE = 450000
+FINISHED_RETURNS = (
+    ({"age:10-14": 12, "age:15-19": 16, "district:oadby-and-wigston": 20, "district:leicester": 8}, 28, 2, 14),
+    ({"age:10-14": 15, "age:15-19": 18, "age:20-25": 2, "district:oadby-and-wigston": 22, "district:leicester": 10,
+      "district:elsewhere": 3}, 49, 1, 16),
+    ({"age:10-14": 13, "age:15-19": 18, "district:oadby-and-wigston": 19, "district:blaby": 12}, 61, 0, 15),
+)
+
+
+def _finished_grant(funded_round, staff, now) -> None:
+    coach = _user("coach@example.org", roles.APPLICANT, "Demo Coach")
+    group = _organisation("Oadby Youth Sports", "charity", "Oadby and Wigston", member=coach)
+    application = _application(funded_round, group, _answers(
+        "Saturday sports club", "Multi-sport sessions every Saturday with mentors from local clubs.", "Sport with mentoring.",
+        "Oadby and Wigston", "4500"), coach, logic.IN_ASSESSMENT, now - timedelta(days=420))
+    decided = now - timedelta(days=400)
+    application.state, application.awarded_pence = logic.AWARDED, FINISHED_AWARD_PENCE
+    application.decided_at, application.decided_by_id = decided, staff.id
+    application.decision_reason = "Good reach in Oadby and Wigston, where little else runs for young people on Saturdays."
+    record(staff, "grant_application.award", application, before={"state": logic.IN_ASSESSMENT},
+           after={"state": logic.AWARDED, "awarded_pence": FINISHED_AWARD_PENCE})
+    db.session.flush()
+    agreements.generate(application, staff, now=decided)
+    returns = agreements.accept(application, coach, now=decided + timedelta(days=3))
+    for item, (reached, to_date, interventions, mentored) in zip(returns, FINISHED_RETURNS):
+        monitoring.submit_return(item, coach, {
+            "reached": reached, "reached_to_date": to_date, "sessions_delivered": 12, "young_people_mentored": mentored,
+            "interventions_developed": interventions, "referrals_made": 2, "safeguarding_incidents": 0, "safeguarding_details": "",
+            "what_changed": "More young people come every Saturday, and several have joined local clubs.",
+        }, now=item.due_at - timedelta(days=2))
+    for number, payment in enumerate(agreements.agreement_of(application).payments, start=1):
+        paid = payment.due_at + timedelta(days=2)
+        agreements.record_paid(payment, staff, paid.date(), f"BACS LLRVRN-01{number:02d}", now=paid)
+    monitoring.close_grant(application, staff, now=returns[-1].due_at)

@@ -26,9 +26,10 @@ def test_demo_data_is_complete_and_loads_once(app):
         assert 0 < scoring.funding_line_index(ranked) < len(ranked)
         funded = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == "monitoring")).one()
         assert funded.organisation.members[0].user.email == "applicant@example.org"
-        assert db.session.scalar(sa.select(sa.func.count(MonitoringReturn.id)).where(MonitoringReturn.submitted_at.is_not(None))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(MonitoringReturn.id)).where(
+            MonitoringReturn.application_id == funded.id, MonitoringReturn.submitted_at.is_not(None))) == 1
         payments = agreements.agreement_of(funded).payments
-        assert [p.state for p in payments] == ["paid", "scheduled"] and agreements.money()["paid"] == payments[0].amount_pence
+        assert [p.state for p in payments] == ["paid", "scheduled"] and agreements.money()["paid"] == payments[0].amount_pence + demo.FINISHED_AWARD_PENCE
         draft = db.session.scalars(sa.select(GrantApplication).where(GrantApplication.state == "draft")).one()
         assert draft.round.name == demo.OPEN_ROUND and draft.organisation_id == funded.organisation_id
         demo_assessor_left = db.session.scalar(sa.select(sa.func.count(Assessment.id)).join(Assessment.assessor)

@@ -206,7 +206,7 @@ def _kind(field) -> str | None:
 
 def _all_forms():
     """An instance of every form the site has: each form class, and each form built at run time."""
-    from livesafe.grants import forms as grants_forms, logic as grants_logic
+    from livesafe.grants import forms as grants_forms, logic as grants_logic, return_forms
     from livesafe.surveys import definitions as defs, forms as survey_forms
 
     for name in FORM_MODULES:
@@ -214,7 +214,7 @@ def _all_forms():
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Form) and value.__module__ == name:
                 yield value(meta={"csrf": False})
-    yield grants_forms.return_form()
+    yield return_forms.return_form()
     yield grants_forms.score_form(grants_logic.DEFAULT_CRITERIA)
     yield grants_forms.eligibility_form(grants_logic.DEFAULT_ELIGIBILITY)
     for definition in defs.available().values():

@@ -207,3 +207,14 @@ def test_two_members_sending_an_incident_at_once_make_one_alert(app, ctx, demo_u
     assert len(_alerts()) == 1
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
         AuditEvent.action == "grant_monitoring_return.safeguarding_alert")) == 1
+
+
+def test_the_application_pages_name_each_returns_period(app, client, ctx, demo_users):
+    application, (first, second) = _monitored(now=datetime(2027, 1, 10, 10, tzinfo=timezone.utc))
+    sign_in(client, "applicant")
+    page = client.get(f"/grants/applications/{application.id}").get_data(as_text=True)
+    assert "Return for 10 January 2027 to 9 April 2027, due 10 April 2027" in page
+    assert "Return for 10 April 2027 to 9 July 2027, due 10 July 2027" in page
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert "Return for 10 April 2027 to 9 July 2027" in staff.get(f"/grants/applications/{application.id}").get_data(as_text=True)

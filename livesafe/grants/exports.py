@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from livesafe import places
+from livesafe import disclosure, places
 from livesafe.extensions import db
 from livesafe.grants import logic, scoring
-from livesafe.grants.models import GrantApplication, GrantRound
+from livesafe.grants.models import GrantApplication, GrantRound, MonitoringReturn
 
 # 360Giving CSV column titles: the required fields first, then the recommended ones we fill.
 GIVING_COLUMNS = (
@@ -116,6 +116,41 @@ def giving_csv(grant_round: GrantRound | None = None) -> str:
             location.get("geoCodeType", ""), g["grantProgramme"][0]["code"], _cell(g["grantProgramme"][0]["title"]),
             g["dateModified"],
         ])
+    return out.getvalue()
+
+
+REACH_COLUMNS = ("Round", "Grant identifier", "Grant", "Organisation", "Period start", "Period end", "Breakdown", "Name",
+                 "ONS code", "Young people")
+
+
+def reach_csv(grant_round: GrantRound | None = None) -> str:
+    """Young people reached, one row per grant, period and age band or district (with its ONS code). Periods are
+    never added together; each count is published through livesafe.disclosure (the return is the record)."""
+    from livesafe.grants.monitoring import ELSEWHERE, SENT
+
+    query = (sa.select(MonitoringReturn).join(GrantApplication)
+             .where(MonitoringReturn.state == SENT, GrantApplication.state.in_(logic.FUNDED))
+             .options(selectinload(MonitoringReturn.application).selectinload(GrantApplication.organisation),
+                      selectinload(MonitoringReturn.application).selectinload(GrantApplication.round))
+             .order_by(GrantApplication.round_id, GrantApplication.id, MonitoringReturn.due_at))
+    if grant_round is not None:
+        query = query.where(GrantApplication.round_id == grant_round.id)
+    places_and_codes = [(f"district:{d.key}", d.name, d.code) for d in places.DISTRICTS]
+    places_and_codes.append((f"district:{ELSEWHERE}", "Somewhere else", ""))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REACH_COLUMNS)
+    start = prefix()
+    for item in db.session.scalars(query):
+        application = item.application
+        lead = [_cell(application.round.name), f"{start}{application.id}", _cell(application.title),
+                _cell(application.organisation.name), item.period_start or "", item.period_end or ""]
+        reached = item.reached or {}
+        rows = [("Age band", label, "", reached.get(f"age:{key}", 0)) for key, label in logic.AGE_BANDS]
+        rows += [("District", name, code, reached.get(key, 0)) for key, name, code in places_and_codes]
+        rows.append(("All young people reached in the period", "", "", item.young_people_reached))
+        for breakdown, name, code, count in rows:
+            writer.writerow([*lead, breakdown, name, code, disclosure.publish(int(count), item.record_key).label])
     return out.getvalue()
 
 

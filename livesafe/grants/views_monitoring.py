@@ -95,6 +95,19 @@ def report():
     return render("grants/dashboard/dashboard.html", data=dashboard.build(), largest=dashboard.largest)
 
 
+@bp.route("/grants/report/reach.csv")
+@roles_required(*STAFF)
+def export_reach():
+    return _download(exports.reach_csv(), "all-rounds-reach.csv", "text/csv")
+
+
+@bp.route("/grants/rounds/<int:round_id>/report/reach.csv")
+@roles_required(*STAFF)
+def export_round_reach(round_id):
+    grant_round = db.get_or_404(GrantRound, round_id)
+    return _download(exports.reach_csv(grant_round), f"round-{round_id}-reach.csv", "text/csv")
+
+
 # ---------------------------------------------------------------- 360Giving, every round
 
 def _download(body: str, filename: str, mimetype: str) -> Response:

@@ -78,6 +78,8 @@ TABLE = {
     "grants.export_giving_json": STAFF_ONLY,
     "grants.export_all_giving_csv": STAFF_ONLY,
     "grants.export_all_giving_json": STAFF_ONLY,
+    "grants.export_reach": STAFF_ONLY,
+    "grants.export_round_reach": STAFF_ONLY,
     "grants.funding": PUBLIC,
     "grants.moderation": STAFF_ONLY,
     "grants.monitoring_return": frozenset({APPLICANT, STAFF, ADMIN}),

@@ -124,3 +124,35 @@ def test_the_dashboard_does_not_run_a_query_a_grant(client, ctx, demo_users):
         db.session.commit()
 
     assert_flat(client, f"/grants/rounds/{grant_round.id}/report", more_grants, more=3)
+
+
+def test_reach_export_is_per_period_with_ons_codes(app, ctx, demo_users, monkeypatch):
+    import csv
+    import io
+
+    from livesafe.grants import exports
+
+    monkeypatch.setitem(app.config, "DISCLOSURE_CELL_KEY", False)  # exact figures, to check them
+    grant_round, funded = _round_with_everything()
+    rows = list(csv.DictReader(io.StringIO(exports.reach_csv(grant_round))))
+    leicester = [r for r in rows if r["ONS code"] == "E06000016"]
+    assert [(r["Period start"] < r["Period end"], r["Young people"]) for r in leicester] == [(True, "30"), (True, "24")]
+    totals = [r["Young people"] for r in rows if r["Breakdown"] == "All young people reached in the period"]
+    assert totals == ["30", "24"]  # one a period, never added up
+    assert {r["Grant identifier"] for r in rows} == {f"360G-LLRVRN-{funded.id}"}
+    assert [r for r in rows if r["Name"] == "Rutland"][0]["Young people"] == "<10"
+    assert exports.reach_csv() == exports.reach_csv(grant_round)  # the only round with returns
+
+
+@pytest.mark.parametrize("url", ["/grants/report/reach.csv", "/grants/rounds/{round}/report/reach.csv"])
+def test_only_staff_download_the_reach_export(app, ctx, demo_users, url):
+    grant_round, _ = _round_with_everything()
+    url = url.format(round=grant_round.id)
+    client = app.test_client()
+    sign_in(client, "staff")
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    for role in REFUSED:
+        other = app.test_client()
+        sign_in(other, role)
+        assert other.get(url).status_code == 403, role

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from livesafe.audit.models import AuditEvent
 from livesafe.extensions import db
-from livesafe.grants import dashboard, demo, logic
+from livesafe.grants import dashboard, logic
 from livesafe.grants.models import GrantApplication, MonitoringReturn
 from livesafe.mail.models import OutboxMessage
 

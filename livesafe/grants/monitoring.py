@@ -1,5 +1,5 @@
 """After the award: the schedule of monitoring returns and their reporting periods, returns themselves,
-safeguarding alerts, overdue reminders and reports.
+safeguarding alerts and overdue reminders (the dashboards are in dashboard.py).
 
 Counting people honestly: a return reports the unique young people reached in ITS period. The same young
 person usually comes back period after period, so figures of different periods are never added up; a grant's
@@ -14,16 +14,17 @@ import sqlalchemy as sa
 from flask import current_app
 
 from livesafe.audit.logic import record
-from livesafe.extensions import db
-from livesafe.grants import logic
 from livesafe.auth import roles
 from livesafe.auth.models import User
+from livesafe.extensions import db
+from livesafe.grants import logic
 from livesafe.grants.models import GrantApplication, MonitoringReturn
 from livesafe.kernel import Conflict, Refused, RuleError, Step, Transition, Workflow, apply, can
 from livesafe.mail.logic import queue
 from livesafe.clock import format_london, to_london, utcnow
 
 log = logging.getLogger(__name__)
+
 
 def add_months(moment: datetime, months: int) -> datetime:
     month = moment.month - 1 + months
@@ -59,7 +60,9 @@ def _sendable(step: Step) -> None:
     problem = _not_sendable(step.obj, step.now)
     if problem:
         raise problem
-    for field, message in answer_problems(step.obj, step.values["answers"]):
+    problems = answer_problems(step.obj, step.values["answers"])
+    if problems:
+        field, message = problems[0]
         raise RuleError(message, field=field)
 
 

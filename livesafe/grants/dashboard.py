@@ -11,6 +11,7 @@ Every count of people goes through livesafe.disclosure: a return is the record, 
 """
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -37,8 +38,8 @@ class Period:
     """One sent return of one grant: its period and what it reported."""
 
     number: int
-    start: object
-    end: object
+    start: date | None
+    end: date | None
     reached: Published
     to_date: Published | None
     mentored: Published

@@ -75,18 +75,29 @@ def organisation():
     form = forms.OrganisationForm(obj=None, data=_organisation_data(current))
     invite_form = forms.InviteForm(formdata=None)
     if form.validate_on_submit():
-        values = {name: (form[name].data or "").strip() for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
-        values["postcode"] = values["postcode"].upper()
-        values["safeguarding_policy"] = form.safeguarding_policy.data == "yes"
-        values["works_with_under_18s"] = form.works_with_under_18s.data == "yes"
-        logic.save_organisation(current_user, values)
+        logic.save_organisation(current_user, organisation_values(form))
         flash("Your organisation's details are saved.")
         return redirect(safe_next() or url_for("grants.applications"))
-    context = {"form": form, "invite_form": invite_form, "organisation": current,
-               "members": logic.member_emails(current.id) if current else []}
+    context = _organisation_context(current, form, invite_form)
     if form.is_submitted():
         return render_invalid("grants/organisation.html", **context)
     return render("grants/organisation.html", **context)
+
+
+def organisation_values(form) -> dict:
+    values = {name: (form[name].data or "").strip() for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
+    values["postcode"] = values["postcode"].upper()
+    values["safeguarding_policy"] = form.safeguarding_policy.data == "yes"
+    values["works_with_under_18s"] = form.works_with_under_18s.data == "yes"
+    return values
+
+
+def _organisation_context(current, form, invite_form) -> dict:
+    from livesafe.grants import organisations
+
+    return {"form": form, "invite_form": invite_form, "organisation": current,
+            "members": organisations.members(current.id) if current else [],
+            "lead": bool(current) and organisations.is_lead(current_user, current.id)}
 
 
 def _organisation_data(organisation) -> dict:
@@ -111,8 +122,7 @@ def invite_member():
         flash(logic.invited_message(current))
         return redirect(url_for("grants.organisation"))
     form = forms.OrganisationForm(formdata=None, data=_organisation_data(current))
-    return render_invalid("grants/organisation.html", form=form, invite_form=invite_form, organisation=current,
-                          members=logic.member_emails(current.id))
+    return render_invalid("grants/organisation.html", **_organisation_context(current, form, invite_form))
 
 
 @bp.route("/grants/invitations/<token>", methods=["GET", "POST"])
@@ -150,11 +160,18 @@ def leave_organisation():
         return redirect(url_for("grants.organisation"))
     form = forms.ActionForm()
     if form.validate_on_submit():
+        if request.form.get("organisation_id", str(current.id)) != str(current.id):
+            # Switched organisation in another tab since this page was shown: never leave the wrong one.
+            return render("grants/leave.html", organisation=current, form=form, status=409,
+                          refusal=f"You now act for {current.name}, not the organisation this page was for. "
+                                  "Check the name below and try again.")
         try:
-            left = logic.leave_organisation(current_user)
+            left = logic.leave_organisation(current_user, current.id)
         except RuleError as error:
             return render("grants/leave.html", organisation=current, form=form, refusal=error.message, status=error.status)
         flash(f"You have left {left.name}. You can start a new group or accept an invitation to join another.")
+        if logic.organisation_of(current_user) is not None:
+            return redirect(url_for("grants.applications"))
         return redirect(url_for("grants.organisation"))
     return render("grants/leave.html", organisation=current, form=form, status=400 if form.is_submitted() else 200)
 

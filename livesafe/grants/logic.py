@@ -194,6 +194,12 @@ def _submittable(step: Step) -> None:
     if problems:
         raise RuleError("Some answers need attention before you can send your application: "
                         + ", ".join(title for _, title, _ in problems) + ".")
+    from livesafe.grants import documents
+
+    missing = documents.missing_required(application)
+    if missing:
+        raise RuleError(f"{grant_round.name} needs these documents from your organisation before you can send: "
+                        + ", ".join(label for _, label in missing) + ". Add them on your organisation's documents page.")
 
 
 def _submitted(step: Step) -> dict:

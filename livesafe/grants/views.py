@@ -333,7 +333,10 @@ def check(application_id):
 def _check_context(application):
     answers = {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS}
     lines, total, _ = logic.budget_lines((application.answers or {}).get("budget", {}))
+    from livesafe.grants import documents
+
     return {"application": application, "answers": answers, "sections": logic.SECTIONS, "problems": logic.answer_problems(application),
+            "missing_documents": documents.missing_required(application),
             "matches": evidence.by_keys(application.evidence_matches), "budget_lines": lines, "budget_total": total,
             "action_form": forms.ActionForm(), "accepting": logic.accepting(application.round)}
 
@@ -518,7 +521,7 @@ def _round_data(grant_round: GrantRound) -> dict:
         "eligibility": logic.eligibility_text(grant_round.eligibility_questions),
         "criteria": logic.criteria_text(grant_round.criteria),
         "monitoring_months": ", ".join(str(m) for m in grant_round.monitoring_months),
-        "two_stage": grant_round.two_stage,
+        "two_stage": grant_round.two_stage, "required_documents": grant_round.required_documents or [],
     }
 
 
@@ -543,6 +546,7 @@ def _round_values(form, grant_round: GrantRound | None = None) -> dict | None:
         "max_award_pence": logic.parse_pounds(form.max_award.data),
         "priority_areas": [name for name in places.NAMES if name in (form.priority_areas.data or [])],
         "two_stage": bool(form.two_stage.data),
+        "required_documents": [key for key, _ in form.required_documents.choices if key in (form.required_documents.data or [])],
     })
     for name, message in logic.round_problems(values, grant_round):
         form[name].errors.append(message)

@@ -774,7 +774,9 @@ def answer_problems(application: GrantApplication) -> list[tuple[str, str, list[
             problems.append((key, title, ["This section is not complete yet"]))
         elif not forms.validate_section(key, form, application):
             problems.append((key, title, [e for f in form for e in f.errors]))
-    return problems
+    from livesafe.grants import questions
+
+    return problems + questions.problems(application)
 
 
 def submit(application: GrantApplication, user, now: datetime | None = None) -> bool:

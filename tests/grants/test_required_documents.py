@@ -3,7 +3,6 @@ them, while any is missing (real pages, real libmagic and clamd, as in test_docu
 import io
 
 import pytest
-import sqlalchemy as sa
 
 from livesafe.extensions import db
 from livesafe.grants.models import GrantApplication, GrantRound

@@ -783,6 +783,9 @@ def submit(application: GrantApplication, user, now: datetime | None = None) -> 
     """Send the application. Returns False (and changes nothing) if it was already sent,
     so a double-clicked button makes one submission."""
     require("grants.submit", user, application)
+    from livesafe.grants import questions
+
+    questions.hold_round(application.round_id)  # the round's questions cannot change while this send is checked
     lock(GrantApplication, application.id)  # read again, and no save can land until this request ends
     if application.state == SUBMITTED:
         return False

@@ -67,6 +67,16 @@ def fixed(grant_round: GrantRound) -> bool:
         GrantApplication.round_id == grant_round.id, GrantApplication.submitted_at.is_not(None)).limit(1)) is not None
 
 
+def hold_round(round_id: int) -> None:
+    """Taken by a send before it checks the answers: a share lock on the round row, which a question change
+    (holding the row for update) waits for, and which waits for it. So a question added, removed or changed at
+    the moment an application is sent either lands first (and the send checks against it) or finds the round
+    fixed. Taken before the application's own lock, in the same order as the round's steps. SQLite has no row
+    locks; there the application's lock (a write) already serialises the two."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(sa.select(GrantRound.id).where(GrantRound.id == round_id).with_for_update(read=True))
+
+
 # ---------------------------------------------------------------- staff: defining questions
 
 def definition(values: dict) -> tuple[dict, list[tuple[str, str]]]:

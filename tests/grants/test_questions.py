@@ -252,3 +252,37 @@ def test_two_staff_adding_at_once_get_distinct_positions(app, ctx, demo_users):
     db.session.expire_all()
     positions = sorted(db.session.scalars(sa.select(RoundQuestion.position).where(RoundQuestion.round_id == round_id)))
     assert positions == [1, 2]
+
+
+def test_a_question_added_as_an_application_is_sent_never_slips_past_it(app, ctx, demo_users):
+    """At once on the live database (PostgreSQL in CI): either the question lands first and the send is refused
+    (the new required question is unanswered), or the send lands first and the round's questions are fixed."""
+    from livesafe.auth.models import User
+    from livesafe.grants.models import GrantRound
+    from livesafe.kernel import Conflict, RuleError
+    from tests.helpers import at_once
+
+    grant_round = make_round()
+    application = make_application(grant_round, make_organisation())
+    round_id, application_id = grant_round.id, application.id
+
+    def work(index):
+        if index == 0:
+            staff = db.session.scalar(sa.select(User).where(User.email == EMAIL["staff"]))
+            questions.add(db.session.get(GrantRound, round_id), QUESTION, staff)
+        else:
+            member = db.session.scalar(sa.select(User).where(User.email == EMAIL["applicant"]))
+            logic.submit(db.session.get(GrantApplication, application_id), member)
+        db.session.commit()
+        return True
+
+    added, sent = at_once(app, 2, work)
+    db.session.expire_all()
+    state = db.session.get(GrantApplication, application_id).state
+    count = len(questions.of_round(round_id))
+    if added is True:
+        assert isinstance(sent, RuleError) and "Questions for this round" in sent.message, sent
+        assert (state, count) == ("draft", 1)
+    else:
+        assert isinstance(added, Conflict) and sent is True, (added, sent)
+        assert (state, count) == ("submitted", 0)

@@ -2,7 +2,6 @@
 section and sends it back; the group accepts its grant agreement online; a person in two groups switches
 the one they act for; a group answers a round's extra question. Each page visited passes axe (WCAG 2.2 A/AA)."""
 import pytest
-import sqlalchemy as sa
 
 from livesafe.auth.demo import account
 from livesafe.extensions import db

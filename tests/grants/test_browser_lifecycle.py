@@ -142,3 +142,26 @@ def test_a_group_answers_the_rounds_extra_question(app, browser, demo_users):
     main = page.inner_text("main")
     assert "How did you hear about this round?" in main and "Social media" in main
     browser.assert_accessible()
+
+
+def test_staff_add_a_choice_question_in_the_browser(app, browser, demo_users):
+    with app.app_context():
+        round_id = make_round().id
+    page = browser.page
+    browser.sign_in("staff")
+    browser.goto(f"/grants/rounds/{round_id}")
+    go(page, "text=Extra questions for this round")
+    assert "This round has no extra questions." in page.inner_text("main")
+    browser.assert_accessible()
+    page.fill("[name='label']", "How did you hear about this round?")
+    page.check("input[name='kind'][value='choice']")
+    page.fill("[name='options']", "A school")
+    go(page, "button:has-text('Add question')")
+    assert page.title().startswith("Error: ") and "Enter at least two options" in page.inner_text("main")
+    assert page.input_value("[name='label']") == "How did you hear about this round?"
+    browser.assert_accessible()
+    page.fill("[name='options']", "A school\nSocial media")
+    go(page, "button:has-text('Add question')")
+    main = page.inner_text("main")
+    assert "Question added: How did you hear about this round?" in main and "A school, Social media" in main
+    browser.assert_accessible()

@@ -176,6 +176,10 @@ def test_only_a_lead_removes_and_the_last_lead_cannot_remove_themselves(app, cli
     hinckley_lead = _member_row(two_groups["hinckley"], "hinckley@example.org")
     sign_in(client, "applicant")
     assert post(client, f"/grants/organisation/members/{hinckley_lead.id}/remove", token_from=LIST).status_code == 403
+    page = client.get("/grants/organisation").get_data(as_text=True)
+    helper_row = _member_row(riverside, "helper@example.org")
+    assert f"/members/{helper_row.id}/remove" in page and url not in page  # the only lead is offered no self-removal
+    assert "/remove" not in helper.get("/grants/organisation").get_data(as_text=True)  # a plain member removes nobody
     response = post(client, url)
     assert response.status_code == 409
     assert "you are its only one, so you cannot remove yourself" in response.get_data(as_text=True)

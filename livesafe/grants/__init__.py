@@ -48,3 +48,4 @@ def init_app(app):
 from livesafe.grants import permissions, views, views_assignment, views_texts  # noqa: E402,F401
 from livesafe.grants import document_views, documents  # noqa: E402,F401
 from livesafe.grants import views_monitoring  # noqa: E402,F401
+from livesafe.grants import organisation_views, question_views  # noqa: E402,F401

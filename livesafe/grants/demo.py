@@ -116,6 +116,8 @@ def _application(grant_round, organisation, raw, creator, state, now) -> GrantAp
 
 def load():
     if db.session.scalar(sa.select(GrantRound.id).where(GrantRound.name == OPEN_ROUND)):
+        _two_groups_and_questions()  # demo data loaded before these existed gets them too
+        db.session.commit()
         return
     now = utcnow()
     staff, applicant = account(roles.STAFF), account(roles.APPLICANT)
@@ -190,6 +192,7 @@ def load():
         "safeguarding_details": "A disclosure at a session was passed to the safeguarding lead and referred the same day.",
     }, now=decided + timedelta(days=95))  # the incident alerts the safeguarding lead (SAFEGUARDING_LEAD_EMAIL, or staff)
     _finished_grant(funded_round, staff, now)
+    _two_groups_and_questions()
     db.session.commit()
 
 
@@ -229,3 +232,39 @@ def _finished_grant(funded_round, staff, now) -> None:
         paid = payment.due_at + timedelta(days=2)
         agreements.record_paid(payment, staff, paid.date(), f"BACS LLRVRN-01{number:02d}", now=paid)
     monitoring.close_grant(application, staff, now=returns[-1].due_at)
+
+
+RIVERSIDE = "Riverside Youth Network"
+HINCKLEY = "Hinckley Youth Forum"
+HINCKLEY_LEAD = "hinckley.lead@example.org"
+QUESTIONS = (
+    {"label": "How many volunteers help run your sessions?", "hint": "Count people who help at least once a month.",
+     "kind": "number", "required": "yes", "minimum": "0", "maximum": "500"},
+    {"label": "How did you hear about this round?", "hint": "", "kind": "choice", "required": "yes",
+     "options": "A school or college\nAnother community group\nSocial media\nThe Violence Reduction Network"},
+    {"label": "Is there anything else you would like the panel to know?", "hint": "", "kind": "long_text", "required": "no"},
+)
+
+
+def _two_groups_and_questions() -> None:
+    """The demo applicant leads Riverside and is also a member of Hinckley Youth Forum (led by someone else), so
+    the "Acting for" switch shows; the open round asks three extra questions and requires two documents.
+    Each part is added only if missing, so running it again changes nothing."""
+    from livesafe.grants import questions
+
+    applicant, staff = account(roles.APPLICANT), account(roles.STAFF)
+    db.session.execute(sa.update(OrganisationMember).where(  # the demo applicant set up Riverside
+        OrganisationMember.user_id == applicant.id,
+        OrganisationMember.organisation_id.in_(sa.select(Organisation.id).where(Organisation.name == RIVERSIDE)))
+        .values(lead=True).execution_options(synchronize_session=False))
+    hinckley = db.session.scalar(sa.select(Organisation).where(Organisation.name == HINCKLEY))
+    if hinckley is not None and not hinckley.members:
+        lead = _user(HINCKLEY_LEAD, roles.APPLICANT, "Priya Shah")
+        hinckley.members.append(OrganisationMember(user_id=lead.id, lead=True))
+        hinckley.members.append(OrganisationMember(user_id=applicant.id, lead=False))
+    open_round = db.session.scalar(sa.select(GrantRound).where(GrantRound.name == OPEN_ROUND))
+    if open_round is not None and not questions.of_round(open_round.id):
+        open_round.required_documents = ["safeguarding_policy", "bank_proof"]
+        for values in QUESTIONS:
+            questions.add(open_round, {"minimum": "", "maximum": "", "options": "", **values}, staff)
+    db.session.flush()

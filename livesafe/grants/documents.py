@@ -166,6 +166,15 @@ def documents_of(application: GrantApplication, user) -> Documents:
         can_attach=bool(can("grants.attach_documents", user, application)))
 
 
+def missing_required(application: GrantApplication) -> list[tuple[str, str]]:
+    """The round's required organisation documents (GrantRound.required_documents) the group has not uploaded."""
+    required = application.round.required_documents or []
+    if not required:
+        return []
+    have = {upload.slot for upload in uploads.for_owner(ORGANISATION, application.organisation_id)}
+    return [(key, label) for key, label in ORGANISATION_SLOTS if key in required and key not in have]
+
+
 def delete_application_documents(application_id: int) -> int:
     """Call from any code that deletes an application (main has none yet): its files go with it."""
     return uploads.delete_for(APPLICATION, application_id)

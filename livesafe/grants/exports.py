@@ -156,18 +156,25 @@ def reach_csv(grant_round: GrantRound | None = None) -> str:
 
 def applications_csv(grant_round: GrantRound) -> str:
     """Every application being assessed or decided, in rank order, with scores and decisions."""
+    from livesafe.grants import questions
+
     out = io.StringIO()
     writer = csv.writer(out)
+    extra = questions.of_round(grant_round.id)  # the round's own questions: one column each, after the fixed ones
     writer.writerow(["Rank", "Application", "Title", "Organisation", "State", "Amount requested", "Weighted score (out of 100)",
-                     "Spread", "Assessors", "Assessors differ by 2 or more", "Evidence flag", "Above funding line", "Amount awarded"])
+                     "Spread", "Assessors", "Assessors differ by 2 or more", "Evidence flag", "Above funding line", "Amount awarded"]
+                    + [_cell(q.label) for q in extra])
+    answers = dict(db.session.execute(sa.select(GrantApplication.id, GrantApplication.answers)
+                                      .where(GrantApplication.round_id == grant_round.id)).all()) if extra else {}
     for entry in scoring.moderation(grant_round):
+        given = (answers.get(entry.id) or {}).get(questions.SECTION) or {}
         writer.writerow([
             entry.rank, entry.id, _cell(entry.title), _cell(entry.organisation), logic.STATE_LABELS[entry.state],
             _pounds(entry.requested_pence), "" if entry.score is None else entry.score,
             "" if entry.spread_score is None else entry.spread_score, entry.assessors,
             "yes" if entry.disagreement else "no", "harmful approach" if entry.evidence_harmful else "",
             "yes" if entry.above_line else "no", _pounds(entry.awarded_pence),
-        ])
+        ] + [_cell(str(given.get(str(q.id), ""))) for q in extra])
     return out.getvalue()
 
 

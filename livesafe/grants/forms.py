@@ -232,6 +232,10 @@ class RoundForm(FlaskForm):
     priority_areas = MultiCheckboxField("Priority areas", choices=DISTRICT_CHOICES)
     eligibility = TextAreaField("Eligibility questions", description="One a line: question | the answer an eligible group gives (yes or no) | why another answer rules a group out.", validators=[required("Enter at least one eligibility question")])
     criteria = TextAreaField("Assessment criteria and weights", description="One a line: criterion | weight. Weights must add up to 100.", validators=[required("Enter the assessment criteria")])
+    required_documents = MultiCheckboxField("Documents a group must upload before it can send its application",
+                                            choices=[("safeguarding_policy", "Safeguarding policy"),
+                                                     ("constitution", "Constitution or governing document"),
+                                                     ("accounts", "Latest accounts"), ("bank_proof", "Proof of bank account")])
     two_stage = BooleanField("Ask for a short expression of interest first", description="Groups send their project in brief; only those you shortlist fill in the full application.")
     monitoring_months = StringField("Monitoring returns due (months after the award)", description="Separated by commas, like 3, 6, 12.", validators=[required("Enter when monitoring returns are due")])
 

@@ -194,6 +194,12 @@ def _submittable(step: Step) -> None:
     if problems:
         raise RuleError("Some answers need attention before you can send your application: "
                         + ", ".join(title for _, title, _ in problems) + ".")
+    from livesafe.grants import documents
+
+    missing = documents.missing_required(application)
+    if missing:
+        raise RuleError(f"{grant_round.name} needs these documents from your organisation before you can send: "
+                        + ", ".join(label for _, label in missing) + ". Add them on your organisation's documents page.")
 
 
 def _submitted(step: Step) -> dict:
@@ -503,23 +509,23 @@ def assessor_candidates() -> list:
 # ---------------------------------------------------------------- organisations
 
 def organisation_of(user) -> Organisation | None:
-    return db.session.scalar(
-        sa.select(Organisation).join(OrganisationMember).where(OrganisationMember.user_id == user.id)
-    )
+    """The organisation the person acts for now (organisations.py): a person may belong to several."""
+    from livesafe.grants import organisations
+
+    return organisations.acting_organisation(user)
 
 
 def save_organisation(user, values: dict) -> Organisation:
+    """Change the details of the organisation the person acts for, or start one if they belong to none."""
+    from livesafe.grants import organisations
+
     organisation = organisation_of(user)
-    creating = organisation is None
-    if creating:
-        organisation = Organisation(**values)
-        organisation.members.append(OrganisationMember(user_id=user.id))
-        db.session.add(organisation)
-    else:
-        for name, value in values.items():
-            setattr(organisation, name, value)
+    if organisation is None:
+        return organisations.start_organisation(user, values)
+    for name, value in values.items():
+        setattr(organisation, name, value)
     db.session.flush()
-    record(user, "grant_organisation.created" if creating else "grant_organisation.updated", organisation,
+    record(user, "grant_organisation.updated", organisation,
            after={"name": organisation.name, "kind": organisation.kind, "district": organisation.district})
     return organisation
 
@@ -535,19 +541,19 @@ clock = time.monotonic
 
 def invited_message(organisation: Organisation) -> str:
     """The one answer to an invitation, whatever the address: it must not say whether it has an account."""
-    return (f"If that address belongs to a community group account that is not already in a group, we have e-mailed "
-            f"them an invitation to join {organisation.name}. They join when they accept it.")
+    return (f"If that address belongs to a community group account that is not already in {organisation.name}, we have "
+            f"e-mailed them an invitation to join {organisation.name}. They join when they accept it.")
 
 
 def invite_member(actor, organisation: Organisation, email: str) -> None:
-    """E-mail an invitation with a single-use link if the address is a confirmed applicant in no group; otherwise
+    """E-mail an invitation with a single-use link if the address is a confirmed applicant not in this group; otherwise
     do nothing. Either way it takes the same time, and the caller says the same thing."""
     from livesafe.auth import logic as auth
 
     started = clock()
     user = auth.find_user(email)
     if (user is not None and user.role == roles.APPLICANT and user.active and user.email_confirmed
-            and organisation_of(user) is None and auth.may_mail(user.email)):
+            and not _in(user, organisation.id) and auth.may_mail(user.email)):
         found_token = auth.issue_token(user, auth.JOIN)
         token = db.session.scalar(sa.select(AuthToken).where(AuthToken.token_hash == auth.hash_token(found_token)))
         db.session.add(OrganisationInvitation(token=token, organisation_id=organisation.id, invited_by_id=actor.id))
@@ -562,6 +568,12 @@ def invite_member(actor, organisation: Organisation, email: str) -> None:
         # was written) would make the answer slower exactly when the address has an account.
         db.session.commit()
     sleep(max(0.0, INVITE_SECONDS - (clock() - started)))
+
+
+def _in(user, organisation_id: int) -> bool:
+    from livesafe.grants import organisations
+
+    return organisations.membership(user, organisation_id) is not None
 
 
 def invitation_for(token: str) -> OrganisationInvitation | None:
@@ -585,29 +597,25 @@ def _use(invitation: OrganisationInvitation) -> None:
 
 
 def accept_invitation(user, invitation: OrganisationInvitation) -> Organisation:
-    from livesafe.auth import logic as auth
+    """Join the inviting organisation (as well as any others) and act for it from now on."""
+    from livesafe.grants import organisations
 
     if invitation.token.user_id != user.id:
         raise Refused("This invitation was sent to a different account.")
-    current = organisation_of(user)
-    if current is not None:
-        raise Conflict(f"You already belong to {current.name}. Leave it first if you want to join another group.")
+    organisation = invitation.organisation
+    if _in(user, organisation.id):
+        raise Conflict(f"You already belong to {organisation.name}.")
     _use(invitation)
     db.session.add(OrganisationMember(organisation_id=invitation.organisation_id, user_id=user.id))
     try:
         db.session.flush()
     except IntegrityError:
-        # Joined another group at the same moment (one organisation per account). The failed flush leaves
-        # the session unusable until rolled back; the request is refused, so nothing of it is lost.
+        # Joined through another invitation at the same moment. The failed flush leaves the session unusable
+        # until rolled back; the request is refused, so nothing of it is lost.
         db.session.rollback()
-        raise Conflict("You already belong to an organisation. Leave it first if you want to join another group.") from None
-    # Other invitations die: they could only be accepted after leaving, and a new one can be sent then.
-    db.session.execute(
-        sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.purpose == auth.JOIN, AuthToken.used_at.is_(None))
-        .values(used_at=utcnow()).execution_options(synchronize_session=False)
-    )
-    organisation = invitation.organisation
+        raise Conflict("You already belong to this organisation.") from None
     record(user, "grant_organisation.member_joined", organisation, after={"user_id": user.id})
+    organisations.act_for(user, organisation.id)
     return organisation
 
 
@@ -618,21 +626,20 @@ def decline_invitation(user, invitation: OrganisationInvitation) -> None:
     record(user, "grant_organisation.invitation_declined", invitation.organisation, after={"user_id": user.id})
 
 
-def leave_organisation(user) -> Organisation:
-    """Leave your group, unless you are its last member and it has applications someone must look after."""
-    membership = db.session.scalar(
-        sa.select(OrganisationMember).where(OrganisationMember.user_id == user.id).with_for_update())
-    if membership is None:
-        raise Conflict("You are not in an organisation.")
-    # Lock the organisation so two last members leaving at once cannot both go.
-    organisation = db.session.scalar(
-        sa.select(Organisation).where(Organisation.id == membership.organisation_id).with_for_update())
+def leave_organisation(user, organisation_id: int) -> Organisation:
+    """Leave a group, unless you are its last member and it has applications someone must look after.
+    If you were its last lead, the longest-standing member who stays becomes lead."""
+    from livesafe.grants import organisations
+
+    # Lock the organisation so two last members (or last leads) leaving at once take turns.
+    organisation = lock(Organisation, organisation_id)
+    membership = organisations.membership(user, organisation_id)
+    if organisation is None or membership is None:
+        raise Conflict("You are not in that organisation.")
     in_progress = db.session.scalar(sa.select(sa.func.count(GrantApplication.id)).where(
         GrantApplication.organisation_id == organisation.id, GrantApplication.state.in_(IN_PROGRESS)))
     db.session.delete(membership)
     db.session.flush()
-    # Counted after our own delete, once we hold the write lock (SQLite has no row locks), so of two last
-    # members leaving at once the second sees the first gone.
     others = db.session.scalar(sa.select(sa.func.count(OrganisationMember.id)).where(
         OrganisationMember.organisation_id == organisation.id))
     if not others and in_progress:
@@ -643,6 +650,9 @@ def leave_organisation(user) -> Organisation:
             f"You are the only person in {name} and it has {in_progress} application(s) in progress. "
             "Invite someone to look after them before you leave, or withdraw the ones nobody will carry on.")
     record(user, "grant_organisation.member_left", organisation, before={"user_id": user.id})
+    heir = organisations.keep_a_lead(organisation.id)
+    if heir is not None:
+        record(user, "grant_organisation.lead_passed", organisation, after={"user_id": heir.user_id})
     db.session.flush()
     return organisation
 
@@ -764,13 +774,18 @@ def answer_problems(application: GrantApplication) -> list[tuple[str, str, list[
             problems.append((key, title, ["This section is not complete yet"]))
         elif not forms.validate_section(key, form, application):
             problems.append((key, title, [e for f in form for e in f.errors]))
-    return problems
+    from livesafe.grants import questions
+
+    return problems + questions.problems(application)
 
 
 def submit(application: GrantApplication, user, now: datetime | None = None) -> bool:
     """Send the application. Returns False (and changes nothing) if it was already sent,
     so a double-clicked button makes one submission."""
     require("grants.submit", user, application)
+    from livesafe.grants import questions
+
+    questions.hold_round(application.round_id)  # the round's questions cannot change while this send is checked
     lock(GrantApplication, application.id)  # read again, and no save can land until this request ends
     if application.state == SUBMITTED:
         return False

@@ -33,12 +33,18 @@ class Organisation(db.Model):
 
 
 class OrganisationMember(db.Model):
+    """A person in an organisation. A person may be in several and chooses which one they act for
+    (organisations.py); leads may remove members, and an organisation with members always keeps a lead."""
+
     __tablename__ = "grant_organisation_members"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "user_id", name="uq_grant_organisation_members_organisation_user"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_organisations.id"), index=True)
-    # One organisation per account keeps "your organisation" unambiguous.
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation = relationship(Organisation, back_populates="members")
     user = relationship("User")
@@ -86,6 +92,8 @@ class GrantRound(db.Model):
     community_share: Mapped[int] = mapped_column(default=0, server_default="0")
     # Ask for a short expression of interest first, then shortlist (stages.py).
     two_stage: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Organisation document slots (documents.ORGANISATION_SLOTS) a group must have uploaded before it can send.
+    required_documents: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assessors = relationship("RoundAssessor", back_populates="round", cascade="all, delete-orphan")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from livesafe.auth import roles
 from livesafe.extensions import db
 from livesafe.grants.logic import ASSESSED
-from livesafe.grants.models import ApplicationAssessor, OrganisationMember
+from livesafe.grants.models import ApplicationAssessor
 from livesafe.kernel.permissions import allow, deny, rule, signed_in
 
 ASSESSORS = (roles.ASSESSOR, roles.PANEL_MEMBER)
@@ -19,10 +19,11 @@ def is_staff(user) -> bool:
 
 
 def is_member(user, organisation_id: int) -> bool:
-    """Is this user an applicant in the organisation?"""
-    return signed_in(user) and user.role == roles.APPLICANT and db.session.scalar(
-        sa.select(OrganisationMember.id).where(OrganisationMember.user_id == user.id,
-                                               OrganisationMember.organisation_id == organisation_id)) is not None
+    """Is this user an applicant in the organisation, acting for it now? A person in several organisations
+    works for the one they chose (organisations.py); the others' applications wait until they switch."""
+    from livesafe.grants.organisations import acting_organisation_id
+
+    return signed_in(user) and user.role == roles.APPLICANT and acting_organisation_id(user) == organisation_id
 
 
 def is_assigned(user, application_id: int) -> bool:
@@ -32,7 +33,8 @@ def is_assigned(user, application_id: int) -> bool:
                                                 ApplicationAssessor.user_id == user.id)) is not None
 
 
-NOT_YOURS = "This application belongs to another organisation."
+NOT_YOURS = ("This application belongs to another organisation. If you are a member of it, choose it under "
+             "\"Acting for\" first.")
 STAFF_ONLY = "Only Violence Reduction Network staff can do that."
 
 

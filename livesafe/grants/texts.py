@@ -86,6 +86,13 @@ MESSAGES = {m.key: m for m in (
             "{{ link }}\n\nNothing changes unless you accept. If you do not know this group, ignore this e-mail.",
             {"inviter": "Sam Patel", "organisation": "Riverside Youth Club", "days": "7",
              "link": "https://livesafe.example/grants/invitations/example"}),
+    Message("member_removed", "Removed from a group", "when a group's lead removes someone from it",
+            {"organisation": "the group's name"},
+            "You are no longer in {{ organisation }} on Live Safe",
+            "A lead of {{ organisation }} has removed your Live Safe account from the group, so you can no longer see "
+            "or work on its grant applications.\n\nWhat happens next: nothing else changes for your account, or for any "
+            "other group you belong to. If you think this is a mistake, contact {{ organisation }}.",
+            {"organisation": "Riverside Youth Club"}),
 )}
 
 

@@ -74,18 +74,29 @@ def organisation():
     form = forms.OrganisationForm(obj=None, data=_organisation_data(current))
     invite_form = forms.InviteForm(formdata=None)
     if form.validate_on_submit():
-        values = {name: (form[name].data or "").strip() for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
-        values["postcode"] = values["postcode"].upper()
-        values["safeguarding_policy"] = form.safeguarding_policy.data == "yes"
-        values["works_with_under_18s"] = form.works_with_under_18s.data == "yes"
-        logic.save_organisation(current_user, values)
+        logic.save_organisation(current_user, organisation_values(form))
         flash("Your organisation's details are saved.")
         return redirect(safe_next() or url_for("grants.applications"))
-    context = {"form": form, "invite_form": invite_form, "organisation": current,
-               "members": logic.member_emails(current.id) if current else []}
+    context = _organisation_context(current, form, invite_form)
     if form.is_submitted():
         return render_invalid("grants/organisation.html", **context)
     return render("grants/organisation.html", **context)
+
+
+def organisation_values(form) -> dict:
+    values = {name: (form[name].data or "").strip() for name in ("name", "kind", "charity_number", "company_number", "postcode", "district", "safeguarding_lead")}
+    values["postcode"] = values["postcode"].upper()
+    values["safeguarding_policy"] = form.safeguarding_policy.data == "yes"
+    values["works_with_under_18s"] = form.works_with_under_18s.data == "yes"
+    return values
+
+
+def _organisation_context(current, form, invite_form) -> dict:
+    from livesafe.grants import organisations
+
+    return {"form": form, "invite_form": invite_form, "organisation": current,
+            "members": organisations.members(current.id) if current else [],
+            "lead": bool(current) and organisations.is_lead(current_user, current.id)}
 
 
 def _organisation_data(organisation) -> dict:
@@ -110,8 +121,7 @@ def invite_member():
         flash(logic.invited_message(current))
         return redirect(url_for("grants.organisation"))
     form = forms.OrganisationForm(formdata=None, data=_organisation_data(current))
-    return render_invalid("grants/organisation.html", form=form, invite_form=invite_form, organisation=current,
-                          members=logic.member_emails(current.id))
+    return render_invalid("grants/organisation.html", **_organisation_context(current, form, invite_form))
 
 
 @bp.route("/grants/invitations/<token>", methods=["GET", "POST"])
@@ -149,11 +159,18 @@ def leave_organisation():
         return redirect(url_for("grants.organisation"))
     form = forms.ActionForm()
     if form.validate_on_submit():
+        if request.form.get("organisation_id", str(current.id)) != str(current.id):
+            # Switched organisation in another tab since this page was shown: never leave the wrong one.
+            return render("grants/leave.html", organisation=current, form=form, status=409,
+                          refusal=f"You now act for {current.name}, not the organisation this page was for. "
+                                  "Check the name below and try again.")
         try:
-            left = logic.leave_organisation(current_user)
+            left = logic.leave_organisation(current_user, current.id)
         except RuleError as error:
             return render("grants/leave.html", organisation=current, form=form, refusal=error.message, status=error.status)
         flash(f"You have left {left.name}. You can start a new group or accept an invitation to join another.")
+        if logic.organisation_of(current_user) is not None:
+            return redirect(url_for("grants.applications"))
         return redirect(url_for("grants.organisation"))
     return render("grants/leave.html", organisation=current, form=form, status=400 if form.is_submitted() else 200)
 
@@ -315,7 +332,10 @@ def check(application_id):
 def _check_context(application):
     answers = {key: forms.section_form(key, raw=(application.answers or {}).get(key)) for key, _ in logic.SECTIONS}
     lines, total, _ = logic.budget_lines((application.answers or {}).get("budget", {}))
+    from livesafe.grants import documents
+
     return {"application": application, "answers": answers, "sections": logic.SECTIONS, "problems": logic.answer_problems(application),
+            "missing_documents": documents.missing_required(application),
             "matches": evidence.by_keys(application.evidence_matches), "budget_lines": lines, "budget_total": total,
             "action_form": forms.ActionForm(), "accepting": logic.accepting(application.round)}
 
@@ -450,7 +470,7 @@ def _round_data(grant_round: GrantRound) -> dict:
         "eligibility": logic.eligibility_text(grant_round.eligibility_questions),
         "criteria": logic.criteria_text(grant_round.criteria),
         "monitoring_months": ", ".join(str(m) for m in grant_round.monitoring_months),
-        "two_stage": grant_round.two_stage,
+        "two_stage": grant_round.two_stage, "required_documents": grant_round.required_documents or [],
     }
 
 
@@ -475,6 +495,7 @@ def _round_values(form, grant_round: GrantRound | None = None) -> dict | None:
         "max_award_pence": logic.parse_pounds(form.max_award.data),
         "priority_areas": [name for name in places.NAMES if name in (form.priority_areas.data or [])],
         "two_stage": bool(form.two_stage.data),
+        "required_documents": [key for key, _ in form.required_documents.choices if key in (form.required_documents.data or [])],
     })
     for name, message in logic.round_problems(values, grant_round):
         form[name].errors.append(message)

@@ -101,9 +101,10 @@ def test_two_last_members_leaving_at_once_leave_one_behind(app, ctx, demo_users)
     db.session.commit()
     make_application(make_round(), organisation)
     emails = ["applicant@example.org", "second@example.org"]
+    organisation_id = organisation.id
 
     def work(index):
-        logic.leave_organisation(db.session.scalar(sa.select(User).where(User.email == emails[index])))
+        logic.leave_organisation(db.session.scalar(sa.select(User).where(User.email == emails[index])), organisation_id)
         db.session.commit()
         return True
 

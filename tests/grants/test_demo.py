@@ -35,3 +35,24 @@ def test_demo_data_is_complete_and_loads_once(app):
         demo_assessor_left = db.session.scalar(sa.select(sa.func.count(Assessment.id)).join(Assessment.assessor)
                                                .where(sa.literal_column("users.email") == "assessor@example.org"))
         assert 0 < demo_assessor_left < len(demo.GROUPS)  # some left for the demo assessor to score
+
+
+def test_demo_shows_a_person_in_two_groups_and_a_round_with_extra_questions(app):
+    from livesafe.auth.models import User
+    from livesafe.grants import questions
+    from livesafe.grants.models import Organisation, OrganisationMember
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@example.org"))
+        groups = db.session.execute(sa.select(Organisation.name, OrganisationMember.lead).join(OrganisationMember)
+                                    .where(OrganisationMember.user_id == applicant.id).order_by(OrganisationMember.id)).all()
+        assert [tuple(g) for g in groups] == [("Riverside Youth Network", True), (demo.HINCKLEY, False)]
+        hinckley_leads = db.session.scalars(sa.select(User.email).join(OrganisationMember).join(Organisation)
+                                            .where(Organisation.name == demo.HINCKLEY, OrganisationMember.lead.is_(True))).all()
+        assert hinckley_leads == [demo.HINCKLEY_LEAD]
+        open_round = db.session.scalars(sa.select(GrantRound).where(GrantRound.name == demo.OPEN_ROUND)).one()
+        assert [q.kind for q in questions.of_round(open_round.id)] == ["number", "choice", "long_text"]
+        assert open_round.required_documents == ["safeguarding_policy", "bank_proof"]

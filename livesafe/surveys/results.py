@@ -110,6 +110,8 @@ class QuestionResult:
     options: list[OptionResult] = field(default_factory=list)
     mean: float | None = None
     earlier_base: Cell | None = None
+    # Compared with an earlier wave whose wording differs: {"text": its wording or None, "options": [(then, now)]}
+    changed: dict | None = None
 
     @property
     def code(self) -> str:
@@ -130,10 +132,25 @@ def release_of(wave: SurveyWave) -> SurveyRelease | None:
     return releases.current(wave)
 
 
+def result_questions(definition: dict) -> list[dict]:
+    """The questions results show, in order: a grid as one single-choice question per statement (its
+    answers are stored under "grid.statement"). A ranking is shown on the filtered results only (as the
+    option put first), as releases keep no ranks."""
+    from livesafe.surveys import analysis  # analysis builds on this module
+
+    found, by_code = [], defs.question_map(definition)
+    for variable in analysis.variables(definition):
+        if variable.kind == "grid":
+            found.append(variable.as_question())
+        elif variable.kind != "ranking":
+            found.append(by_code[variable.key])
+    return found
+
+
 def _figures(wave: SurveyWave, release: SurveyRelease, dimension: str | None):
     """(counts, bases, means) of one breakdown of a release: counts[(question, option, group)] and
     bases[(question, group)] (people who answered; RESPONSES for responses) as Tallies."""
-    kinds = {q["code"]: q["type"] for q in defs.questions(wave.definition)}
+    kinds = {q["code"]: q["type"] for q in result_questions(wave.definition)}
     counts, bases, means = {}, {}, {}
     for (question, option, group), (n, keys, numbers) in releases.tables(release, dimension).items():
         if question == RESPONSES:
@@ -159,7 +176,7 @@ def _publish(tallies: dict, key) -> Published:
 def _overall(wave: SurveyWave, release: SurveyRelease) -> list[QuestionResult]:
     counts, bases, means = _figures(wave, release, None)
     results = []
-    for q in defs.questions(wave.definition):
+    for q in result_questions(wave.definition):
         code = q["code"]
         base = _base_cell(_publish(bases, (code, None)))
         if q["type"] not in defs.OPTION_TYPES:
@@ -182,7 +199,10 @@ def overall(wave: SurveyWave, earlier: SurveyWave | None = None, adjust: bool = 
     results = _cached(("overall", wave.id, release.id), lambda: _overall(wave, release))
     if earlier is None:
         return results
+    from livesafe.surveys.codebook import wording_changes  # the codebook builds on analysis, which builds on this
+
     before = {r.code: r for r in overall(earlier)}
+    changes = wording_changes(wave, earlier)
     compared = []
     for result in results:
         old = before.get(result.code)
@@ -197,7 +217,7 @@ def overall(wave: SurveyWave, earlier: SurveyWave | None = None, adjust: bool = 
             if then is not None and option.cell.has_percent and then.has_percent:
                 test = stats.compare(option.cell.share, option.cell.base.count, then.share, then.base.count)
             options.append(replace(option, earlier=then, comparison=test))
-        compared.append(replace(result, options=options, earlier_base=old.base))
+        compared.append(replace(result, options=options, earlier_base=old.base, changed=changes.get(result.code)))
     if adjust:
         _holm(compared)
     return compared

@@ -251,3 +251,234 @@ def test_a_filter_that_isolates_a_few_people_shows_nothing(app, make_wave, clien
     assert "data-filter-small" in page and "data-table" not in page
     page = client.get(f"/surveys/manage/{wave.id}/two-way?rows=age&columns=gender&where=carried:yes").get_data(as_text=True)
     assert "data-filter-small" in page and "data-two-way" not in page
+
+
+# Grids and rankings (stored as agreed with the builder: "grid.statement" rows, and one row per ranked option) --
+
+def _with_grid_and_ranking(definition: dict) -> dict:
+    definition = dict(definition, pages=list(definition["pages"]))
+    definition["pages"].append({"title": "Places", "questions": [
+        {"code": "places", "type": "grid", "text": "How safe do you feel in these places?",
+         "statements": [{"code": "park", "text": "In the park"}, {"code": "bus", "text": "On the bus"}],
+         "scale": ["Unsafe", "Safe"]},
+        {"code": "priorities", "type": "ranking", "text": "What should we do first?",
+         "options": [{"value": "lights", "label": "Better lighting"}, {"value": "youth", "label": "Youth clubs"},
+                     {"value": "police", "label": "More police"}]},
+    ]})
+    return definition
+
+
+def _store(app, wave, people: list[dict]) -> None:
+    """Responses written as the builder's answering pages store them (grid and ranking rows included)."""
+    with app.app_context():
+        for answers in people:
+            response = SurveyResponse(wave_id=wave.id, submitted_on=clock.today(), district=answers.get("district"),
+                                      age_band=answers.get("age"), gender=answers.get("gender"))
+            db.session.add(response)
+            db.session.flush()
+            rows = []
+            for code, value in answers.items():
+                if code == "places":
+                    rows += [{"question": f"places.{s}", "option": v} for s, v in value.items()]
+                elif code == "priorities":
+                    rows += [{"question": code, "option": v, "number": rank} for rank, v in enumerate(value, start=1)]
+                elif code == "worries":
+                    rows += [{"question": code, "option": v} for v in value] + [{"question": code, "number": len(value)}]
+                elif code == "adults":
+                    rows.append({"question": code, "number": value})
+                elif code == "ideas":
+                    rows.append({"question": code, "text": value})
+                else:
+                    rows.append({"question": code, "option": value})
+            db.session.execute(sa.insert(SurveyAnswer), [
+                {"option": None, "number": None, "text": None, **row, "wave_id": wave.id, "response_id": response.id}
+                for row in rows])
+        db.session.commit()
+
+
+@pytest.fixture
+def grid_wave(app, make_wave):
+    with app.app_context():
+        definition = _with_grid_and_ranking(small_definition())
+    wave = make_wave(definition, title="Grid wave")
+    _store(app, wave, many(15, age="young", district="leicester", gender="girl", carried="no",
+                           places={"park": "2", "bus": "1"}, priorities=["youth", "lights", "police"],
+                           ideas="=HYPERLINK(\"x\")", adults=3, worries=["gangs"]))
+    _store(app, wave, many(12, age="old", district="rutland", gender="boy", carried="yes",
+                           places={"park": "1", "bus": "1"}, priorities=["police", "youth", "lights"]))
+    return wave
+
+
+def test_grid_statements_are_results_filters_and_table_questions(exact, client, demo_users, grid_wave):
+    sign_in(client, roles.STAFF)
+    page = html.unescape(client.get(f"/surveys/manage/{grid_wave.id}/results").get_data(as_text=True))
+    assert "How safe do you feel in these places?: In the park" in page
+    assert _row(_table(page, "places.park"), "Safe")[:2] == ["15", "56%"]
+    page = html.unescape(client.get(f"/surveys/manage/{grid_wave.id}/two-way?rows=places.park&columns=age")
+                         .get_data(as_text=True))
+    assert _cells(page, "Unsafe") == ["<10", "12 (100%)", "<10", "<10", "12"]
+    assert _cells(page, "Safe") == ["15 (100%)", "<10", "<10", "<10", "15"]
+    page = html.unescape(client.get(f"/surveys/manage/{grid_wave.id}/filter?where=places.bus:1&where=places.park:2")
+                         .get_data(as_text=True))
+    assert "15 people gave these answers" in page
+    # a ranking shows, when filtered, the option each person put first
+    assert _row(_table(page, "priorities"), "Youth clubs")[:2] == ["15", "100%"]
+
+
+# Comparison across waves by stable key ---------------------------------------------------
+
+def test_comparing_waves_says_where_the_wording_changed(exact, app, client, demo_users, make_wave):
+    with app.app_context():
+        before = small_definition()
+        after = small_definition()
+    after["pages"][1]["questions"][0]["text"] = "How safe do you feel outside after dark?"
+    after["pages"][2]["questions"][0]["options"][0]["label"] = "Yes, at least once"
+    first = make_wave(before, title="Spring", opens_in=-60)
+    second = make_wave(after, title="Autumn")
+    for wave in (first, second):
+        add_responses(app, wave, many(25, age="young", safe="4", carried="no"))
+    sign_in(client, roles.STAFF)
+    page = html.unescape(client.get(f"/surveys/manage/{second.id}/results?compare={first.id}").get_data(as_text=True))
+    assert 'data-wording-changed="safe"' in page
+    assert "It then read: “How safe do you feel after dark?”" in page
+    assert "The answer “Yes, at least once” then read “Yes”" in page
+    assert 'data-wording-changed="age"' not in page
+    with app.app_context():
+        changes = codebook.wording_changes(db.session.get(SurveyWave, second.id), db.session.get(SurveyWave, first.id))
+    assert set(changes) == {"safe", "carried"}
+
+
+# Codebook -------------------------------------------------------------------------------
+
+def test_the_codebook_lists_keys_wording_per_wave_codes_and_labels(app, client, demo_users, make_wave):
+    with app.app_context():
+        before = small_definition()
+        after = _with_grid_and_ranking(small_definition())
+    after["pages"][1]["questions"][0]["text"] = "How safe do you feel outside after dark?"
+    first = make_wave(before, title="Spring", opens_in=-60)
+    second = make_wave(after, title="Autumn")
+    sign_in(client, roles.STAFF)
+    page = html.unescape(client.get(f"/surveys/manage/{second.id}/codebook").get_data(as_text=True))
+    assert "Wording in Spring" in page and "Wording in Autumn" in page and "places.park" in page
+    response = client.get(f"/surveys/manage/{first.id}/codebook.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    safe = {(r["question_text"], r["option_value"]): r for r in rows if r["question_key"] == "safe"}
+    assert safe[("How safe do you feel after dark?", "1")]["waves"] == "Spring"
+    assert safe[("How safe do you feel outside after dark?", "5")]["option_label"] == "Very safe"
+    assert safe[("How safe do you feel outside after dark?", "5")]["option_code"] == "5"
+    carried = {r["option_value"]: r["option_code"] for r in rows if r["question_key"] == "carried"}
+    assert carried == {"yes": "1", "no": "2", "prefer_not_to_say": "3"}
+    park = [r for r in rows if r["question_key"] == "places.park"]
+    assert park and park[0]["waves"] == "Autumn" and park[0]["type"] == "grid"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.action == "survey_wave.export_codebook", AuditEvent.subject_id == first.id)) == 1
+
+
+# Microdata ----------------------------------------------------------------------------------
+
+def _download(client, wave, **data):
+    page = f"/surveys/manage/{wave.id}/microdata"
+    return post(client, page, data, token_from=page)
+
+
+def _read(tmp_path, response, extension):
+    path = tmp_path / f"file.{extension}"
+    path.write_bytes(response.get_data())
+    return (pyreadstat.read_sav if extension == "sav" else pyreadstat.read_dta)(str(path))
+
+
+@pytest.mark.parametrize("extension", ["sav", "dta"])
+def test_spss_and_stata_files_open_with_their_value_labels(app, client, demo_users, grid_wave, tmp_path, extension):
+    sign_in(client, roles.ADMIN)
+    response = _download(client, grid_wave, file_format=extension)
+    assert response.status_code == 200
+    assert f'filename="{grid_wave.slug}-microdata.{extension}"' in response.headers["Content-Disposition"]
+    frame, meta = _read(tmp_path, response, extension)
+    assert len(frame) == 27
+    labels = {name: {int(k): v for k, v in value.items()} for name, value in meta.variable_value_labels.items()}
+    assert labels["carried"] == {1: "Yes", 2: "No", 3: "I'd rather not say"}
+    assert labels["safe"] == {1: "Very unsafe", 2: "Unsafe", 3: "Neither", 4: "Safe", 5: "Very safe"}
+    assert labels["places_park"] == {1: "Unsafe", 2: "Safe"}
+    assert labels["worries_gangs"] == {0: "Not chosen", 1: "Chosen"}
+    assert labels["district"][microdata.NOT_SHOWN_CODE] == microdata.NOT_SHOWN_LABEL
+    assert meta.column_names_to_labels["places_park"] == "How safe do you feel in these places?: In the park"
+    assert sorted(frame["carried"].tolist()) == [1] * 12 + [2] * 15
+    assert sorted(frame["priorities_police"].tolist()) == [1] * 12 + [3] * 15  # ranks, 1 = top
+    young = frame[frame["age"] == 1]
+    assert set(young["worries_gangs"]) == {1} and frame[frame["age"] == 2]["worries_gangs"].isna().all()
+    assert set(frame["district_ons_code"]) == {"E06000016", "E06000017"}
+    # nothing finer than the wave, no free text and no setting code unless chosen
+    assert set(frame.columns) & {"submitted_on", "ideas", "setting_code", "id"} == set()
+    assert set(frame["wave"]) == {grid_wave.slug}
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "survey_wave.export_microdata")).one()
+    assert event.after == {"format": extension, "free_text": False, "setting_code": False}
+
+
+def test_free_text_and_setting_code_only_when_the_admin_chooses(app, client, demo_users, grid_wave):
+    sign_in(client, roles.ADMIN)
+    rows = list(csv.DictReader(io.StringIO(_download(client, grid_wave, file_format="csv").get_data(as_text=True))))
+    assert "ideas" not in rows[0] and "setting_code" not in rows[0] and "submitted_on" not in rows[0]
+    response = _download(client, grid_wave, file_format="csv", free_text="y", setting_code="y")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert "setting_code" in rows[0]
+    assert sorted(r["ideas"] for r in rows)[-1] == "'=HYPERLINK(\"x\")"  # never run as a formula
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.action == "survey_wave.export_microdata")) == 2
+
+
+@pytest.mark.parametrize("data, message", [({}, "Choose a file format"), ({"file_format": "xlsx"}, "Not a valid choice")])
+def test_a_bad_microdata_request_says_what_is_wrong(app, client, demo_users, grid_wave, data, message):
+    sign_in(client, roles.ADMIN)
+    response = _download(client, grid_wave, **data)
+    assert response.status_code == 422
+    assert message in html.unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.action == "survey_wave.export_microdata")) == 0
+
+
+def test_rare_combinations_are_coarsened_before_export(app, make_wave):
+    with app.app_context():
+        definition = small_definition()
+    district = definition["pages"][0]["questions"][1]
+    district["options"][2:2] = [{"value": key, "label": key.title()} for key in ("blaby", "charnwood", "melton")]
+    wave = make_wave(definition)
+    everyone = (many(12, age="young", district="leicester", gender="girl")
+                + many(10, age="young", district="blaby", gender="boy")
+                + many(4, age="young", district="charnwood", gender="boy")  # rare: -> Leicestershire, joins none
+                + many(8, age="young", district="melton", gender="boy")  # rare: -> Leicestershire: 12 together
+                + many(2, age="old", district="rutland", gender="girl")  # rare everywhere: all three hidden
+                + many(1, age="old", district="leicester", gender="prefer_not_to_say"))
+    add_responses(app, wave, everyone)
+    with app.app_context():
+        columns, rows = microdata.table(db.session.get(SurveyWave, wave.id))
+    names = [c.name for c in columns]
+    combos = {}
+    for row in rows:
+        combo = (row[names.index("age")], row[names.index("district")], row[names.index("gender")])
+        combos[combo] = combos.get(combo, 0) + 1
+    age, district, gender = (dict((c.name, c) for c in columns)[n].codes for n in ("age", "district", "gender"))
+    hidden, shire = microdata.NOT_SHOWN_CODE, microdata.AREA_CODES["Leicestershire"]
+    assert combos == {
+        (age["young"], district["leicester"], gender["girl"]): 12,
+        (age["young"], district["blaby"], gender["boy"]): 10,
+        (age["young"], shire, gender["boy"]): 12,
+        (hidden, hidden, hidden): 3,
+    }
+    assert {row[names.index("district_ons_code")] for row in rows if row[names.index("district")] in (shire, hidden)} == {""}
+
+
+def test_coarsening_keeps_common_rows_and_counts_within_the_setting(app):
+    people = many(10, age="a", district="blaby", gender="g", _setting="S1") + many(3, age="a", district="blaby",
+                                                                                      gender="g", _setting="S2")
+    keys = {"district": "district", "age_band": "age", "gender": "gender"}
+    assert microdata.coarsen([dict(p) for p in people], keys, 10) == 0  # without the setting: 13 alike
+    changed = [dict(p) for p in people]
+    assert microdata.coarsen(changed, keys, 10, fixed="_setting") == 12  # the 3 in S2, at each of the 4 steps
+    assert [p for p in changed if p["_setting"] == "S1"] == many(10, age="a", district="blaby", gender="g", _setting="S1")
+    assert {(p["district"], p["gender"], p["age"]) for p in changed if p["_setting"] == "S2"} == {
+        (microdata.NOT_SHOWN,) * 3}

@@ -202,6 +202,16 @@ def _group(people: People, where: Filter) -> list[int]:
     return [person for person in people.keys if where.matches(people, person)]
 
 
+def _group_ids(wave: SurveyWave, release: SurveyRelease, where: Filter):
+    """The ids of the release's real responses the filter keeps, as a query (one EXISTS per question)."""
+    r, a = SurveyResponse, SurveyAnswer
+    query = sa.select(r.id).where(r.wave_id == wave.id, r.is_test.is_(False), r.id <= release.last_response_id)
+    for key, values in where.conditions:
+        query = query.where(sa.exists().where(a.response_id == r.id, a.wave_id == wave.id, a.question == key,
+                                              a.option.in_(values)))
+    return query
+
+
 def filtered(wave: SurveyWave, where: Filter) -> Filtered | None:
     """Every question's results for the people the filter keeps (None before the first release). A group
     below the threshold (as published) shows no figures."""
@@ -212,29 +222,42 @@ def filtered(wave: SurveyWave, where: Filter) -> Filtered | None:
 
 
 def _filtered(wave: SurveyWave, release: SurveyRelease, where: Filter) -> Filtered:
-    every = [v for v in variables(wave.definition) if v.kind != "text"]  # free text is read on its own page
-    people = _people(wave, release, {v.key for v in every} | where.keys)
-    group = _group(people, where)
-    size = _tally(group, people.keys).publish()
+    """One GROUP BY over the group's answers (counts, sums of record keys and of numbers), as a release's."""
+    r, a = SurveyResponse, SurveyAnswer
+    group = _group_ids(wave, release, where).scalar_subquery()
+    n, keys = db.session.execute(sa.select(sa.func.count(), sa.func.sum(r.record_key)).where(r.id.in_(group))).one()
+    size = Tally(n, int(keys or 0)).publish()
     if not size.shown:
         return Filtered(size, [])
+    every = [v for v in variables(wave.definition) if v.kind != "text"]  # free text is read on its own page
+    rankings = [v.key for v in every if v.kind == "ranking"]
+    cells: dict[tuple, Tally] = defaultdict(Tally)
+    numbers: dict[str, int] = defaultdict(int)
+    for question, option, count, key_sum, number_sum in db.session.execute(
+            sa.select(a.question, a.option, sa.func.count(), sa.func.sum(r.record_key), sa.func.sum(a.number))
+            .join(r, r.id == a.response_id)
+            .where(a.wave_id == wave.id, a.response_id.in_(group),
+                   sa.or_(a.question.not_in(rankings), a.number == 1))  # a ranking: the option put first
+            .group_by(a.question, a.option)):
+        cells[(question, option)].add(count, int(key_sum or 0))
+        numbers[question] += int(number_sum or 0)
     found = []
     for variable in every:
         q = variable.as_question()
+        if variable.kind in ("number", "multiple"):  # the row without an option: people who answered
+            answered = cells[(variable.key, None)]
+        else:  # one option per person: the options add up to the people who answered
+            answered = Tally()
+            for value, _ in variable.choices:
+                answered.add(cells[(variable.key, value)].count, cells[(variable.key, value)].key_sum)
+        base = answered.publish()
         if variable.kind == "number":
-            numbers = people.numbers.get(variable.key, {})
-            answered = [p for p in group if p in numbers]
-            base = _tally(answered, people.keys).publish()
-            mean = sum(numbers[p] for p in answered) / len(answered) if base.shown else None
+            mean = numbers[variable.key] / answered.count if base.shown and answered.count else None
             found.append(QuestionResult(q, Cell(base, base), mean=mean))
             continue
-        chosen = people.chosen.get(variable.key, {})
-        answered = [p for p in group if p in chosen]
-        base = _tally(answered, people.keys).publish()
-        options = [OptionResult(value, label, Cell(_tally([p for p in answered if value in chosen[p]],
-                                                          people.keys).publish(), base))
-                   for value, label in variable.choices]
-        found.append(QuestionResult(q, Cell(base, base), options))
+        found.append(QuestionResult(q, Cell(base, base), [
+            OptionResult(value, label, Cell(cells[(variable.key, value)].publish(), base))
+            for value, label in variable.choices]))
     return Filtered(size, found)
 
 

@@ -6,7 +6,6 @@ import html
 import io
 import re
 import secrets
-from datetime import timedelta
 
 import pyreadstat
 import pytest
@@ -16,7 +15,7 @@ from livesafe import clock
 from livesafe.audit.models import AuditEvent
 from livesafe.auth import roles
 from livesafe.extensions import db
-from livesafe.surveys import analysis, codebook, logic, microdata, results
+from livesafe.surveys import analysis, codebook, microdata, results
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveyWave
 from tests.helpers import post, sign_in
 from tests.surveys.conftest import add_responses, many, small_definition

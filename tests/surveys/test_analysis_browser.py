@@ -66,3 +66,22 @@ def test_a_two_way_table_works_without_javascript(chromium, live_server, demo_us
         assert "Choose two different questions." in page.inner_text(".error-summary")
     finally:
         session.close()
+
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+
+
+def test_the_analysis_pages_fit_320px_and_pass_axe(chromium, live_server, demo_users, answered):
+    session = Browser(chromium, live_server, viewport={"width": 320, "height": 640})
+    try:
+        session.sign_in("admin")
+        for path in ("filter?where=carried:yes", "two-way?rows=safe&columns=carried&where=age:young",
+                     "codebook", "results", "microdata"):
+            session.goto(f"/surveys/manage/{answered.id}/{path}")
+            assert session.page.evaluate(NO_SIDEWAYS_SCROLL), path
+            session.assert_accessible()
+        session.page.click("main button[type=submit]")  # the microdata form without a format: the error, axe-clean
+        session.page.wait_for_selector(".error-summary")
+        session.assert_accessible()
+    finally:
+        session.close()

@@ -13,7 +13,7 @@ from livesafe.auth.permissions import roles_required
 from livesafe.extensions import db
 from livesafe.kernel import RuleError, require
 from livesafe.kernel.errors import show_on
-from livesafe.site.render import render
+from livesafe.site.render import render, wants_fragment
 from livesafe.surveys import analysis, bp, codebook, microdata, releases, results, stats
 from livesafe.surveys.models import SurveyWave
 
@@ -63,6 +63,16 @@ def _filter(wave: SurveyWave, form: AnalysisForm) -> tuple[analysis.Filter, int]
         return analysis.Filter(), show_on(form, error)
 
 
+def _page(template: str, fragment: str, status: int, **context):
+    """The page, or for htmx its results fragment; bad input comes back as the whole page's main part (htmx
+    swaps it in place of main), so the error summary and the field's message show as they do without JS."""
+    if status >= 400 and wants_fragment():
+        response = render(template, status=status, **context)
+        response.headers.update({"HX-Retarget": "#main", "HX-Reselect": "#main", "HX-Reswap": "outerHTML"})
+        return response
+    return render(template, fragment, status=status, **context)
+
+
 @bp.route("/surveys/manage/<int:wave_id>/filter")
 @staff_only
 def filter_results(wave_id):
@@ -71,7 +81,7 @@ def filter_results(wave_id):
     context = _context(wave, form)
     where, status = _filter(wave, form)
     shown = analysis.filtered(wave, where) if status == 200 else None
-    return render("surveys/analysis/filter.html", "surveys/analysis/_filtered.html", status=status,
+    return _page("surveys/analysis/filter.html", "surveys/analysis/_filtered.html", status=status,
                   where=where, described=where.describe(wave.definition), filtered=shown,
                   release=results.release_of(wave), **context)
 
@@ -89,7 +99,7 @@ def two_way_table(wave_id):
             table = analysis.two_way(wave, form.rows.data, form.columns.data, where)
         except RuleError as error:
             status = show_on(form, error)
-    return render("surveys/analysis/two_way.html", "surveys/analysis/_two_way.html", status=status,
+    return _page("surveys/analysis/two_way.html", "surveys/analysis/_two_way.html", status=status,
                   where=where, described=where.describe(wave.definition), table=table,
                   release=results.release_of(wave), **context)
 

@@ -162,6 +162,15 @@ def test_htmx_gets_only_the_results_fragment(exact, client, demo_users, answered
     assert "data-two-way" in page and "<html" not in page and "<form" not in page
 
 
+def test_htmx_gets_bad_input_as_the_whole_main_part(client, demo_users, answered):
+    sign_in(client, roles.STAFF)
+    response = client.get(f"/surveys/manage/{answered.id}/two-way?rows=age&columns=age", headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#main" and response.headers["HX-Reselect"] == "#main"
+    page = html.unescape(response.get_data(as_text=True))
+    assert "There is a problem" in page and "Choose two different questions." in page and "<form" in page
+
+
 # Differencing ---------------------------------------------------------------------------
 
 def _figures(result_list) -> dict:

@@ -48,6 +48,13 @@ def test_staff_filter_results_and_build_a_two_way_table(browser, demo_users, ans
     assert table_percents and sorted(chart_percents) == sorted(p for p in table_percents if p in chart_percents)
     browser.assert_accessible()
 
+    page.select_option("#columns", "age")  # the same question twice: the error shows, as without JavaScript
+    page.click("text=Show the table")
+    page.wait_for_selector(".error-summary")
+    assert "Choose two different questions." in page.inner_text(".error-summary")
+    assert "Choose two different questions." in page.inner_text("#columns-error")
+    browser.assert_accessible()
+
 
 def test_a_two_way_table_works_without_javascript(chromium, live_server, demo_users, answered):
     session = Browser(chromium, live_server, javascript=False)

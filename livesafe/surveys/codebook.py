@@ -20,6 +20,7 @@ class OptionEntry:
     value: str
     code: int | None
     labels: dict[str, list[str]] = field(default_factory=dict)  # label -> wave titles
+    variable: str = ""  # its own microdata column (multiple choice: 0/1; ranking: the rank), if it has one
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Entry:
     wordings: dict[str, list[str]] = field(default_factory=dict)  # wording -> wave titles
     options: dict[str, OptionEntry] = field(default_factory=dict)
     waves: list[str] = field(default_factory=list)
+    variable: str = ""  # the microdata column holding the answer's code (or number, or text)
 
     @property
     def changed(self) -> bool:
@@ -46,13 +48,15 @@ def build(wave: SurveyWave) -> list[Entry]:
     entries: dict[str, Entry] = {}
     waves = waves_of(wave)
     for each in reversed(waves):  # newest first, so its order leads
+        names = {(c.key, c.value): c.name for c in microdata.columns(each.definition, microdata.Options(free_text=True))}
         for v in analysis.variables(each.definition):
-            entry = entries.setdefault(v.key, Entry(v.key, v.kind))
+            entry = entries.setdefault(v.key, Entry(v.key, v.kind, variable=names.get((v.key, None), "")))
             entry.waves.insert(0, each.title)
             entry.wordings.setdefault(v.text, []).insert(0, each.title)
             codes = microdata.codes_of(v.choices)
             for value, label in v.choices:
-                option = entry.options.setdefault(value, OptionEntry(value, codes[value]))
+                option = entry.options.setdefault(value, OptionEntry(value, codes[value],
+                                                                     variable=names.get((v.key, value), "")))
                 option.labels.setdefault(label, []).insert(0, each.title)
     return list(entries.values())
 
@@ -75,19 +79,23 @@ def wording_changes(wave: SurveyWave, earlier: SurveyWave) -> dict[str, dict]:
 
 
 def to_csv(entries: list[Entry]) -> str:
-    """One line per question key, wording and option label: key, type, waves, wording, value, code, label."""
+    """One line per question key, wording and option label: key, type, the microdata variable, the waves
+    that used the wording, the wording, and the option's value, code, label and the waves that used the label.
+    A multiple-choice or ranking option has its own variable (0/1, or its rank) and no code."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["question_key", "type", "waves", "question_text", "option_value", "option_code",
+    writer.writerow(["question_key", "type", "variable", "waves", "question_text", "option_value", "option_code",
                      "option_label", "label_waves"])
     for entry in entries:
         for text, waves in entry.wordings.items():
             if not entry.options:
-                writer.writerow(_safe([entry.key, entry.kind, "; ".join(waves), text, "", "", "", ""]))
+                writer.writerow(_safe([entry.key, entry.kind, entry.variable, "; ".join(waves), text, "", "", "", ""]))
             for option in entry.options.values():
+                own = bool(option.variable)
                 for label, label_waves in option.labels.items():
-                    writer.writerow(_safe([entry.key, entry.kind, "; ".join(waves), text, option.value,
-                                           option.code, label, "; ".join(label_waves)]))
+                    writer.writerow(_safe([entry.key, entry.kind, option.variable or entry.variable, "; ".join(waves),
+                                           text, option.value, "" if own else option.code, label,
+                                           "; ".join(label_waves)]))
     return out.getvalue()
 
 

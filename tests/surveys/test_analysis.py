@@ -378,7 +378,10 @@ def test_the_codebook_lists_keys_wording_per_wave_codes_and_labels(app, client, 
     carried = {r["option_value"]: r["option_code"] for r in rows if r["question_key"] == "carried"}
     assert carried == {"yes": "1", "no": "2", "prefer_not_to_say": "3"}
     park = [r for r in rows if r["question_key"] == "places.park"]
-    assert park and park[0]["waves"] == "Autumn" and park[0]["type"] == "grid"
+    assert park and park[0]["waves"] == "Autumn" and park[0]["type"] == "grid" and park[0]["variable"] == "places_park"
+    gangs = [r for r in rows if r["question_key"] == "worries" and r["option_value"] == "gangs"]
+    assert gangs[0]["variable"] == "worries_gangs" and gangs[0]["option_code"] == ""  # a 0/1 column of its own
+    assert {r["variable"] for r in rows if r["question_key"] == "ideas"} == {"ideas"}
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
             AuditEvent.action == "survey_wave.export_codebook", AuditEvent.subject_id == first.id)) == 1

@@ -9,8 +9,11 @@ Differencing: a filter picks a set of people, and a cell's noise comes from the 
 keys, so a filtered figure and the unfiltered one (or two filters' figures) count different sets of people
 and get unrelated noise; subtracting one from the other gives noise, not the people left out. The same
 people always get the same figure, so asking again (or with a filter that picks the same people) gives
-nothing new to average away. A filter whose group is below the threshold (as published) shows no figures
-at all, and at most MAX_FILTERS questions can be combined.
+nothing new to average away. But that same rule means a cell with the same people with and without the
+filter gets the same figure in both, so the difference would show an exact zero for the people left out;
+hence `guard`: a filter is shown only when every filter one step broader keeps the same people or at least
+the threshold more. A filter whose group is below the threshold (as published) shows no figures at all, and
+at most MAX_FILTERS questions can be combined.
 
 Variables: every question, with a grid split into one variable per statement (key "grid.statement", as its
 answers are stored). Keys are stable across waves.
@@ -104,14 +107,14 @@ def crossable(definition: dict) -> list[Variable]:
 
 @dataclass
 class People:
-    """The real responses of a release: record keys, and the chosen values (and numbers) of some variables."""
+    """The real responses of a release: record keys, and the chosen values of some variables."""
 
     keys: dict[int, int]
     chosen: dict[str, dict[int, set[str]]] = field(default_factory=dict)
-    numbers: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 def _people(wave: SurveyWave, release: SurveyRelease, wanted: set[str]) -> People:
+    """The release's people and their answers to the wanted choice variables (filters and two-way tables)."""
     r, a = SurveyResponse, SurveyAnswer
     upto = release.last_response_id
     keys = dict(db.session.execute(sa.select(r.id, r.record_key).where(
@@ -119,18 +122,12 @@ def _people(wave: SurveyWave, release: SurveyRelease, wanted: set[str]) -> Peopl
     people = People(keys)
     if not wanted:
         return people
-    rows = db.session.execute(sa.select(a.response_id, a.question, a.option, a.number).where(
-        a.wave_id == wave.id, a.question.in_(sorted(wanted)), a.response_id <= upto))
-    for response_id, question, option, number in rows:
+    rows = db.session.execute(sa.select(a.response_id, a.question, a.option).where(
+        a.wave_id == wave.id, a.question.in_(sorted(wanted)), a.option.is_not(None), a.response_id <= upto))
+    for response_id, question, option in rows:
         if response_id not in keys:  # a staff test response
             continue
-        if option is not None and number is not None:  # a ranking: its first choice is what is counted
-            if number == 1:
-                people.chosen.setdefault(question, {}).setdefault(response_id, set()).add(option)
-        elif option is not None:
-            people.chosen.setdefault(question, {}).setdefault(response_id, set()).add(option)
-        elif number is not None:
-            people.numbers.setdefault(question, {})[response_id] = number
+        people.chosen.setdefault(question, {}).setdefault(response_id, set()).add(option)
     return people
 
 
@@ -188,14 +185,16 @@ def parse_filter(definition: dict, given: list[str]) -> Filter:
 
 @dataclass
 class Filtered:
-    """Results for the people a filter keeps: the group's published size, and the results when it is shown."""
+    """Results for the people a filter keeps: the group's published size, and the results when it is shown.
+    close: a filter one step broader keeps fewer than the threshold more people (see guard), so none are shown."""
 
     group: Published
     results: list[QuestionResult]
+    close: bool = False
 
     @property
     def shown(self) -> bool:
-        return self.group.shown
+        return self.group.shown and not self.close
 
 
 def _group(people: People, where: Filter) -> list[int]:
@@ -212,6 +211,47 @@ def _group_ids(wave: SurveyWave, release: SurveyRelease, where: Filter):
     return query
 
 
+def broader(definition: dict, where: Filter) -> list[Filter]:
+    """The filters one step broader than `where`: one question's condition dropped, or one more answer allowed
+    under one question. Every filter broader than `where` contains one of these (or is one)."""
+    known = variable_map(definition)
+    found = []
+    for index, (key, values) in enumerate(where.conditions):
+        before, after = where.conditions[:index], where.conditions[index + 1:]
+        found.append(Filter(before + after))
+        for extra, _ in known[key].choices:
+            if extra not in values:
+                widened = tuple(v for v, _ in known[key].choices if v in values or v == extra)
+                found.append(Filter(before + ((key, widened),) + after))
+    return found
+
+
+def _size(wave: SurveyWave, release: SurveyRelease, where: Filter) -> Tally:
+    r = SurveyResponse
+    ids = _group_ids(wave, release, where).scalar_subquery()
+    n, keys = db.session.execute(sa.select(sa.func.count(), sa.func.sum(r.record_key)).where(r.id.in_(ids))).one()
+    return Tally(n, int(keys or 0))
+
+
+def guard(wave: SurveyWave, release: SurveyRelease, where: Filter) -> tuple[Published, bool]:
+    """(the group's published size, whether it is too close to a broader filter). The second guards against
+    differencing: a filter's figures subtracted from those of a filter one step broader would describe the
+    people between them, and where a cell has the same people in both, the cell key method gives both the same
+    figure, so an exact zero would show. So a filter is shown only when every filter one step broader keeps
+    either the same people or at least the threshold more (as published, like every count): what differencing
+    could then reveal is about a group at least as large as any published figure."""
+    size = _size(wave, release, where)
+    close = False
+    for wider in broader(wave.definition, where):
+        more = _size(wave, release, wider)
+        between = Tally(more.count - size.count, more.key_sum - size.key_sum)
+        # Nobody between: the same people, so the same figures; subtracting them shows nothing new.
+        if between.count and not between.publish().shown:
+            close = True
+            break
+    return size.publish(), close
+
+
 def filtered(wave: SurveyWave, where: Filter) -> Filtered | None:
     """Every question's results for the people the filter keeps (None before the first release). A group
     below the threshold (as published) shows no figures."""
@@ -224,11 +264,10 @@ def filtered(wave: SurveyWave, where: Filter) -> Filtered | None:
 def _filtered(wave: SurveyWave, release: SurveyRelease, where: Filter) -> Filtered:
     """One GROUP BY over the group's answers (counts, sums of record keys and of numbers), as a release's."""
     r, a = SurveyResponse, SurveyAnswer
+    size, close = guard(wave, release, where)
+    if close or not size.shown:
+        return Filtered(size, [], close)
     group = _group_ids(wave, release, where).scalar_subquery()
-    n, keys = db.session.execute(sa.select(sa.func.count(), sa.func.sum(r.record_key)).where(r.id.in_(group))).one()
-    size = Tally(n, int(keys or 0)).publish()
-    if not size.shown:
-        return Filtered(size, [])
     every = [v for v in variables(wave.definition) if v.kind != "text"]  # free text is read on its own page
     rankings = [v.key for v in every if v.kind == "ranking"]
     cells: dict[tuple, Tally] = defaultdict(Tally)
@@ -274,10 +313,11 @@ class TwoWay:
     row_totals: list[Cell]
     column_totals: list[Cell]
     grand: Cell
+    close: bool = False  # the filter is too close to a broader one (see guard): nothing shown
 
     @property
     def shown(self) -> bool:
-        return self.group.shown
+        return self.group.shown and not self.close
 
     @property
     def several_per_row(self) -> bool:
@@ -306,11 +346,13 @@ def two_way(wave: SurveyWave, rows: str, columns: str, where: Filter = Filter())
 
 
 def _two_way(wave, release, row_var: Variable, column_var: Variable, where: Filter) -> TwoWay:
-    people = _people(wave, release, {row_var.key, column_var.key} | where.keys)
-    group = _group(people, where)
-    size = _tally(group, people.keys).publish()
     row_choices = list(row_var.choices) + [(None, NOT_ANSWERED)]
     column_choices = list(column_var.choices) + [(None, NOT_ANSWERED)]
+    size, close = guard(wave, release, where)
+    if close or not size.shown:
+        return TwoWay(row_var, column_var, size, row_choices, column_choices, [], [], [], Cell(size, size), close)
+    people = _people(wave, release, {row_var.key, column_var.key} | where.keys)
+    group = _group(people, where)
     cells: dict = defaultdict(Tally)
     row_tallies: dict = defaultdict(Tally)
     column_tallies: dict = defaultdict(Tally)
@@ -327,8 +369,6 @@ def _two_way(wave, release, row_var: Variable, column_var: Variable, where: Filt
         for c in mine_columns:
             column_tallies[c].add(1, key)
     grand = Cell(size, size)
-    if not size.shown:
-        return TwoWay(row_var, column_var, size, row_choices, column_choices, [], [], [], grand)
     row_totals = [Cell(row_tallies[r].publish(), size) for r, _ in row_choices]
     column_totals = [Cell(column_tallies[c].publish(), size) for c, _ in column_choices]
     table = [[Cell(cells[(r, c)].publish(), total.published) for c, _ in column_choices]

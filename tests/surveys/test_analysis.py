@@ -5,7 +5,6 @@ import csv
 import html
 import io
 import re
-import secrets
 
 import pyreadstat
 import pytest
@@ -43,13 +42,15 @@ def _row(table: str, label: str) -> list[str]:
 
 @pytest.fixture
 def answered(app, wave):
-    """40 people: 24 young in Leicester who never carried a knife, 12 old in Rutland who did, 4 young in
-    Rutland who would rather not say; plus a staff test response (never counted)."""
+    """64 people: 24 young girls in Leicester who never carried a knife, 12 old boys in Rutland who did, 16
+    young boys in Rutland who would rather not say, 12 old girls in Leicester who never did; plus a staff test
+    response (never counted)."""
     add_responses(app, wave, many(24, age="young", district="leicester", gender="girl", safe="4",
                                   worries=["knives", "gangs"], carried="no", adults=2))
     add_responses(app, wave, many(12, age="old", district="rutland", gender="boy", safe="1", worries=["knives"],
                                   carried="yes", why=["protection"], adults=5))
-    add_responses(app, wave, many(4, age="young", district="rutland", gender="boy", carried="prefer_not_to_say"))
+    add_responses(app, wave, many(16, age="young", district="rutland", gender="boy", carried="prefer_not_to_say"))
+    add_responses(app, wave, many(12, age="old", district="leicester", gender="girl", carried="no"))
     add_responses(app, wave, [{"age": "old", "carried": "yes"}], test=True)
     return wave
 
@@ -68,13 +69,14 @@ def test_filtered_results_keep_only_people_with_the_answers(exact, client, demo_
 
 def test_filters_on_two_questions_combine_with_and_and_answers_of_one_with_or(exact, client, demo_users, answered):
     sign_in(client, roles.STAFF)
-    # young AND (no or prefer not to say): 24 + 4 = 28
+    # young AND (no or prefer not to say): 24 + 16 = 40
     page = client.get(f"/surveys/manage/{answered.id}/filter?where=age:young&where=carried:no"
                       "&where=carried:prefer_not_to_say").get_data(as_text=True)
-    assert "28 people gave these answers" in page
-    assert _row(_table(page, "district"), "Leicester")[:2] == ["24", "86%"]
-    # old AND no: nobody, so nothing is shown at all
-    page = client.get(f"/surveys/manage/{answered.id}/filter?where=age:old&where=carried:no").get_data(as_text=True)
+    assert "40 people gave these answers" in page
+    assert _row(_table(page, "district"), "Leicester")[:2] == ["24", "60%"]
+    # old AND would rather not say: nobody, so nothing is shown at all
+    page = client.get(f"/surveys/manage/{answered.id}/filter?where=age:old&where=carried:prefer_not_to_say"
+                      ).get_data(as_text=True)
     assert "data-filter-small" in page and 'data-table="age"' not in page
 
 
@@ -90,9 +92,10 @@ def test_a_two_way_table_counts_people_with_row_percentages(exact, client, demo_
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
     # columns: Young, Old, I'd rather not say, Not answered, then Everyone
-    assert _cells(page, "No") == ["24 (100%)", "<10", "<10", "<10", "24"]
+    assert _cells(page, "No") == ["24 (67%)", "12 (33%)", "<10", "<10", "36"]
     assert _cells(page, "Yes") == ["<10", "12 (100%)", "<10", "<10", "12"]
-    assert _cells(page, "Everyone") == ["28", "12", "<10", "<10", "40"]
+    assert _cells(page, "I'd rather not say") == ["16 (100%)", "<10", "<10", "<10", "16"]
+    assert _cells(page, "Everyone") == ["40", "24", "<10", "<10", "64"]
     assert 'role="img"' in page and "<title id=\"two-way-chart-title\">" in page  # the chart, beside the table
     assert 'data-value="100"' in page
 
@@ -177,65 +180,93 @@ def _figures(result_list) -> dict:
     return {(r.code, o.value): o.cell.count for r in result_list for o in r.options}
 
 
-def _attack_wave(app, make_wave):
-    """300 people; 3 of them (the ones the attacker is after) carried a knife."""
+ATTACKED = ("age", "district", "gender", "safe", "worries")
+
+
+def _attack_wave(app, make_wave, carriers: int, title: str = "Attack wave"):
+    """300 people who never carried a knife and `carriers` who did (the people the attacker is after), every
+    question answered. Returns the wave and the true counts of the carriers' answers."""
     import random
 
-    wave = make_wave(title="Attack wave")
+    wave = make_wave(title=title)
     rng = random.Random(5)
-    people = []
-    for _ in range(300):
-        people.append({"age": rng.choice(["young", "old"]), "district": rng.choice(["leicester", "rutland"]),
-                       "gender": rng.choice(["girl", "boy"]), "safe": rng.choice(["2", "3", "4"]),
-                       "worries": rng.choice([["knives"], ["gangs"], ["knives", "gangs"]]), "carried": "no"})
-    secret = [{"age": "old", "district": "rutland", "gender": "girl", "safe": "2", "worries": ["knives"],
-               "carried": "yes", "why": ["protection"]} for _ in range(3)]
-    add_responses(app, wave, people + secret)
-    truth = {}
-    for code in ("age", "district", "gender", "safe", "worries"):
-        for person in secret:
-            for value in (person[code] if isinstance(person[code], list) else [person[code]]):
+
+    def person(carried):
+        return {"age": rng.choice(["young", "old"]), "district": rng.choice(["leicester", "rutland"]),
+                "gender": rng.choice(["girl", "boy"]), "safe": rng.choice(["1", "2", "3", "4", "5"]),
+                "worries": rng.choice([["knives"], ["gangs"], ["knives", "gangs"]]), "carried": carried}
+
+    secret = [dict(person("yes"), why=["protection"]) for _ in range(carriers)]
+    add_responses(app, wave, [person("no") for _ in range(300)] + secret)
+    truth: dict = {}
+    for answers in secret:
+        for code in ATTACKED:
+            for value in (answers[code] if isinstance(answers[code], list) else [answers[code]]):
                 truth[(code, value)] = truth.get((code, value), 0) + 1
     return wave, truth
 
 
 def _derive(wave) -> dict:
     """Every figure of the unfiltered results minus the same figure for the people who did not carry: what the
-    attacker takes for the counts of the three who did."""
+    attacker takes for the counts of those who did."""
     stored = db.session.get(SurveyWave, wave.id)
     everyone = _figures(results.overall(stored))
     others = analysis.filtered(stored, analysis.parse_filter(stored.definition, ["carried:no"]))
     assert others.shown
     rest = _figures(others.results)
     return {cell: everyone[cell] - rest[cell] for cell in everyone
-            if cell[0] in ("age", "district", "gender", "safe", "worries")
-            and everyone[cell] is not None and rest[cell] is not None}
+            if cell[0] in ATTACKED and everyone[cell] is not None and rest[cell] is not None}
+
+
+def test_a_filter_that_leaves_out_only_a_few_people_shows_nothing(app, make_wave, client, demo_users):
+    wave, _ = _attack_wave(app, make_wave, carriers=3)
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{wave.id}/filter?where=carried:no").get_data(as_text=True)
+    assert "data-filter-close" in page and "data-table" not in page and "data-filter-size" not in page
+    page = client.get(f"/surveys/manage/{wave.id}/two-way?rows=age&columns=gender&where=carried:no").get_data(as_text=True)
+    assert "data-filter-close" in page and "data-two-way" not in page
+    # and the three themselves are too few to show
+    page = client.get(f"/surveys/manage/{wave.id}/filter?where=carried:yes").get_data(as_text=True)
+    assert "data-filter-small" in page and "data-table" not in page
+
+
+def test_without_the_guard_subtracting_would_give_away_the_few_left_out(app, make_wave, monkeypatch):
+    """Why the guard: switched off, every cell none of the three is in has the same people with and without the
+    filter, so the same figure, and the difference is exactly 0: the attacker learns what none of them
+    answered. With the noise off as well, every count of theirs."""
+    wave, truth = _attack_wave(app, make_wave, carriers=3)
+    monkeypatch.setattr(analysis, "guard", lambda wave, release, where: (
+        analysis._size(wave, release, where).publish(), False))
+    with app.app_context():
+        derived = _derive(wave)
+        zeros = [cell for cell in derived if cell not in truth]
+        assert zeros and all(derived[cell] == 0 for cell in zeros)
+        app.config["DISCLOSURE_CELL_KEY"] = False
+        app.extensions.pop("survey_results", None)
+        assert all(value == truth.get(cell, 0) for cell, value in _derive(wave).items())
 
 
 def test_subtracting_a_filtered_table_from_the_whole_gives_noise_not_people(app, make_wave):
-    wave, truth = _attack_wave(app, make_wave)
-    with app.app_context():
-        app.config["DISCLOSURE_CELL_KEY"] = False
-        derived = _derive(wave)
-        assert derived and all(value == truth.get(cell, 0) for cell, value in derived.items())  # the attack works
-        app.extensions.pop("survey_results", None)
-        app.config["DISCLOSURE_CELL_KEY"] = True
-        hits = []
-        for draw in range(4):  # fresh record keys each time: the promise holds whatever the keys
-            if draw:
-                for response in db.session.scalars(sa.select(SurveyResponse).where(SurveyResponse.wave_id == wave.id)):
-                    response.record_key = secrets.randbelow(256)
-                db.session.flush()
-                app.extensions.pop("survey_results", None)
+    """20 people carried, enough for the guard: each of their counts the attacker derives is noise. Record keys
+    are fresh from `secrets` in each of four waves."""
+    hits = []
+    for draw in range(4):
+        wave, truth = _attack_wave(app, make_wave, carriers=20, title=f"Attack wave {draw}")
+        with app.app_context():
             derived = _derive(wave)
-            hits += [value == truth.get(cell, 0) for cell, value in derived.items()]
-        assert len(hits) >= 40
-        assert sum(hits) / len(hits) < 0.35, f"{sum(hits)} of {len(hits)} derived counts were right"
+            hits += [derived[cell] == count for cell, count in truth.items() if cell in derived]
+            if draw == 0:  # the same attack with the noise off: every count exactly
+                app.config["DISCLOSURE_CELL_KEY"] = False
+                app.extensions.pop("survey_results", None)
+                assert all(_derive(wave)[cell] == count for cell, count in truth.items())
+                app.config["DISCLOSURE_CELL_KEY"] = True
+    assert len(hits) >= 40
+    assert sum(hits) / len(hits) < 0.35, f"{sum(hits)} of {len(hits)} derived counts were right"
 
 
 def test_the_same_people_always_get_the_same_figures(app, make_wave):
     """Asking again, or with a filter that picks the same people, gives nothing new to average away."""
-    wave, _ = _attack_wave(app, make_wave)
+    wave, _ = _attack_wave(app, make_wave, carriers=20)
     with app.app_context():
         stored = db.session.get(SurveyWave, wave.id)
         plain = analysis.filtered(stored, analysis.parse_filter(stored.definition, ["carried:no"]))
@@ -243,6 +274,7 @@ def test_the_same_people_always_get_the_same_figures(app, make_wave):
         again = analysis.filtered(stored, analysis.parse_filter(stored.definition, ["carried:no"]))
         same_people = analysis.filtered(stored, analysis.parse_filter(
             stored.definition, ["carried:no", "age:young", "age:old", "age:prefer_not_to_say"]))
+        assert plain.shown and same_people.shown
         assert _figures(plain.results) == _figures(again.results) == _figures(same_people.results)
         assert plain.group == same_people.group
         # and a two-way table's cells are the same figures as the filtered results' for the same people
@@ -252,13 +284,15 @@ def test_the_same_people_always_get_the_same_figures(app, make_wave):
         assert table.cells[no][young].count == _figures(plain.results)[("age", "young")]
 
 
-def test_a_filter_that_isolates_a_few_people_shows_nothing(app, make_wave, client, demo_users):
-    wave, _ = _attack_wave(app, make_wave)
-    sign_in(client, roles.STAFF)
-    page = client.get(f"/surveys/manage/{wave.id}/filter?where=carried:yes").get_data(as_text=True)
-    assert "data-filter-small" in page and "data-table" not in page
-    page = client.get(f"/surveys/manage/{wave.id}/two-way?rows=age&columns=gender&where=carried:yes").get_data(as_text=True)
-    assert "data-filter-small" in page and "data-two-way" not in page
+def test_broader_filters_are_one_question_fewer_or_one_answer_more(app):
+    with app.app_context():
+        definition = small_definition()
+        where = analysis.parse_filter(definition, ["carried:yes", "age:old"])
+        assert {tuple(f.params()) for f in analysis.broader(definition, where)} == {
+            ("carried:yes",), ("age:old",),
+            ("age:young", "age:old", "carried:yes"), ("age:old", "age:prefer_not_to_say", "carried:yes"),
+            ("age:old", "carried:yes", "carried:no"), ("age:old", "carried:yes", "carried:prefer_not_to_say"),
+        }
 
 
 # Grids and rankings (stored as agreed with the builder: "grid.statement" rows, and one row per ranked option) --

@@ -49,11 +49,9 @@ class Variable:
         return self.kind in CHOICE_KINDS
 
     def as_question(self) -> dict:
-        """A question dict the results templates can show: a grid statement shows as a single choice, and
-        a ranking as the option each person put first."""
-        kind = "single" if self.kind in ("grid", "ranking") else self.kind
-        text = f"{self.text} (ranked first)" if self.kind == "ranking" else self.text
-        return {"code": self.key, "type": kind, "text": text,
+        """A question dict the results templates can show (a grid statement shows as a single choice)."""
+        kind = "single" if self.kind == "grid" else self.kind
+        return {"code": self.key, "type": kind, "text": self.text,
                 "options": [{"value": v, "label": label} for v, label in self.choices]}
 
 
@@ -269,20 +267,26 @@ def _filtered(wave: SurveyWave, release: SurveyRelease, where: Filter) -> Filter
         return Filtered(size, [], close)
     group = _group_ids(wave, release, where).scalar_subquery()
     every = [v for v in variables(wave.definition) if v.kind != "text"]  # free text is read on its own page
-    rankings = [v.key for v in every if v.kind == "ranking"]
     cells: dict[tuple, Tally] = defaultdict(Tally)
-    numbers: dict[str, int] = defaultdict(int)
+    numbers: dict[tuple, int] = defaultdict(int)
     for question, option, count, key_sum, number_sum in db.session.execute(
             sa.select(a.question, a.option, sa.func.count(), sa.func.sum(r.record_key), sa.func.sum(a.number))
             .join(r, r.id == a.response_id)
-            .where(a.wave_id == wave.id, a.response_id.in_(group),
-                   sa.or_(a.question.not_in(rankings), a.number == 1))  # a ranking: the option put first
+            .where(a.wave_id == wave.id, a.response_id.in_(group))
             .group_by(a.question, a.option)):
         cells[(question, option)].add(count, int(key_sum or 0))
-        numbers[question] += int(number_sum or 0)
+        numbers[(question, option)] += int(number_sum or 0)
     found = []
     for variable in every:
         q = variable.as_question()
+        if variable.kind == "ranking":  # as on the results page: people who ranked each option, average rank
+            ranked = [(value, label, cells[(variable.key, value)]) for value, label in variable.choices]
+            options = [OptionResult(value, label, Cell(tally.publish(), results.NO_BASE))
+                       for value, label, tally in ranked]
+            found.append(QuestionResult(q, Cell(results.NO_BASE, results.NO_BASE), options, mean_ranks=[
+                numbers[(variable.key, value)] / tally.count if option.cell.shown else None
+                for (value, _, tally), option in zip(ranked, options)]))
+            continue
         if variable.kind in ("number", "multiple"):  # the row without an option: people who answered
             answered = cells[(variable.key, None)]
         else:  # one option per person: the options add up to the people who answered
@@ -291,7 +295,7 @@ def _filtered(wave: SurveyWave, release: SurveyRelease, where: Filter) -> Filter
                 answered.add(cells[(variable.key, value)].count, cells[(variable.key, value)].key_sum)
         base = answered.publish()
         if variable.kind == "number":
-            mean = numbers[variable.key] / answered.count if base.shown and answered.count else None
+            mean = numbers[(variable.key, None)] / answered.count if base.shown and answered.count else None
             found.append(QuestionResult(q, Cell(base, base), mean=mean))
             continue
         found.append(QuestionResult(q, Cell(base, base), [

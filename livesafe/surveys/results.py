@@ -27,6 +27,7 @@ from livesafe.surveys.releases import RESPONSES
 DIMENSION_LABELS = {"district": "District", "age_band": "Age band", "gender": "Gender", "setting": "Setting code"}
 NOT_ANSWERED = "Not answered"
 NO_SETTING = "No setting code"
+NO_BASE = Published(None, "")  # a ranking's options have no base: each person ranks several
 CACHE_SIZE = 256
 
 
@@ -112,6 +113,8 @@ class QuestionResult:
     earlier_base: Cell | None = None
     # Compared with an earlier wave whose wording differs: {"text": its wording or None, "options": [(then, now)]}
     changed: dict | None = None
+    # A ranking: each option's average rank (1 = top) among the people who ranked it, parallel to options.
+    mean_ranks: list[float | None] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -134,17 +137,12 @@ def release_of(wave: SurveyWave) -> SurveyRelease | None:
 
 def result_questions(definition: dict) -> list[dict]:
     """The questions results show, in order: a grid as one single-choice question per statement (its
-    answers are stored under "grid.statement"). A ranking is shown on the filtered results only (as the
-    option put first), as releases keep no ranks."""
+    answers are stored under "grid.statement"); a ranking as its options' average ranks."""
     from livesafe.surveys import analysis  # analysis builds on this module
 
-    found, by_code = [], defs.question_map(definition)
-    for variable in analysis.variables(definition):
-        if variable.kind == "grid":
-            found.append(variable.as_question())
-        elif variable.kind != "ranking":
-            found.append(by_code[variable.key])
-    return found
+    by_code = defs.question_map(definition)
+    return [variable.as_question() if variable.kind == "grid" else by_code[variable.key]
+            for variable in analysis.variables(definition)]
 
 
 def _figures(wave: SurveyWave, release: SurveyRelease, dimension: str | None):
@@ -157,6 +155,9 @@ def _figures(wave: SurveyWave, release: SurveyRelease, dimension: str | None):
             bases[(RESPONSES, group)] = Tally(n, keys)
         elif question not in kinds or not n:
             continue
+        elif kinds[question] == "ranking":  # one row per ranked option: people who ranked it, sum of ranks
+            counts[(question, option, group)] = Tally(n, keys)
+            means[(question, option, group)] = numbers / n
         elif option is None:  # a number, a text, or the "answered" row of a multiple choice
             bases[(question, group)] = Tally(n, keys)
             if kinds[question] == "number":
@@ -178,6 +179,13 @@ def _overall(wave: SurveyWave, release: SurveyRelease) -> list[QuestionResult]:
     results = []
     for q in result_questions(wave.definition):
         code = q["code"]
+        if q["type"] == "ranking":  # no base: people rank several options
+            cells = [Cell(_publish(counts, (code, value, None)), NO_BASE) for value, _ in defs.choices(q)]
+            results.append(QuestionResult(q, Cell(NO_BASE, NO_BASE), [
+                OptionResult(value, label, cell) for (value, label), cell in zip(defs.choices(q), cells)],
+                mean_ranks=[means.get((code, value, None)) if cell.shown else None
+                            for (value, _), cell in zip(defs.choices(q), cells)]))
+            continue
         base = _base_cell(_publish(bases, (code, None)))
         if q["type"] not in defs.OPTION_TYPES:
             mean = means.get((code, None)) if base.shown else None
@@ -206,7 +214,7 @@ def overall(wave: SurveyWave, earlier: SurveyWave | None = None, adjust: bool = 
     compared = []
     for result in results:
         old = before.get(result.code)
-        if old is None or old.kind != result.kind:
+        if old is None or old.kind != result.kind or result.kind == "ranking":
             compared.append(result)
             continue
         old_options = {o.value: o.cell for o in old.options}
@@ -293,7 +301,7 @@ def _breakdown(wave: SurveyWave, release: SurveyRelease, dimension: str) -> list
     crosses = []
     for result in _cached(("overall", wave.id, release.id), lambda: _overall(wave, release)):
         q, code = result.question, result.code
-        if code == own:
+        if code == own or result.kind == "ranking":  # a ranking is not broken down (average ranks only)
             continue
         totals = [_base_cell(_publish(bases, (code, k))) for k in keys]
         if q["type"] not in defs.OPTION_TYPES:  # number and text: how many people answered, per group
@@ -458,7 +466,10 @@ def results_csv(wave: SurveyWave) -> str:
         ]])
 
     for r in results:
-        if r.options:
+        if r.kind == "ranking":  # people who ranked each option, and its average rank in the mean column
+            for o, rank in zip(r.options, r.mean_ranks):
+                line(r.question, "all", "all", o.value, o.label, o.cell, r.base, rank)
+        elif r.options:
             for o in r.options:
                 line(r.question, "all", "all", o.value, o.label, o.cell, r.base)
         else:

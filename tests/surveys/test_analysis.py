@@ -363,8 +363,26 @@ def test_grid_statements_are_results_filters_and_table_questions(exact, client, 
     page = html.unescape(client.get(f"/surveys/manage/{grid_wave.id}/filter?where=places.bus:1&where=places.park:2")
                          .get_data(as_text=True))
     assert "15 people gave these answers" in page
-    # a ranking shows, when filtered, the option each person put first
-    assert _row(_table(page, "priorities"), "Youth clubs")[:2] == ["15", "100%"]
+    # a ranking: people who ranked each option and its average rank, here for the 15 only
+    assert _row(_table(page, "priorities"), "Youth clubs") == ["15", "1.0"]
+    assert _row(_table(page, "priorities"), "More police") == ["15", "3.0"]
+
+
+def test_rankings_show_average_ranks_on_the_results_and_in_the_csv(exact, client, demo_users, grid_wave):
+    sign_in(client, roles.STAFF)
+    page = html.unescape(client.get(f"/surveys/manage/{grid_wave.id}/results").get_data(as_text=True))
+    # 15 put youth clubs first, 12 second: (15 * 1 + 12 * 2) / 27
+    assert _row(_table(page, "priorities"), "Youth clubs") == ["27", "1.4"]
+    assert _row(_table(page, "priorities"), "Better lighting") == ["27", "2.4"]  # (15 * 2 + 12 * 3) / 27
+    assert "people answered" not in re.search(r'id="q-priorities".*?</section>', page, re.S).group(0)
+    broken_down = client.get(f"/surveys/manage/{grid_wave.id}/results?breakdown=age_band")
+    assert broken_down.status_code == 200  # a ranking is not broken down; grid statements are
+    assert 'id="q-priorities"' not in broken_down.get_data(as_text=True)
+    assert 'id="q-places.park"' in broken_down.get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/surveys/manage/{grid_wave.id}/export/results.csv")
+                                           .get_data(as_text=True))))
+    youth = [r for r in rows if r["question_code"] == "priorities" and r["answer_code"] == "youth"]
+    assert youth == [dict(youth[0], count="27", percent="", base="", mean="1.4")]
 
 
 # Comparison across waves by stable key ---------------------------------------------------

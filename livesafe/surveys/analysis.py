@@ -142,9 +142,6 @@ class Filter:
 
     conditions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def __bool__(self) -> bool:
-        return bool(self.conditions)
-
     @property
     def keys(self) -> set[str]:
         return {key for key, _ in self.conditions}

@@ -27,6 +27,7 @@ from livesafe.surveys.releases import RESPONSES
 DIMENSION_LABELS = {"district": "District", "age_band": "Age band", "gender": "Gender", "setting": "Setting code"}
 NOT_ANSWERED = "Not answered"
 NO_SETTING = "No setting code"
+NO_BASE = Published(None, "")  # a ranking's options have no base: each person ranks several
 CACHE_SIZE = 256
 
 
@@ -110,6 +111,10 @@ class QuestionResult:
     options: list[OptionResult] = field(default_factory=list)
     mean: float | None = None
     earlier_base: Cell | None = None
+    # Compared with an earlier wave whose wording differs: {"text": its wording or None, "options": [(then, now)]}
+    changed: dict | None = None
+    # A ranking: each option's average rank (1 = top) among the people who ranked it, parallel to options.
+    mean_ranks: list[float | None] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -130,16 +135,29 @@ def release_of(wave: SurveyWave) -> SurveyRelease | None:
     return releases.current(wave)
 
 
+def result_questions(definition: dict) -> list[dict]:
+    """The questions results show, in order: a grid as one single-choice question per statement (its
+    answers are stored under "grid.statement"); a ranking as its options' average ranks."""
+    from livesafe.surveys import analysis  # analysis builds on this module
+
+    by_code = defs.question_map(definition)
+    return [variable.as_question() if variable.kind == "grid" else by_code[variable.key]
+            for variable in analysis.variables(definition)]
+
+
 def _figures(wave: SurveyWave, release: SurveyRelease, dimension: str | None):
     """(counts, bases, means) of one breakdown of a release: counts[(question, option, group)] and
     bases[(question, group)] (people who answered; RESPONSES for responses) as Tallies."""
-    kinds = {q["code"]: q["type"] for q in defs.questions(wave.definition)}
+    kinds = {q["code"]: q["type"] for q in result_questions(wave.definition)}
     counts, bases, means = {}, {}, {}
     for (question, option, group), (n, keys, numbers) in releases.tables(release, dimension).items():
         if question == RESPONSES:
             bases[(RESPONSES, group)] = Tally(n, keys)
         elif question not in kinds or not n:
             continue
+        elif kinds[question] == "ranking":  # one row per ranked option: people who ranked it, sum of ranks
+            counts[(question, option, group)] = Tally(n, keys)
+            means[(question, option, group)] = numbers / n
         elif option is None:  # a number, a text, or the "answered" row of a multiple choice
             bases[(question, group)] = Tally(n, keys)
             if kinds[question] == "number":
@@ -159,8 +177,15 @@ def _publish(tallies: dict, key) -> Published:
 def _overall(wave: SurveyWave, release: SurveyRelease) -> list[QuestionResult]:
     counts, bases, means = _figures(wave, release, None)
     results = []
-    for q in defs.questions(wave.definition):
+    for q in result_questions(wave.definition):
         code = q["code"]
+        if q["type"] == "ranking":  # no base: people rank several options
+            cells = [Cell(_publish(counts, (code, value, None)), NO_BASE) for value, _ in defs.choices(q)]
+            results.append(QuestionResult(q, Cell(NO_BASE, NO_BASE), [
+                OptionResult(value, label, cell) for (value, label), cell in zip(defs.choices(q), cells)],
+                mean_ranks=[means.get((code, value, None)) if cell.shown else None
+                            for (value, _), cell in zip(defs.choices(q), cells)]))
+            continue
         base = _base_cell(_publish(bases, (code, None)))
         if q["type"] not in defs.OPTION_TYPES:
             mean = means.get((code, None)) if base.shown else None
@@ -182,11 +207,14 @@ def overall(wave: SurveyWave, earlier: SurveyWave | None = None, adjust: bool = 
     results = _cached(("overall", wave.id, release.id), lambda: _overall(wave, release))
     if earlier is None:
         return results
+    from livesafe.surveys.codebook import wording_changes  # the codebook builds on analysis, which builds on this
+
     before = {r.code: r for r in overall(earlier)}
+    changes = wording_changes(wave, earlier)
     compared = []
     for result in results:
         old = before.get(result.code)
-        if old is None or old.kind != result.kind:
+        if old is None or old.kind != result.kind or result.kind == "ranking":
             compared.append(result)
             continue
         old_options = {o.value: o.cell for o in old.options}
@@ -197,7 +225,7 @@ def overall(wave: SurveyWave, earlier: SurveyWave | None = None, adjust: bool = 
             if then is not None and option.cell.has_percent and then.has_percent:
                 test = stats.compare(option.cell.share, option.cell.base.count, then.share, then.base.count)
             options.append(replace(option, earlier=then, comparison=test))
-        compared.append(replace(result, options=options, earlier_base=old.base))
+        compared.append(replace(result, options=options, earlier_base=old.base, changed=changes.get(result.code)))
     if adjust:
         _holm(compared)
     return compared
@@ -273,7 +301,7 @@ def _breakdown(wave: SurveyWave, release: SurveyRelease, dimension: str) -> list
     crosses = []
     for result in _cached(("overall", wave.id, release.id), lambda: _overall(wave, release)):
         q, code = result.question, result.code
-        if code == own:
+        if code == own or result.kind == "ranking":  # a ranking is not broken down (average ranks only)
             continue
         totals = [_base_cell(_publish(bases, (code, k))) for k in keys]
         if q["type"] not in defs.OPTION_TYPES:  # number and text: how many people answered, per group
@@ -438,7 +466,10 @@ def results_csv(wave: SurveyWave) -> str:
         ]])
 
     for r in results:
-        if r.options:
+        if r.kind == "ranking":  # people who ranked each option, and its average rank in the mean column
+            for o, rank in zip(r.options, r.mean_ranks):
+                line(r.question, "all", "all", o.value, o.label, o.cell, r.base, rank)
+        elif r.options:
             for o in r.options:
                 line(r.question, "all", "all", o.value, o.label, o.cell, r.base)
         else:

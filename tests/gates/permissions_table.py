@@ -125,6 +125,11 @@ TABLE = {
     "surveys.wave": STAFF_ONLY,
     "surveys.wave_results": STAFF_ONLY,
     "surveys.wave_status": STAFF_ONLY,
+    "surveys.filter_results": STAFF_ONLY,
+    "surveys.two_way_table": STAFF_ONLY,
+    "surveys.codebook_page": STAFF_ONLY,
+    "surveys.codebook_csv": STAFF_ONLY,
+    "surveys.microdata_export": ADMIN_ONLY,
     # community panels (members: object-level checks keep each panel's items to its members)
     "panels.add_meeting": STAFF_ONLY,
     "panels.appeal": SIGNED_IN,

@@ -5,6 +5,8 @@ its panel's meetings: an e-mail at once, or a weekly digest (`flask --app livesa
 the scheduler once a week). What happened is stored (`Notification`: which comment, event or meeting);
 the words are written when the e-mail is sent, for that reader, so:
 - a hidden item, a hidden comment or a cancelled meeting is left out (nothing about a hidden item is sent);
+- a comment's words are never in an e-mail (only who commented, and a link), since staff may hide or
+  redact them after the e-mail has left;
 - redacted words read "[redacted]" to everyone but their author;
 - someone who can no longer see the item (left the panel, account closed) is told nothing.
 
@@ -106,11 +108,10 @@ def _line(entry: Notification, feedback: Feedback, reader: User) -> str | None:
         parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
         if parent is not None and parent.hidden_at is not None:
             return None  # a reply to hidden words would give them away
-        body = comment.body if comment.author_id == reader.id else redaction.redact(
-            comment.body, redaction.phrases_for("comment", [comment.id]).get(comment.id, []))
+        # Only who and where: a comment's words could be hidden or redacted after the e-mail leaves.
         who = comment.author.name or "A panel member"
         what = "replied to a comment" if comment.parent_id else "commented"
-        return f"{who} {what} on \"{title}\":\n{body}\n{_link(f'/panels/feedback/{feedback.id}#comment-{comment.id}')}"
+        return f"{who} {what} on \"{title}\". Read it: {_link(f'/panels/feedback/{feedback.id}#comment-{comment.id}')}"
     if entry.kind == "state":
         from livesafe.panels.logic import STATES
 

@@ -4,18 +4,24 @@ The figures count items (recommendations), never people, and every item's text i
 staff's own: they are published as they are, without the disclosure control that counts of people
 need (livesafe.disclosure). No figure counts supporters, members or authors.
 
-Every figure is aggregated by the database (a few GROUP BY queries, however many items there are), with
-dates in Europe/London like the rest of the site: PostgreSQL converts with its time-zone database; on
-SQLite the same conversions are small Python functions registered on each connection.
+Every figure is aggregated by the database (four queries, however many items there are), with dates in
+Europe/London like the rest of the site: PostgreSQL converts with its time-zone database; on SQLite the
+same conversions are small Python functions registered on each connection. With thousands of items that
+takes a few hundred milliseconds, so the public pages keep the figures for FIGURES_SECONDS in each app
+(`cached_figures`); any change to an item or its timeline in this app drops them at once (a session
+hook below), and other app instances show it within FIGURES_SECONDS.
 """
 import csv
 import io
 import statistics
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -196,7 +202,7 @@ def _months_to(today: date, count: int) -> list[str]:
 
 def figures(panel_id: int | None = None, today: date | None = None) -> Figures:
     """Items raised, answered (and on time against their due date), waiting (and overdue), the median days
-    to an answer, and items by state at the end of each of the last MONTHS_SHOWN months: five queries."""
+    to an answer, and items by state at the end of each of the last MONTHS_SHOWN months: four queries."""
     from livesafe.panels.logic import AWAITING_ANSWER, DRAFT, STATES
 
     today = today or clock.today()
@@ -244,6 +250,30 @@ def figures(panel_id: int | None = None, today: date | None = None) -> Figures:
         sa.select(raised_month, sa.func.count()).where(*where, raised_month >= months[0]).group_by(raised_month)).all())
     result.raised_by_month = [raised.get(month, 0) for month in months]
     return result
+
+
+FIGURES_SECONDS = 60
+_CACHE = "panels_figures"
+
+
+def cached_figures(panel_id: int | None = None) -> Figures:
+    """figures(), kept for FIGURES_SECONDS per panel and London day in this app."""
+    today, now = clock.today(), time.monotonic()
+    cache = current_app.extensions.setdefault(_CACHE, {})
+    kept = cache.get((panel_id, today))
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    found = figures(panel_id, today)
+    cache[(panel_id, today)] = (now + FIGURES_SECONDS, found)
+    return found
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _forget_figures(session, _context):
+    """An item or a timeline entry written in this app: its figures are worked out again on the next view."""
+    if has_app_context() and any(isinstance(obj, (Feedback, FeedbackEvent))
+                                 for obj in (*session.new, *session.dirty, *session.deleted)):
+        current_app.extensions.pop(_CACHE, None)
 
 
 def panels_with_items() -> list[Panel]:

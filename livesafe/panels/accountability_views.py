@@ -71,7 +71,7 @@ bp.add_app_template_global(lambda: FollowForm(formdata=None), "follow_form")
 
 @bp.route("/accountability")
 def accountability_page():
-    return render("panels/accountability/figures.html", figures=accountability.figures(), panel=None,
+    return render("panels/accountability/figures.html", figures=accountability.cached_figures(), panel=None,
                   panels=accountability.panels_with_items(), states=logic.STATES,
                   default_days=DEFAULT_RESPONSE_DAYS)
 
@@ -79,7 +79,7 @@ def accountability_page():
 @bp.route("/accountability/panels/<int:panel_id>")
 def panel_accountability(panel_id):
     found = _get(Panel, panel_id)
-    return render("panels/accountability/figures.html", figures=accountability.figures(found.id), panel=found,
+    return render("panels/accountability/figures.html", figures=accountability.cached_figures(found.id), panel=found,
                   panels=accountability.panels_with_items(), states=logic.STATES,
                   default_days=DEFAULT_RESPONSE_DAYS)
 

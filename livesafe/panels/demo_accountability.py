@@ -1,5 +1,6 @@
 """Demo data for accountability, finding and following: older answered items (so the figures and the chart
-have months to show), progress on agreed actions, follows and a reply. Called once by panels.demo.load."""
+have months to show; not published, so "You said, we did" keeps its three), progress on agreed actions,
+follows and a reply. Called once by panels.demo.load."""
 from datetime import timedelta
 
 from livesafe.panels import accountability, following, logic
@@ -30,7 +31,6 @@ def load(city, county, staff, members, items, now):
         logic.move(item, "review", staff, now=received + 3 * days)
         logic.move(item, "respond", staff, now=received + took * days,
                    response="Thank you. We agree, and we have asked the team that runs it to act on this.")
-        logic.set_public(item, True, staff, now=received + took * days)
 
     accountability.set_progress(items["closing"], 100, "The club now opens until 10pm on Fridays.", staff,
                                 now=now - 7 * days)

@@ -275,3 +275,33 @@ def test_following_at_once_keeps_one_row_and_digests_at_once_send_once(app, worl
     assert sorted(at_once(app, 4, digest)) == [0, 0, 0, 1]
     with app.app_context():
         assert sum("weekly digest" in mail.subject for mail in _mail_to("city2")) == 1
+
+
+def test_the_item_page_stays_flat_as_replies_and_followers_are_added(app, world):
+    from flask import g
+
+    from livesafe.panels.models import Feedback
+    from tests.helpers import assert_flat
+
+    with app.app_context():
+        item = feedback_in("received", world.city)
+        top = logic.add_comment(item, user("member"), "Top")
+        following.reply(item, top, user("city2"), "First")
+        following.follow(item, user("city2"), "immediate")
+        db.session.commit()
+        item_id, top_id = item.id, top.id
+    client = app.test_client()
+    sign_in(client, email=EMAILS["city2"])
+
+    def replies(count):
+        with app.app_context():
+            found, parent = db.session.get(Feedback, item_id), db.session.get(Comment, top_id)
+            for n in range(count):
+                following.reply(found, parent, user("member" if n % 2 else "city2"), f"Reply {n}")
+                logic.add_comment(found, user("member"), f"Another top comment {n}")
+            db.session.commit()
+        db.session.remove()
+        g.pop("_login_user", None)
+
+    with app.app_context():
+        assert_flat(client, f"/panels/feedback/{item_id}", replies)

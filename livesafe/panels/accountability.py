@@ -276,10 +276,6 @@ def _forget_figures(session, _context):
         current_app.extensions.pop(_CACHE, None)
 
 
-def panels_with_items() -> list[Panel]:
-    return list(db.session.scalars(sa.select(Panel).order_by(Panel.name)))
-
-
 # --- Progress ---------------------------------------------------------------------------------
 
 

@@ -72,7 +72,7 @@ bp.add_app_template_global(lambda: FollowForm(formdata=None), "follow_form")
 @bp.route("/accountability")
 def accountability_page():
     return render("panels/accountability/figures.html", figures=accountability.cached_figures(), panel=None,
-                  panels=accountability.panels_with_items(), states=logic.STATES,
+                  panels=logic.all_panels(), states=logic.STATES,
                   default_days=DEFAULT_RESPONSE_DAYS)
 
 
@@ -80,7 +80,7 @@ def accountability_page():
 def panel_accountability(panel_id):
     found = _get(Panel, panel_id)
     return render("panels/accountability/figures.html", figures=accountability.cached_figures(found.id), panel=found,
-                  panels=accountability.panels_with_items(), states=logic.STATES,
+                  panels=logic.all_panels(), states=logic.STATES,
                   default_days=DEFAULT_RESPONSE_DAYS)
 
 

@@ -118,7 +118,8 @@ class Feedback(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     public: Mapped[bool] = mapped_column(default=False)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed: "You said, we did" lists the newest first.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")

@@ -20,6 +20,7 @@ def upgrade():
         batch_op.add_column(sa.Column('progress', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('progress_note', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('progress_at', sa.DateTime(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_panel_feedback_published_at'), ['published_at'], unique=False)
 
     with op.batch_alter_table('panel_follows', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mode', sa.String(length=20), nullable=False, server_default='immediate'))
@@ -58,6 +59,7 @@ def downgrade():
     with op.batch_alter_table('panel_follows', schema=None) as batch_op:
         batch_op.drop_column('mode')
     with op.batch_alter_table('panel_feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_panel_feedback_published_at'))
         batch_op.drop_column('progress_at')
         batch_op.drop_column('progress_note')
         batch_op.drop_column('progress')

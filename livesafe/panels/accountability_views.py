@@ -149,7 +149,6 @@ def follow(feedback_id):
     require("panels.follow", current_user, item)
     form = FollowForm()
     if not form.validate_on_submit():
-        flash(next(iter(form.errors.values()))[0] if form.errors else "Choose how often to hear about it")
         return render("panels/accountability/follow.html", form=form, feedback=item, status=422)
     following.follow(item, current_user, form.mode.data)
     flash("You follow this item. " + ("We will e-mail you each time something happens." if form.mode.data ==

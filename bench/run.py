@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MODULES = ["hub", "search", "grants", "panels", "surveys"]
+MODULES = ["hub", "search", "grants", "panels", "accountability", "surveys"]
 
 
 def main():

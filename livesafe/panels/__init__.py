@@ -44,5 +44,32 @@ DASHBOARD = {
     roles.ADMIN: _STAFF_CARDS,
 }
 
+
+
+def init_app(app):
+    import click
+
+    @app.cli.command("panels-digest")
+    def panels_digest():
+        """E-mail followers who chose a weekly digest what happened on their items (run once a week)."""
+        from livesafe.extensions import db
+        from livesafe.panels.following import send_digests
+
+        sent = send_digests()
+        db.session.commit()  # a CLI command commits once, at its end
+        click.echo(f"Queued {sent} weekly digest(s).")
+
+    @app.cli.command("panels-search-index")
+    def panels_search_index():
+        """Write every published item's search entry again (after an upgrade, or to be sure)."""
+        from livesafe.extensions import db
+        from livesafe.panels.finding import rebuild_all
+
+        found = rebuild_all()
+        db.session.commit()
+        click.echo(f"{found} published item(s) can be found.")
+
+
 from livesafe.panels import permissions, views  # noqa: E402,F401
 from livesafe.panels import paper_views, papers  # noqa: E402,F401
+from livesafe.panels import accountability_views, finding, following  # noqa: E402,F401

@@ -10,7 +10,7 @@ from livesafe.auth import roles
 from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.panels import logic, papers
+from livesafe.panels import demo_accountability, logic, papers
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels.models import Comment, Panel, Support
 from livesafe import clock
@@ -148,6 +148,8 @@ def load():
     logic.add_asset(city_member, name="Saturday Football in the Park", kind="sports_club", district="leicester",
                     description="Free football on Saturday mornings, run by volunteers.", min_age=8, max_age=16,
                     opening_times="Saturdays, 10am to 12 noon", contact="", website="")
+    demo_accountability.load(city, county, staff, (city_member, second_city_member),
+                             {"closing": closing, "mentoring": mentoring, "overdue": overdue}, now)
     # The demo's history is in the past: do not e-mail anyone about it now.
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > last_message))
     db.session.commit()

@@ -46,7 +46,7 @@ from livesafe.panels.models import (
     Report,
     Support,
 )
-from livesafe.panels import redaction
+from livesafe.panels import following, redaction
 from livesafe.panels.permissions import is_member, is_public  # noqa: F401 - part of this module's API
 
 # --- Choices -----------------------------------------------------------------------------------
@@ -198,6 +198,7 @@ def add_meeting(panel: Panel, starts_at: datetime, mode: str, place: str, actor,
     db.session.add(meeting)
     db.session.flush()
     record(actor, "panels.meeting.create", meeting, None, {"panel_id": panel.id, "starts_at": starts_at.isoformat()})
+    following.tell_meeting(meeting)
     return meeting
 
 
@@ -346,10 +347,17 @@ def _typed(step: Step, name: str) -> str:
     return (step.values.get(name) or "").strip()
 
 
+# An accepted item (action agreed) always has someone answerable for it and a date to answer by.
+NEEDS_OWNER_AND_DEADLINE = ("Before agreeing an action, choose its owner and set a deadline under "
+                            "“Owner and deadline”, then agree it.")
+
+
 def _check_response(step: Step) -> None:
     """A response typed with a state change is published, kept as a correction, or refused with a reason:
     never dropped. Publishing a response needs its text; "not taken forward" needs its reason."""
     action, typed = step.transition.action, step.values.get("response")
+    if action == "agree" and (step.obj.owner_id is None or step.obj.response_deadline is None):
+        raise RuleError(NEEDS_OWNER_AND_DEADLINE, field="action")
     if action == "respond" and not _typed(step, "response"):
         raise RuleError("Write the response before publishing it", field="response")
     if action == "decline" and not _typed(step, "note"):
@@ -395,8 +403,9 @@ def _timeline_and_tell(step: Step) -> None:
     """Runs only once the state has changed (after the compare-and-set): the timeline entry and the
     e-mails are written in the same transaction as the state, so they cannot disagree with it."""
     feedback, note = step.obj, _typed(step, "note")
-    db.session.add(FeedbackEvent(feedback_id=feedback.id, from_state=step.before, to_state=step.transition.target,
-                                 note=note, actor_id=step.user.id, at=step.now))
+    event = FeedbackEvent(feedback_id=feedback.id, from_state=step.before, to_state=step.transition.target,
+                          note=note, actor_id=step.user.id, at=step.now)
+    db.session.add(event)
     label = STATES[feedback.state]
     link = _link(f"/panels/feedback/{feedback.id}")
     cut = redaction.phrases_for("feedback", [feedback.id]).get(feedback.id, [])
@@ -412,6 +421,9 @@ def _timeline_and_tell(step: Step) -> None:
             lead = f"\"{title}\" is now: {label}."
         body = lead + (f"\n\n{said}" if said else "") + f"\n\nSee the timeline: {link}\n"
         queue(user.email, subject, body)
+    db.session.flush()
+    following.tell_followers(feedback, "state", event.id, actor_id=step.user.id,
+                             already_told={user.id for user in _people_to_tell(feedback)}, now=step.now)
 
 
 def _step(action, sources, target, permission, label):
@@ -551,14 +563,16 @@ def set_support(feedback: Feedback, user, wanted: bool) -> bool:
     return wanted
 
 
-def add_comment(feedback: Feedback, user, body: str) -> Comment:
+def add_comment(feedback: Feedback, user, body: str, parent_id: int | None = None) -> Comment:
+    """A comment, or a reply to a top-level comment (following.reply checks the parent); followers are told."""
     require("panels.comment", user, feedback)
     body = body.strip()
     if not body:
         raise RuleError("Enter your comment", field="body")
-    comment = Comment(feedback_id=feedback.id, author_id=user.id, body=body)
+    comment = Comment(feedback_id=feedback.id, author_id=user.id, body=body, parent_id=parent_id)
     db.session.add(comment)
     db.session.flush()
+    following.tell_followers(feedback, "comment", comment.id, actor_id=user.id)
     return comment
 
 

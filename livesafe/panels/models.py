@@ -118,11 +118,18 @@ class Feedback(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     public: Mapped[bool] = mapped_column(default=False)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed: "You said, we did" lists the newest first.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="")
     hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    # How far the agreed action has got (staff update it; shown publicly on the item): a percentage and
+    # the latest milestone in words.
+    progress: Mapped[int | None] = mapped_column()
+    progress_note: Mapped[str] = mapped_column(sa.Text, default="")
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     panel = relationship(Panel)
     author = relationship("User", foreign_keys=[author_id])
@@ -307,7 +314,8 @@ class Appeal(db.Model):
 
 
 class Follow(db.Model):
-    """A member follows an item: e-mailed about its comments and state changes."""
+    """A member follows an item: e-mailed about its comments and state changes and its panel's meetings,
+    at once ("immediate") or in a weekly digest ("weekly")."""
 
     __tablename__ = "panel_follows"
     __table_args__ = (sa.UniqueConstraint("feedback_id", "user_id"),)
@@ -316,3 +324,36 @@ class Follow(db.Model):
     feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mode: Mapped[str] = mapped_column(sa.String(20), default="immediate")
+
+    user = relationship("User")
+
+
+class Notification(db.Model):
+    """Something a follower is to hear about. Only what happened is kept (which comment, which meeting):
+    the words are written when the e-mail is sent, so text hidden or redacted since is never sent."""
+
+    __tablename__ = "panel_notifications"
+    __table_args__ = (sa.Index("ix_panel_notifications_waiting", "sent_at", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))  # comment, state or meeting
+    subject_id: Mapped[int | None] = mapped_column()  # the comment, event or meeting
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SearchEntry(db.Model):
+    """A published item as search finds it: only what the public may read (redactions applied), kept up to
+    date whenever the item, its redactions or its timeline change (panels/finding.py). Never a hidden item."""
+
+    __tablename__ = "panel_search_entries"
+
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_feedback.id"), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(150))
+    text: Mapped[str] = mapped_column(sa.Text)
+    # The words of title and text through the site index's analyser (stems), space-separated and padded.
+    terms: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -31,7 +31,7 @@ MAX_PAGE = 100
 POSTINGS_CACHE_SIZE = 20_000
 KIND_LABELS = {"article": "Article", "service": "Service", "event": "Event", "campaign": "Campaign",
                "topic": "Topic", "help": "Help now", "listing": "Page", "audience": "Page",
-               "place": "Local place"}
+               "place": "Local place", "panel_item": "Panel recommendation"}
 
 
 def clean_query(raw: str | None) -> str:

@@ -9,6 +9,8 @@ from livesafe.panels.logic import verified_assets_version
 from livesafe.search.logic import MAX_PAGE, clean_query
 from livesafe.site.numbers import query_page
 from livesafe.search.places import find_places, with_places
+from livesafe.search.panel_items import find_panel_items, with_panel_items
+from livesafe.panels import finding
 
 
 @bp.route("/search")
@@ -27,11 +29,13 @@ def search():
         results = searches.search(query, audience=audience, topic=topic, page=page, now=now)
         # Places have no topic: a search narrowed to a topic shows none.
         results = with_places(results, find_places(query) if page == 1 and not topic else [])
+        results = with_panel_items(results, find_panel_items(query) if page == 1 and not topic else [])
         return dict(results=results, audience=audience, topic=topic, topics=lib.topics, audiences=AUDIENCES,
                     crisis_contacts=searches.data.general_contacts)
 
     # The same address gives the same page until the index is rebuilt or another event finishes.
     finished = tuple(event.slug for event in lib.events if event.ends <= now)
-    key = ("search", searches.target(), query, audience, topic, page, finished, verified_assets_version())
+    key = ("search", searches.target(), query, audience, topic, page, finished, verified_assets_version(),
+           finding.version())
     return cached_render(key, "search/search.html", "search/_results.html", context=context)
 

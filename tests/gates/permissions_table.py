@@ -175,6 +175,16 @@ TABLE = {
     "panels.triage_state": STAFF_ONLY,
     "panels.verify_asset": STAFF_ONLY,
     "panels.you_said_we_did": PUBLIC,
+    # panels: accountability, finding and following (issue 15, points 4 and 5)
+    "panels.accountability_page": PUBLIC,
+    "panels.panel_accountability": PUBLIC,
+    "panels.export": PUBLIC,
+    "panels.public_item": PUBLIC,
+    "panels.search_items": PUBLIC,
+    "panels.progress": STAFF_ONLY,
+    "panels.follow": frozenset({PANEL_MEMBER}),
+    "panels.unfollow": SIGNED_IN,
+    "panels.reply": SIGNED_IN,
     # partnership data (partners: the dashboard, its downloads and the schemas; nothing else of staff's)
     "partners.dashboard": frozenset({PARTNER, STAFF, ADMIN}),
     "partners.export": frozenset({PARTNER, STAFF, ADMIN}),
@@ -243,6 +253,10 @@ SAMPLES = {
     "panels.remove_redaction": ("POST", "/panels/redactions/1/remove"),
     "grants.remove_document": ("POST", "/grants/documents/1/remove"),
     "panels.remove_paper": ("POST", "/panels/papers/1/remove"),
+    "panels.follow": ("POST", "/panels/feedback/1/follow"),
+    "panels.unfollow": ("POST", "/panels/feedback/1/unfollow"),
+    "panels.reply": ("GET", "/panels/feedback/1/comments/1/reply"),
+    "panels.progress": ("GET", "/panels/feedback/1/progress"),
     "partners.local_picture": ("GET", "/local-picture"),
     "uploads.download": ("GET", "/uploads/999999999"),  # no such file: demo files are members-only
 }

@@ -1,10 +1,13 @@
 """Building blocks for the panels tests: people, panels and feedback in a chosen state."""
 import types
+from datetime import timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from livesafe import clock
 from livesafe.auth import roles
+from livesafe.clock import to_london
 from livesafe.auth.models import User
 from livesafe.extensions import db
 from livesafe.panels import logic
@@ -76,6 +79,10 @@ def feedback_in(state: str, panel_id: int, author="member", actor="staff", now=N
     item = logic.start_draft(db.session.get(Panel, panel_id), user(author), **{**FIELDS, **fields})
     for action in PATHS[state]:
         who = user(author) if action == "submit" else user(actor)
+        if action == "respond" and item.owner_id is None:
+            # An answered item gets an owner and a deadline, so it can be accepted (agreed) later.
+            due = (to_london(now) if now else clock.to_london(clock.utcnow())).date() + timedelta(days=28)
+            logic.assign(item, user("staff").id, due, user("staff"))
         logic.move(item, action, who, now=now, **SENT.get(action, {}))
     db.session.flush()
     return item

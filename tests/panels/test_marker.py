@@ -1,16 +1,25 @@
 """The "Done when" test: a marker written into hidden and redacted text never appears in any public output
-(pages, htmx fragments, site search, exports) nor in an e-mail to anyone but the text's author."""
+(pages, htmx fragments, site search and the panels' search, the accountability page, the open-data export)
+nor in an e-mail to anyone but the text's author (followers' notifications and weekly digests included)."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from livesafe.extensions import db
 from livesafe.mail.models import OutboxMessage
-from livesafe.panels import logic, redaction
+from livesafe.auth import roles
+from livesafe.clock import utcnow
+from livesafe.panels import following, logic, redaction
+from livesafe.panels.models import Panel
 from tests.helpers import sign_in
-from tests.panels.factory import EMAILS, published, user
+from tests.panels.factory import EMAILS, add_user, published, user
 
 MARKER = "Zqxmarker"
 PUBLIC_URLS = ["/you-said-we-did", "/you-said-we-did?area=leicester", "/local-places", f"/search?q={MARKER}",
-               f"/search?q={MARKER.lower()}+youth"]
+               f"/search?q={MARKER.lower()}+youth", "/search?q=knife+crime", "/accountability",
+               "/you-said-we-did/export.csv", "/you-said-we-did/export.json", f"/you-said-we-did/search?q={MARKER}",
+               "/you-said-we-did/search?q=knife", "/you-said-we-did/search?q=hidden"]
+WEEKLY = "weekly@example.org"
 
 
 def _write_markers(world):
@@ -19,15 +28,28 @@ def _write_markers(world):
     shown = published(world.city, title=f"Knife crime {MARKER}", what_seen=f"Seen by {MARKER} Road",
                       recommendation=f"Ask {MARKER}")
     logic.set_support(shown, user("city2"), True)
+    # Followers: one hears at once, one in a weekly digest.
+    add_user(WEEKLY, roles.PANEL_MEMBER, "Wendy Weekly")
+    logic.add_member(db.session.get(Panel, world.city), WEEKLY, staff)
+    following.follow(shown, user("city2"), "immediate")
+    following.follow(shown, user(WEEKLY), "weekly")
     redaction.add(shown, MARKER, staff)
     logic.move(shown, "agree", staff, note=f"Agreed with {MARKER} school", response=f"We will ask {MARKER}")
     comment = logic.add_comment(shown, user("member"), f"{MARKER} told me too")
     redaction.add(comment, MARKER, staff)
     # Hidden: a published item, and a comment.
+    reply = following.reply(shown, comment, user(WEEKLY), f"Reply with {MARKER} in it")
+    redaction.add(reply, MARKER, staff)
     hidden = published(world.city, title=f"Hidden {MARKER}", what_seen=f"{MARKER} is a liar")
+    following.follow(hidden, user(WEEKLY), "weekly")
     logic.hide(logic.report(user("city2"), hidden, "abusive"), "Names a person", staff)
+    logic.move(hidden, "agree", staff, note=f"Agreed on hidden {MARKER}")  # followers hear nothing of it
     rude = logic.add_comment(shown, user("city2"), f"Rude {MARKER} words")
     logic.hide(logic.report(user("member"), shown, "abusive", comment=rude), "Rude", staff)
+    following.reply(shown, comment, user("member"), "A reply after the rude one")
+    logic.add_meeting(db.session.get(Panel, world.city), utcnow() + timedelta(days=9), "online",
+                      "Online", staff)
+    assert following.send_digests() == 1
     # A place with the marker, hidden after a report.
     place = logic.add_asset(user("member"), name=f"{MARKER} Youth Club", kind="youth_club", district="leicester",
                             description=MARKER, min_age=10, max_age=18, opening_times="", contact="", website="")
@@ -48,12 +70,19 @@ def test_hidden_and_redacted_text_never_leaves_by_any_public_door(app, world):
     for url in PUBLIC_URLS:
         for suffix, headers in (("", {}), (" (htmx)", {"HX-Request": "true"})):
             text = anonymous.get(url, headers=headers).get_data(as_text=True)
-            if url.startswith("/search"):  # the search page repeats what was typed: that is not a leak
+            if "search?q=" in url:  # a search page repeats what was typed: that is not a leak
                 sent = url.split("q=")[1]
                 text = text.replace(f"q={sent}", "").replace(f"“{sent.replace('+', ' ')}”", "").replace(
                     f'value="{sent.replace("+", " ")}"', "")
             outputs[url + suffix] = text
-    for url in (f"/panels/feedback/{shown_id}", f"/panels/feedback/{hidden_id}", "/panels", f"/panels/{world.city}"):
+    for suffix, headers in (("", {}), (" (htmx)", {"HX-Request": "true"})):
+        outputs[f"/you-said-we-did/items/{shown_id}{suffix}"] = anonymous.get(
+            f"/you-said-we-did/items/{shown_id}", headers=headers).get_data(as_text=True)
+    assert anonymous.get(f"/you-said-we-did/items/{hidden_id}").status_code == 404
+    with app.app_context():
+        reply_id = max(c.id for c in logic.visible_comments(shown_id))
+    for url in (f"/panels/feedback/{shown_id}", f"/panels/feedback/{hidden_id}", "/panels", f"/panels/{world.city}",
+                f"/panels/feedback/{shown_id}/comments/{reply_id}/reply"):
         outputs[url + " (another member)"] = member.get(url).get_data(as_text=True)
     assert "[redacted]" in outputs["/you-said-we-did"]  # the public sees that something was cut
     for where, text in outputs.items():
@@ -61,6 +90,8 @@ def test_hidden_and_redacted_text_never_leaves_by_any_public_door(app, world):
     with app.app_context():
         mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to != EMAILS["member"])).all()
         assert any(mail.to == EMAILS["city2"] for mail in mails)  # the supporter was told, with the words cut
+        assert any(mail.to == EMAILS["city2"] and mail.subject == following.SUBJECTS["comment"] for mail in mails)
+        assert any(mail.to == WEEKLY and "digest" in mail.subject for mail in mails)
         for mail in mails:
             if mail.to in (EMAILS["staff"], EMAILS["admin"]):
                 continue  # staff see the original by design

@@ -61,6 +61,16 @@ class DistrictPerception:
     responses: Published
     cells: list[results.Cell]  # one per shown measure
 
+    @property
+    def texts(self) -> list[str]:
+        """Each measure as the page shows it: a whole percentage, or the count's label when it is suppressed."""
+        return [f"{whole_percent(c)}%" if c.has_percent else (c.text if not c.shown else "–") for c in self.cells]
+
+
+def whole_percent(cell: results.Cell) -> int | None:
+    """The percentage from published counts, to a whole number (page and exports alike)."""
+    return None if cell.percent is None else round(cell.percent)
+
 
 @dataclass
 class Perceptions:
@@ -155,7 +165,7 @@ def tables(survey: Perceptions | None, districts: list) -> list[tuple[str, list[
         found = by_key[d.key]
         row = [d.name, d.young.label, "" if d.rate is None else d.rate, found.responses.label]
         for cell in found.cells:
-            row += ["" if cell.percent is None else round(cell.percent), cell.text, cell.base.label]
+            row += ["" if cell.percent is None else whole_percent(cell), cell.text, cell.base.label]
         rows.append(row)
     return [("Survey beside recorded", header, rows)]
 

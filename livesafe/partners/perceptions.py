@@ -18,7 +18,7 @@ from livesafe import disclosure, places
 from livesafe.disclosure import Published, Tally
 from livesafe.extensions import db
 from livesafe.surveys import releases, results
-from livesafe.surveys.models import SurveyWave
+from livesafe.surveys.models import SurveyRelease, SurveyWave
 
 SURVEY = "young-people"
 CLOSED = "closed"
@@ -28,15 +28,17 @@ CLOSED = "closed"
 class Measure:
     key: str
     title: str  # what the figure is, in words
+    short: str  # the same, for a column heading
     question: str  # the survey question's code
     answers: tuple[str, ...]  # the answers counted
 
 
 MEASURES = (
-    Measure("safe_day", "Feel safe in their area during the day", "safe_area_day", ("4", "5")),
-    Measure("safe_dark", "Feel safe in their area after dark", "safe_area_dark", ("4", "5")),
-    Measure("know_carrier", "Know someone who carries a knife", "know_carrier", ("yes",)),
-    Measure("hurt", "Hurt or threatened on purpose in the last 12 months", "experienced_violence", ("yes",)),
+    Measure("safe_day", "Feel safe in their area during the day", "Safe by day", "safe_area_day", ("4", "5")),
+    Measure("safe_dark", "Feel safe in their area after dark", "Safe after dark", "safe_area_dark", ("4", "5")),
+    Measure("know_carrier", "Know someone who carries a knife", "Know a knife carrier", "know_carrier", ("yes",)),
+    Measure("hurt", "Hurt or threatened on purpose in the last 12 months", "Hurt or threatened", "experienced_violence",
+            ("yes",)),
 )
 
 
@@ -91,24 +93,25 @@ class Perceptions:
                 f"released on {_day(self.released_on)}. Young people chose the district they live in.")
 
 
-def latest_wave(until: date | None) -> SurveyWave | None:
+def latest_wave(until: date | None) -> tuple[SurveyWave, SurveyRelease] | None:
     """The latest closed wave of the survey that closed by `until` (the end of the period shown) and has
-    results to show; None if there is none."""
+    results to show, with its current release; None if there is none."""
     query = sa.select(SurveyWave).where(SurveyWave.survey_slug == SURVEY, SurveyWave.status == CLOSED)
     if until is not None:
         query = query.where(SurveyWave.closes_on <= until)
     for wave in db.session.scalars(query.order_by(SurveyWave.closes_on.desc(), SurveyWave.id.desc())):
-        if results.release_of(wave) is not None:
-            return wave
+        release = results.release_of(wave)
+        if release is not None:
+            return wave, release
     return None
 
 
 def beside(until: date | None) -> Perceptions | None:
     """The perception figures by district of the latest closed wave up to `until`, or None."""
-    wave = latest_wave(until)
-    if wave is None:
+    found = latest_wave(until)
+    if found is None:
         return None
-    release = results.release_of(wave)
+    wave, release = found
     cache = current_app.extensions.setdefault("partner_perceptions", {})
     key = (wave.id, release.id, current_app.config.get("DISCLOSURE_CELL_KEY", True), disclosure.threshold())
     if key not in cache:
@@ -118,7 +121,7 @@ def beside(until: date | None) -> Perceptions | None:
     return cache[key]
 
 
-def _compute(wave: SurveyWave, release) -> Perceptions:
+def _compute(wave: SurveyWave, release: SurveyRelease) -> Perceptions:
     crosses = {cross.question["code"]: cross for cross in results.breakdown(wave, "district")}
     stored = releases.tables(release, "district")
     out = Perceptions(wave.title, wave.opens_on, wave.closes_on, release.released_on)

@@ -67,8 +67,8 @@ def _pub(cells, key):
 
 def test_the_latest_closed_wave_by_the_end_of_the_period_is_used(surveyed):
     earlier, wave = surveyed
-    assert perceptions.latest_wave(END) == wave
-    assert perceptions.latest_wave(date(YEAR - 1, 12, 31)) == earlier
+    assert perceptions.latest_wave(END) == (wave, results.release_of(wave))
+    assert perceptions.latest_wave(date(YEAR - 1, 12, 31))[0] == earlier
     assert perceptions.latest_wave(date(YEAR - 1, 3, 30)) is None
     assert perceptions.beside(date(YEAR - 1, 3, 30)) is None
 

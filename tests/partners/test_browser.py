@@ -55,7 +55,7 @@ def test_staff_upload_a_year_and_a_partner_explores_and_exports(browser, partner
     assert browser.page.locator("figure.partner-map svg[role=img]").bounding_box()["width"] > 300
     # Priority areas at neighbourhood level, and the survey figures beside the recorded ones.
     assert "records naming this area: exact" in browser.page.inner_text("table[data-table=priority]")
-    assert "Feel safe in their area after dark" in browser.page.inner_text("table[data-table=survey]")
+    assert "Safe after dark" in browser.page.inner_text("table[data-table=survey]")
     assert f"1 February {YEAR} to 31 March {YEAR}" in browser.page.inner_text("[data-survey-wave]")
     browser.assert_accessible()
     # htmx: changing a filter swaps the figures in place and updates the address.

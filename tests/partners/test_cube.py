@@ -4,12 +4,13 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from livesafe.auth import roles
 from livesafe.auth.demo import account
 from livesafe.extensions import db
-from livesafe.partners import cube, generate, logic, sources
+from livesafe.partners import cube, generate, logic, sources, validation
 from livesafe.partners.models import SummaryCell as C
 from tests.partners.conftest import YEAR, upload
 
@@ -80,3 +81,35 @@ def test_the_migrations_fill_the_same_dimensions():
     filled.update({k: ("area",) for k in _migration("0014_partners_areas").DIMENSIONS})  # grouped by area
     assert filled == {k: v[0] for k, v in cube.DIMENSIONS.items()}
     assert _migration("0014_partners_areas").DIMENSIONS["area_young"] == WHERE["area_young"]
+
+
+@pytest.mark.commits
+def test_the_area_migration_counts_the_records_already_stored_and_goes_back(app):
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        downgrade(revision="0011_grants_lifecycle")
+        try:
+            columns = {c["name"] for c in sa.inspect(db.engine).get_columns("partner_records")}
+            assert "area" not in columns
+            db.session.execute(sa.text(
+                "INSERT INTO partner_uploads (id, source, first_month, last_month, filename, rows, replaced, synthetic, "
+                "uploaded_at) VALUES (1, 'police', '2024-01-01', '2024-12-01', 'old.csv', 0, 0, false, CURRENT_TIMESTAMP)"))
+            for n, record in enumerate(generate.rows("police", date(YEAR, 1, 1), date(YEAR, 12, 1), per_year=300)):
+                row = validation._record(record, validation.month_of(record["month"]))
+                del row["area"]
+                db.session.execute(sa.text(
+                    f"INSERT INTO partner_records (upload_id, source, record_key, {', '.join(row)}) "
+                    f"VALUES (1, 'police', :key, {', '.join(':' + k for k in row)})"), {**row, "key": n % 256})
+            db.session.commit()
+            upgrade(revision="0014_partners_areas")
+            for name in ("area", "area_young"):
+                assert _cube("police", name, ("area",)) == _raw("police", ("area",), WHERE.get(name, "")), name
+            assert {area for (_, _, area) in _cube("police", "area", ("area",))} == {None}
+            db.session.rollback()  # PostgreSQL: the reads above hold locks that the downgrade's ALTER TABLE waits for
+            downgrade(revision="0011_grants_lifecycle")
+            assert "area" not in {c["name"] for c in sa.inspect(db.engine).get_columns("partner_cells")}
+            assert db.session.execute(sa.text("SELECT count(*) FROM partner_cells")).scalar() == 0
+        finally:
+            db.session.rollback()
+            upgrade(revision="heads")

@@ -138,3 +138,15 @@ def test_the_area_figures_are_for_partners_and_staff_only(client, coded_year, ro
         assert response.status_code == 200 and b"South Leicester" in response.data
     else:
         assert response.status_code in (302, 403) and b"South Leicester" not in response.data
+
+
+def test_an_area_column_out_of_place_is_reported_with_the_order_to_use(partner_org):
+    records = generate.rows("ae", FIRST, LAST, per_year=20, area_share=0.5)
+    columns = ["area"] + [c for c in sources.get("ae").columns if c != "area"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    checked, saved = logic.import_file(account(roles.STAFF), sources.get("ae"), buffer.getvalue().encode(), FIRST, LAST)
+    assert saved is None and checked.problems[0].row == 1
+    assert "in that order, then optionally area" in checked.problems[0].message

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from livesafe.extensions import db
 from livesafe.partners.models import IncidentRecord as R
 from livesafe.partners.models import SummaryCell as C
+from livesafe.partners.sources import YOUNG_BANDS
 
 # dimension -> (the record columns it is grouped by, besides source, month and district; conditions on the records)
 DIMENSIONS = {
@@ -25,6 +26,9 @@ DIMENSIONS = {
     "heat": (("weekday", "hour"), ()),
     # A success measure that no single breakdown gives (the knife measures are weapon cells).
     "non_domestic_homicide": ((), (R.offence == "homicide", R.domestic != "yes")),
+    # Neighbourhood areas (NULL: the record names none), all ages and young people aged 10 to 24.
+    "area": (("area",), ()),
+    "area_young": (("area",), (R.age_band.in_(YOUNG_BANDS),)),
 }
 
 

@@ -71,28 +71,49 @@ class DistrictRow:
         return round(1000 * self.young.count / self.population, 1) if self.young.shown else None
 
 
+# How a priority area's figures were found (the page and exports say which).
+DISTRICT, NEIGHBOURHOOD, CITY = "district", "neighbourhood", "city"
+
+
 @dataclass
 class PriorityRow:
-    """A priority area's figures. The data is by district, so the four Leicester neighbourhood policing areas
-    are shown through the city's figures (`exact` False): the extracts carry no neighbourhood field."""
+    """A priority area's figures: a whole district (Charnwood) shows its district's figures; a neighbourhood
+    area (the four Leicester neighbourhood policing areas) shows the records that name it in their optional area
+    column, or, when no record of its district in the period names an area, the whole city's figures (`level`
+    CITY: an approximation, and the page says so)."""
 
-    district: DistrictRow
-    areas: tuple[str, ...]  # the priority areas (livesafe.places.PRIORITY_AREAS) this district stands for
+    name: str  # as in livesafe.places.PRIORITY_AREAS
+    district: DistrictRow  # the district it is, or lies in
+    level: str  # DISTRICT, NEIGHBOURHOOD or CITY
+    all_ages: Published
+    young: Published
 
     @property
     def exact(self) -> bool:
-        return self.areas == (self.district.name,)
+        return self.level != CITY
+
+    @property
+    def rate(self) -> float | None:
+        """Only for a whole district: there are no population figures for neighbourhood areas."""
+        return self.district.rate if self.level == DISTRICT else None
+
+    @property
+    def described(self) -> str:
+        """Where the figures come from, in words (page and exports)."""
+        if self.level == DISTRICT:
+            return f"{self.district.name} (the whole district: exact)"
+        if self.level == NEIGHBOURHOOD:
+            return f"{self.name} (records naming this area: exact)"
+        return f"{self.district.name} (the whole city: approximate, as no record in this period names an area)"
 
 
-def priority_districts() -> dict[str, tuple[str, ...]]:
-    """district key -> the priority areas it covers, in the order of livesafe.places.PRIORITY_AREAS."""
-    out: dict[str, tuple[str, ...]] = {}
-    for area in places.PRIORITY_AREAS:
-        found = places.district(area)
-        key = found.key if found else "leicester" if area.endswith(" Leicester") else None
-        assert key, f"priority area {area} is in no district"
-        out[key] = out.get(key, ()) + (area,)
-    return out
+@dataclass
+class Uncoded:
+    """Records of a district that uses area codes but whose records name no area, in the period."""
+
+    district: DistrictRow
+    all_ages: Published
+    young: Published
 
 
 @dataclass
@@ -113,6 +134,7 @@ class Dashboard:
     measures: list[Measure] = field(default_factory=list)
     districts: list[DistrictRow] = field(default_factory=list)
     priority: list[PriorityRow] = field(default_factory=list)
+    uncoded: list[Uncoded] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
     heat: dict = field(default_factory=dict)  # (weekday, hour) -> Published
     time_not_recorded: Published | None = None
@@ -223,8 +245,7 @@ def _compute(filters: Filters) -> Dashboard:
     young_by_district = cube.cells("age_band", _where(source.key, first, last, None) + [young], "district")
     board.districts = [DistrictRow(d.key, d.name, _pub(by_district, (d.key,)), _pub(young_by_district, (d.key,)),
                                    sources.young_people(d.key)) for d in places.DISTRICTS]
-    by_key = {row.key: row for row in board.districts}
-    board.priority = [PriorityRow(by_key[key], areas) for key, areas in priority_districts().items()]
+    board.priority, board.uncoded = _priority(source.key, first, last, {row.key: row for row in board.districts})
 
     by_month = cube.cells("total", where, "month")
     board.months = [MonthRow(m, _pub(by_month, (m,))) for m in month_span(first, last)]
@@ -250,6 +271,32 @@ def _compute(filters: Filters) -> Dashboard:
     return board
 
 
+def _priority(source: str, first: date, last: date, districts: dict[str, DistrictRow]):
+    """The priority areas' rows and, for each district whose records name areas, its records that name none."""
+    where = _where(source, first, last, None)
+    areas = cube.cells("area", where, "district", "area")
+    young = cube.cells("area_young", where, "district", "area")
+    # Whether any record of a district names an area is about the data's coding, not about people: it decides
+    # which figures are shown, and every figure shown is still a published count.
+    coded = {district for district, area in areas if area is not None}
+    rows = []
+    for name in places.PRIORITY_AREAS:
+        whole = places.district(name)
+        if whole is not None:
+            row = districts[whole.key]
+            rows.append(PriorityRow(name, row, DISTRICT, row.all_ages, row.young))
+            continue
+        key, area = next((k, a) for k, a in sources.areas().items() if a["name"] == name)
+        row = districts[area["district"]]
+        if area["district"] in coded:
+            rows.append(PriorityRow(name, row, NEIGHBOURHOOD, _pub(areas, (row.key, key)), _pub(young, (row.key, key))))
+        else:
+            rows.append(PriorityRow(name, row, CITY, row.all_ages, row.young))
+    uncoded = [Uncoded(districts[d], _pub(areas, (d, None)), _pub(young, (d, None)))
+               for d in places.KEYS if d in coded]
+    return rows, uncoded
+
+
 # --- The same figures as tables (exports) ---------------------------------------------------------------
 
 def tables(board: Dashboard) -> list[tuple[str, list[str], list[list]]]:
@@ -265,9 +312,10 @@ def tables(board: Dashboard) -> list[tuple[str, list[str], list[list]]]:
              for d in board.districts]),
            ("Priority areas", ["Priority area", "Figures of", f"All ages ({board.source.unit})", "Aged 10 to 24",
                                "Rate per 1,000 young people"],
-            [[", ".join(p.areas), p.district.name + ("" if p.exact else " (the whole city: no neighbourhood figures)"),
-              p.district.all_ages.label, p.district.young.label, "" if p.district.rate is None else p.district.rate]
-             for p in board.priority]),
+            [[p.name, p.described, p.all_ages.label, p.young.label, "" if p.rate is None else p.rate]
+             for p in board.priority]
+            + [[f"{u.district.name}: records naming no area", "Records of the district with the area left empty",
+                u.all_ages.label, u.young.label, ""] for u in board.uncoded]),
            ("By month", ["Month", board.source.unit.capitalize(), f"{ROLLING}-month rolling average"],
             [[f"{m.month:%Y-%m}", m.count.label, "" if m.rolling is None else m.rolling] for m in board.months])]
     if board.heat:

@@ -14,6 +14,8 @@ DISTRICT_WEIGHTS = {"leicester": 57, "charnwood": 11, "north-west-leicestershire
 AGE_WEIGHTS = {"0-9": 2, "10-14": 12, "15-19": 24, "20-24": 18, "25-34": 20, "35-44": 12, "45+": 10, "unknown": 2}
 # A year's records per source for the whole area (the benchmark multiplies these).
 YEARLY = {"police": 3000, "ae": 2000, "admissions": 240, "ambulance": 1500}
+# How a city record's neighbourhood area is drawn, when records carry one (West and Central have the most).
+AREA_WEIGHTS = {"west-leicester": 35, "central-leicester": 30, "east-leicester": 20, "south-leicester": 15}
 
 
 def _hour(rng: random.Random, weekday: int) -> int:
@@ -28,7 +30,10 @@ def _hour(rng: random.Random, weekday: int) -> int:
     return rng.choices(range(24), weights)[0]
 
 
-def rows(source_key: str, first: date, last: date, per_year: int | None = None, seed: int = 1) -> list[dict]:
+def rows(source_key: str, first: date, last: date, per_year: int | None = None, seed: int = 1,
+         area_share: float | None = None) -> list[dict]:
+    """Records of one source. With `area_share`, the optional area column is filled for that share of the
+    city's records (0 to 1); without it the column is left out, as most extracts will."""
     from livesafe.partners.figures import month_span
 
     rng = random.Random(f"{source_key}-{first}-{seed}")
@@ -59,13 +64,19 @@ def rows(source_key: str, first: date, last: date, per_year: int | None = None, 
                 (40, 25, 6 if 8 <= hour <= 16 and weekday < 5 else 1, 6, 8, 6, 6, 3))[0],
             "domestic": rng.choices(("no", "yes", "unknown"), (72, 25, 3))[0],
         }
-        out.append({column: row[column] for column in source.columns})
+        if area_share is not None:
+            in_city = row["district"] == places.BY_KEY["leicester"].code
+            row["area"] = (rng.choices(*zip(*AREA_WEIGHTS.items()))[0]
+                           if in_city and rng.random() < area_share else "")
+        out.append({column: row[column] for column in source.columns if column in row})
     return out
 
 
 def csv_bytes(source_key: str, records: list[dict]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=sources.get(source_key).columns, lineterminator="\n")
+    present = set(records[0]) if records else set()
+    columns = [c for c in sources.get(source_key).columns if c in present or c in sources.get(source_key).required_columns]
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
     return buffer.getvalue().encode("utf-8")

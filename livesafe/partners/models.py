@@ -69,6 +69,7 @@ class IncidentRecord(db.Model):
     weekday: Mapped[int | None] = mapped_column(sa.SmallInteger)  # 0 Monday .. 6 Sunday
     hour: Mapped[int | None] = mapped_column(sa.SmallInteger)
     district: Mapped[str] = mapped_column(sa.String(40))  # a livesafe.places key
+    area: Mapped[str | None] = mapped_column(sa.String(40))  # a neighbourhood area key (schemas/areas.yaml), if given
     age_band: Mapped[str] = mapped_column(sa.String(10))
     sex: Mapped[str] = mapped_column(sa.String(10))
     weapon: Mapped[str | None] = mapped_column(sa.String(20))
@@ -91,6 +92,7 @@ class SummaryCell(db.Model):
     month: Mapped[date] = mapped_column(sa.Date)
     district: Mapped[str] = mapped_column(sa.String(40))
     dimension: Mapped[str] = mapped_column(sa.String(30))
+    area: Mapped[str | None] = mapped_column(sa.String(40))
     weekday: Mapped[int | None] = mapped_column(sa.SmallInteger)
     hour: Mapped[int | None] = mapped_column(sa.SmallInteger)
     age_band: Mapped[str | None] = mapped_column(sa.String(10))

@@ -16,7 +16,8 @@ HERE = Path(__file__).with_name("schemas")
 ORDER = ("police", "ae", "admissions", "ambulance")
 # CSV column -> IncidentRecord attribute.
 COLUMNS = {"month": "month", "day_of_week": "weekday", "hour": "hour", "district": "district", "age_band": "age_band",
-           "sex": "sex", "weapon": "weapon", "location_type": "location", "offence": "offence", "domestic": "domestic"}
+           "sex": "sex", "weapon": "weapon", "location_type": "location", "offence": "offence", "domestic": "domestic",
+           "area": "area"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 YOUNG_BANDS = ("10-14", "15-19", "20-24")  # the bands counted as young people (ages 10 to 24)
 
@@ -35,19 +36,39 @@ class Source:
     def columns(self) -> tuple[str, ...]:
         return tuple(f["name"] for f in self.fields)
 
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """The columns every file must have (an `optional: true` column may be left out)."""
+        return tuple(f["name"] for f in self.fields if not f.get("optional"))
+
     def has(self, column: str) -> bool:
         return column in self.columns
 
-    def descriptor(self) -> dict:
-        """The Frictionless Table Schema: every column's type and constraints, code lists spelt out."""
-        return {"fields": [_frictionless_field(f) for f in self.fields]}
+    def descriptor(self, header: list[str] | None = None) -> dict:
+        """The Frictionless Table Schema: every column's type and constraints, code lists spelt out. Given a
+        file's header, optional columns the file leaves out are left out of the schema it is checked against."""
+        return {"fields": [_frictionless_field(f) for f in self.fields
+                           if header is None or not f.get("optional") or f["name"] in header]}
 
 
 @cache
 def codes() -> dict[str, dict[str, str]]:
     lists = yaml.safe_load((HERE / "codes.yaml").read_text())
     lists["district"] = {d.code: d.name for d in places.DISTRICTS}
+    lists["area"] = {key: area["name"] for key, area in areas().items()}
     return lists
+
+
+@cache
+def areas() -> dict[str, dict]:
+    """The neighbourhood areas a record may name (schemas/areas.yaml): key -> {name, district}, checked
+    against livesafe.places so the area vocabulary cannot drift from the priority areas."""
+    found = yaml.safe_load((HERE / "areas.yaml").read_text())["areas"]
+    for key, area in found.items():
+        assert area["name"] in places.PRIORITY_AREAS, f"area {key}: {area['name']} is not a priority area"
+        assert key == area["name"].lower().replace(" ", "-"), f"area {key}: the key must be its name, hyphenated"
+        assert area["district"] in places.BY_KEY, f"area {key}: no district {area['district']}"
+    return found
 
 
 def allowed(field: dict) -> list[str] | None:

@@ -127,6 +127,11 @@ def check(source: Source, data: bytes, first: date, last: date) -> Checked:
             continue
         values = {name: row[i].strip() for name, i in index.items()}
         month = month_of(values["month"])
+        area = sources.areas().get(values.get("area") or "")
+        if area and places.district(values["district"]).key != area["district"]:
+            result.add(line, "area", f"{area['name']} is in {places.BY_KEY[area['district']].name}, not in the row's "
+                                     f"district ({places.district(values['district']).name}).")
+            continue
         if not first <= month <= last:
             result.add(line, "month", f"{values['month']} is outside the period being replaced "
                                       f"({first:%Y-%m} to {last:%Y-%m}).")
@@ -141,7 +146,7 @@ def _frictionless(source: Source, text: str, result: Checked) -> None:
     from frictionless import Resource, Schema  # imported when a file is checked: it takes a moment to load
 
     resource = Resource(data=text.encode("utf-8"), format="csv", encoding="utf-8",
-                        schema=Schema.from_descriptor(source.descriptor()))
+                        schema=Schema.from_descriptor(source.descriptor(_header(text))))
     report = resource.validate(limit_errors=MAX_REPORTED + 1)
     for task in report.tasks:
         for error in task.errors:
@@ -151,16 +156,23 @@ def _frictionless(source: Source, text: str, result: Checked) -> None:
                        _message(source, described["type"], column, described.get("note", "")))
 
 
+def _header(text: str) -> list[str]:
+    return [cell.strip() for cell in next(csv.reader(io.StringIO(text)), [])]
+
+
 def _message(source: Source, kind: str, column: str | None, note: str) -> str:
     """Frictionless's error type, in words for whoever prepared the file."""
     spec = next((f for f in source.fields if f["name"] == column), None)
     if kind in ("extra-label", "extra-cell"):
         return (f"The column “{column}” is not in the {source.short} schema. Only these columns are accepted: "
                 f"{', '.join(source.columns)}." if kind == "extra-label" else "This row has more cells than the header.")
+    optional = [f["name"] for f in source.fields if f.get("optional")]
+    order = f"{', '.join(source.required_columns)}, in that order" + (
+        f", then optionally {' and '.join(optional)}" if optional else "")
     if kind == "missing-label":
         return f"The column “{column}” is missing."
     if kind in ("incorrect-label", "duplicate-label", "blank-label"):
-        return f"The header does not match the schema here: the columns must be {', '.join(source.columns)}, in that order."
+        return f"The header does not match the schema here: the columns must be {order}."
     if kind == "missing-cell":
         return "This row has fewer cells than the header."
     if kind == "blank-row":

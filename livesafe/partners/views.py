@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
@@ -7,7 +9,7 @@ from livesafe.auth.permissions import roles_required
 from livesafe.extensions import db
 from livesafe.kernel.errors import RuleError, show_on
 from livesafe.kernel.permissions import require
-from livesafe.partners import bp, exports, figures, logic, sources
+from livesafe.partners import bp, exports, figures, logic, perceptions, sources
 from livesafe.partners.forms import EmptyForm, FilterForm, InvitePartnerForm, OrganisationForm, UploadForm
 from livesafe.partners.models import PartnerOrganisation
 from livesafe.partners.validation import month_of
@@ -35,8 +37,13 @@ def dashboard():
     board = figures.dashboard(chosen)
     logic.audit_view(current_user, "partners.dashboard_viewed", chosen.as_dict())
     return render("partners/dashboard.html", fragment="partners/_figures.html", form=form, board=board,
-                  disclosure=disclosure.describe(), population=sources.population(),
+                  survey=_survey(board), disclosure=disclosure.describe(), population=sources.population(),
                   population_note=sources.population_note(), status=status)
+
+
+def _survey(board: figures.Dashboard) -> perceptions.Perceptions | None:
+    """The survey figures of the latest closed wave by the end of the period shown."""
+    return None if board.empty else perceptions.beside(figures.add_months(board.last, 1) - timedelta(days=1))
 
 
 @bp.route("/partners/export.<any(csv, xlsx):kind>")
@@ -45,12 +52,14 @@ def export(kind):
     require("partners.view", current_user)
     form, chosen, status = _filters()
     if status != 200:
-        return render("partners/dashboard.html", form=form, board=figures.dashboard(chosen),
+        board = figures.dashboard(chosen)
+        return render("partners/dashboard.html", form=form, board=board, survey=_survey(board),
                       disclosure=disclosure.describe(), population=sources.population(),
-                  population_note=sources.population_note(), status=status)
+                      population_note=sources.population_note(), status=status)
     board = figures.dashboard(chosen)
     logic.audit_view(current_user, f"partners.exported_{kind}", chosen.as_dict())
-    body = exports.to_csv(board) if kind == "csv" else exports.to_xlsx(board)
+    survey = _survey(board)
+    body = exports.to_csv(board, survey) if kind == "csv" else exports.to_xlsx(board, survey)
     response = make_response(body)
     response.headers["Content-Type"] = exports.CSV_TYPE if kind == "csv" else exports.XLSX_TYPE
     name = f"live-safe-{chosen.source}-{chosen.period}{'-' + chosen.district if chosen.district else ''}.{kind}"

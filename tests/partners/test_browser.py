@@ -12,6 +12,9 @@ YEAR = 2024
 
 
 def test_staff_upload_a_year_and_a_partner_explores_and_exports(browser, partner_org, tmp_path):
+    from tests.partners.test_perceptions import make_wave
+
+    make_wave(f"Young people's safety survey {YEAR}", date(YEAR, 2, 1), date(YEAR, 3, 31), 400, 3)
     browser.context.set_default_timeout(60000)
     browser.page.set_viewport_size({"width": 1280, "height": 900})
     browser.sign_in("staff")
@@ -19,7 +22,9 @@ def test_staff_upload_a_year_and_a_partner_explores_and_exports(browser, partner
     browser.assert_accessible()
     for key in sources.ORDER:
         path = tmp_path / f"{key}.csv"
-        path.write_bytes(generate.csv_bytes(key, generate.rows(key, date(YEAR, 1, 1), date(YEAR, 12, 1))))
+        area_share = 0.8 if key == "police" else None  # the police extract names neighbourhood areas
+        path.write_bytes(generate.csv_bytes(key, generate.rows(key, date(YEAR, 1, 1), date(YEAR, 12, 1),
+                                                               area_share=area_share)))
         browser.page.select_option("select[name=source]", key)
         browser.page.fill("input[name=first_month]", f"{YEAR}-01")
         browser.page.fill("input[name=last_month]", f"{YEAR}-12")
@@ -48,6 +53,10 @@ def test_staff_upload_a_year_and_a_partner_explores_and_exports(browser, partner
     assert browser.page.locator("figure.partner-map svg[role=img] path[data-district]").count() == 9
     assert "Leicester" in browser.page.text_content("figure.partner-map svg [data-map-figure=leicester]")
     assert browser.page.locator("figure.partner-map svg[role=img]").bounding_box()["width"] > 300
+    # Priority areas at neighbourhood level, and the survey figures beside the recorded ones.
+    assert "records naming this area: exact" in browser.page.inner_text("table[data-table=priority]")
+    assert "Safe after dark" in browser.page.inner_text("table[data-table=survey]")
+    assert f"1 February {YEAR} to 31 March {YEAR}" in browser.page.inner_text("[data-survey-wave]")
     browser.assert_accessible()
     # htmx: changing a filter swaps the figures in place and updates the address.
     browser.page.select_option("select[name=district]", "leicester")

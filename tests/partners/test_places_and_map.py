@@ -81,20 +81,23 @@ def test_map_classes_are_equal_steps_from_zero_to_a_round_number():
 
 # --- Priority areas ------------------------------------------------------------------------------------------------
 
-def test_priority_areas_are_shown_through_their_districts_and_say_so(client, two_years):
-    assert figures.priority_districts() == {"leicester": places.PRIORITY_AREAS[:4], "charnwood": ("Charnwood",)}
+def test_priority_areas_without_area_codes_are_shown_through_the_city_and_say_so(client, two_years):
     board = figures.dashboard(Filters("police", str(YEAR), "rutland"))
     by_key = {d.key: d for d in board.districts}
-    assert [(p.district, p.exact) for p in board.priority] == [(by_key["leicester"], False), (by_key["charnwood"], True)]
+    assert [p.name for p in board.priority] == list(places.PRIORITY_AREAS)
+    assert [(p.district, p.level, p.exact) for p in board.priority] == (
+        [(by_key["leicester"], figures.CITY, False)] * 4 + [(by_key["charnwood"], figures.DISTRICT, True)])
+    assert [p.all_ages for p in board.priority[:4]] == [by_key["leicester"].all_ages] * 4
+    assert board.uncoded == []
     sign_in(client, "partner")
     html = client.get(f"/partners?period={YEAR}&district=rutland").get_data(as_text=True)
-    assert "West Leicester, Central Leicester, East Leicester, South Leicester" in html and "(the whole city)" in html
-    assert f'data-figure="priority-leicester">{by_key["leicester"].all_ages.label}<' in html
-    assert "cannot be told apart" in html
+    assert html.count("the whole city: approximate") == 4 and "Charnwood (the whole district: exact)" in html
+    assert f'data-figure="priority-west-leicester">{by_key["leicester"].all_ages.label}<' in html
     rows = list(csv.reader(io.StringIO(client.get(f"/partners/export.csv?period={YEAR}").get_data().decode("utf-8-sig"))))
     start = rows.index(["Priority areas"])
-    assert rows[start + 2][:3] == ["West Leicester, Central Leicester, East Leicester, South Leicester",
-                                   "Leicester (the whole city: no neighbourhood figures)", by_key["leicester"].all_ages.label]
+    assert rows[start + 2][:3] == ["West Leicester", "Leicester (the whole city: approximate, as no record in this "
+                                   "period names an area)", by_key["leicester"].all_ages.label]
+    assert rows[start + 6][:2] == ["Charnwood", "Charnwood (the whole district: exact)"]
 
 
 # --- Population figures -----------------------------------------------------------------------------------------------

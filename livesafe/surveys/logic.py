@@ -12,14 +12,23 @@ from flask import current_app
 from livesafe.audit.logic import record
 from livesafe import clock
 from livesafe.extensions import db
-from livesafe.kernel import Conflict, Transition, Workflow, require
+from livesafe.kernel import Conflict, RuleError, Transition, Workflow, require
 from livesafe.surveys import definitions as defs
-from livesafe.surveys import drafts
-from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
+from livesafe.kernel.workflow import lock
+from livesafe.surveys import drafts, translations, versions
+from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyVersion, SurveyWave
 from livesafe.throttle import logic as throttle
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 FLOOD_SCOPE = "survey-submit"
+
+
+def _ready_to_open(step) -> None:
+    """A wave opens only with a sound definition, every language of it fully translated."""
+    found = versions.opening_problems(step.obj.definition)
+    if found:
+        raise RuleError("This wave cannot open yet: " + "; ".join(found))
+
 
 # The wave lifecycle, the one table: states, buttons, audit names ("survey_wave.open") and tests come from it.
 WAVES = Workflow(
@@ -28,7 +37,7 @@ WAVES = Workflow(
     noun="wave",
     labels={DRAFT: "Draft", OPEN: "Open", CLOSED: "Closed"},
     transitions=(
-        Transition("open", (DRAFT,), OPEN, "surveys.manage_wave", "Open the wave"),
+        Transition("open", (DRAFT,), OPEN, "surveys.manage_wave", "Open the wave", guard=_ready_to_open),
         Transition("close", (OPEN,), CLOSED, "surveys.manage_wave", "Close the wave"),
         Transition("reopen", (CLOSED,), OPEN, "surveys.manage_wave", "Reopen the wave"),
     ),
@@ -43,8 +52,23 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:70] or "survey"
 
 
-def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, actor) -> SurveyWave:
+def create_wave(definition: dict | None, title: str, opens_on: date, closes_on: date, actor,
+                version_id: int | None = None) -> SurveyWave:
+    """A draft wave of a version (version_id), or of a definition (its matching version, made if need be).
+    The version row is locked while its definition is copied, so an edit cannot slip in between."""
     require("surveys.manage_wave", actor)
+    if version_id is None:
+        assert definition is not None
+        version_id = versions.version_for(definition, actor).id
+    version = lock(SurveyVersion, version_id)
+    if version is None:
+        raise RuleError("Choose a survey version", field="survey")
+    definition = versions.ready_for_wave(version)
+    unfinished = translations.incomplete(definition)
+    if unfinished:
+        names = ", ".join(translations.LANGUAGES[lang].name for lang in unfinished)
+        raise RuleError(f"Finish the {names} translation of version {version.number} first (the builder lists "
+                        "what is untranslated)", field="survey")
     base = slugify(title)
     slug, n = base, 2
     while slug == "manage" or db.session.scalar(sa.select(SurveyWave.id).where(SurveyWave.slug == slug)):
@@ -52,10 +76,12 @@ def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, a
     wave = SurveyWave(
         slug=slug, title=title.strip(), survey_slug=definition["slug"], definition=definition,
         status=DRAFT, opens_on=opens_on, closes_on=closes_on, created_by_id=getattr(actor, "id", None),
+        version_id=version.id,
     )
     db.session.add(wave)
     db.session.flush()
-    record(actor, "survey_wave.create", wave, after={"title": wave.title, "survey": wave.survey_slug})
+    record(actor, "survey_wave.create", wave, after={"title": wave.title, "survey": wave.survey_slug,
+                                                     "version": version.number})
     return wave
 
 
@@ -102,11 +128,23 @@ def create_setting(name: str, actor) -> SurveySetting:
 
 # Answering -------------------------------------------------------------------
 
-def exclusive_clash(question: dict, chosen: list[str]) -> str | None:
+def exclusive_clash(question: dict, chosen: list[str], lang: str | None = None) -> str | None:
     """An error if an 'on its own' option (like 'None of these') is chosen with others."""
     lonely = [o for o in question.get("options", []) if o.get("exclusive") and o["value"] in chosen]
     if lonely and len(chosen) > 1:
-        return f"Choose '{lonely[0]['label']}' on its own, or the other answers without it"
+        return translations.say(lang, "Choose '{label}' on its own, or the other answers without it",
+                                label=lonely[0]["label"])
+    return None
+
+
+def ranking_problem(ranks: dict[str, int], lang: str | None = None) -> str | None:
+    """An error unless the ranks given are 1, 2, 3... each once (options left unranked are fine)."""
+    given = sorted(ranks.values())
+    for rank in given:
+        if given.count(rank) > 1:
+            return translations.say(lang, "Give each rank only once: {rank} is used more than once", rank=rank)
+    if given != list(range(1, len(given) + 1)):
+        return translations.say(lang, "Use the ranks 1, 2, 3 and so on without leaving a gap")
     return None
 
 
@@ -133,6 +171,10 @@ def answer_rows(definition: dict, answers: dict) -> list[dict]:
         if kind == "multiple":
             rows += [{"question": code, "option": str(v)} for v in value]
             rows.append({"question": code, "number": len(value)})
+        elif kind == "grid":  # one row per statement answered, keyed "grid.statement"
+            rows += [{"question": f"{code}.{statement}", "option": str(v)} for statement, v in value.items()]
+        elif kind == "ranking":  # one row per ranked option, its rank in number (1 = top)
+            rows += [{"question": code, "option": str(v), "number": int(rank)} for v, rank in value.items()]
         elif kind in defs.OPTION_TYPES:
             rows.append({"question": code, "option": str(value)})
         elif kind == "number":

@@ -4,7 +4,7 @@ Public: /surveys (open surveys), /surveys/<slug> (intro), /surveys/<slug>/page/<
 Staff: /surveys/manage..., results, free text and exports. Nothing here logs or stores the client address.
 """
 from datetime import datetime, time, timedelta
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -22,10 +22,11 @@ from livesafe.kernel import RuleError, apply, require
 from livesafe.kernel.errors import show_on
 from livesafe.site.render import render, render_invalid
 from livesafe import disclosure
-from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats
+from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats, translations
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.forms import (
-    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, page_answers, page_form,
+    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, check_page, page_answers, page_form,
+    parts,
 )
 from livesafe.surveys.models import SurveySetting, SurveyWave
 
@@ -121,9 +122,16 @@ def intro(slug):
     draft = _draft(wave)
     setting = logic.setting_named(request.args.get("setting"))
     first = defs.visible_pages(wave.definition, draft.answers if draft else {})[0]
+    offered = translations.languages(wave.definition)
+    lang = request.args.get("lang")
+    if lang not in offered:
+        lang = draft.language if draft and draft.language in offered else translations.ENGLISH
     return render("surveys/intro.html", wave=wave, setting=setting, test=bool(draft and draft.is_test), first=first,
                   can_answer=_can_answer(wave, draft), answered=_answered_here(wave),
-                  accepting=logic.accepting(wave), draft_hours=drafts.hours())
+                  accepting=logic.accepting(wave), draft_hours=drafts.hours(), lang=lang,
+                  dir=translations.direction(lang), say=partial(translations.say, lang),
+                  languages=[(code, translations.LANGUAGES[code]) for code in offered],
+                  title=translations.localise(wave.definition, lang)["title"])
 
 
 def _lost_draft(slug: str):
@@ -157,29 +165,28 @@ def page(slug, number):
         db.session.commit()
     if not _can_answer(wave, draft):
         return redirect(url_for("surveys.intro", slug=slug))
+    chosen = request.args.get("lang")
+    if request.method == "GET" and chosen and chosen != draft.language and chosen in translations.languages(wave.definition):
+        draft = drafts.set_language(draft, chosen)
+        db.session.commit()  # a GET: kept on purpose, so the next page is in the chosen language too
+    lang = draft.language
     definition = wave.definition
     visible = defs.visible_pages(definition, draft.answers)
     if number not in visible:
         later = [n for n in visible if n > number]
         return redirect(url_for("surveys.page", slug=slug, number=later[0] if later else visible[-1]))
-    questions = [q for q in definition["pages"][number - 1]["questions"] if defs.shown(q, draft.answers)]
+    words = translations.localise(definition, lang)  # the same codes and values, in the chosen language
+    questions = [q for q in words["pages"][number - 1]["questions"] if defs.shown(q, draft.answers)]
 
     if request.method == "GET":
-        return _page(wave, number, visible, questions, page_form(questions, draft.answers), draft)
+        return _page(wave, number, visible, questions, page_form(questions, draft.answers, lang=lang), draft)
 
-    form = page_form(questions, draft.answers, request.form)
+    form = page_form(questions, draft.answers, request.form, lang=lang)
     if form[HONEYPOT].data:  # a script filled in the hidden field: store nothing, say nothing
         drafts.delete(draft.id)
         drafts.forget()
         return redirect(url_for("surveys.thanks", slug=slug))
-    valid = form.validate_on_submit()
-    for q in questions:
-        if q["type"] == "multiple":
-            clash = logic.exclusive_clash(q, form[q["code"]].data or [])
-            if clash:
-                form[q["code"]].errors = list(form[q["code"]].errors) + [clash]
-                valid = False
-    if not valid:
+    if not check_page(form, questions, lang):
         return _page(wave, number, visible, questions, form, draft, status=422)
     draft = drafts.save(draft, page_answers(form, questions))
     if draft is None:  # sent or deleted by a parallel request meanwhile
@@ -197,10 +204,13 @@ def page(slug, number):
 
 
 def _page(wave, number, visible, questions, form, draft, status=200, busy=False):
+    lang = draft.language or translations.ENGLISH
+    words = translations.localise(wave.definition, lang)
     return render("surveys/page.html", status=status, wave=wave, number=number, questions=questions,
                   form=form, position=visible.index(number) + 1, total=len(visible),
-                  last=number == visible[-1], page=wave.definition["pages"][number - 1],
-                  test=draft.is_test, busy=busy)
+                  last=number == visible[-1], page=words["pages"][number - 1],
+                  test=draft.is_test, busy=busy, lang=lang, dir=translations.direction(lang),
+                  say=partial(translations.say, lang), parts=parts, title=words["title"])
 
 
 def _finish(wave, draft, number, visible, questions, form):

@@ -388,3 +388,13 @@ def safeguarding_terms() -> list[str]:
     path = directory() / TERMS_FILE
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(term) for term in data.get("terms", [])]
+
+
+def check_question(q: dict, source: str = "", district: bool = False) -> None:
+    """Check one question on its own (the builder's form); raises DefinitionError."""
+    _check_question(q, source, district)
+
+
+def check_condition(condition, earlier: dict, source: str = "", where: str = "question") -> None:
+    """Check a show-if condition against the questions before it; raises DefinitionError."""
+    _check_condition(condition, earlier, source, where)

@@ -79,7 +79,7 @@ def _form_values(q: dict, answer) -> dict:
     return {q["code"]: answer}
 
 
-def page_form(questions: list[dict], answers: dict, formdata=None, lang: str | None = None):
+def page_form(questions: list[dict], answers: dict, formdata=None, lang: str | None = None, prefix: str = ""):
     """A form for the shown questions of one page (in lang's words), filled in with the answers so far."""
 
     class PageForm(FlaskForm):
@@ -90,12 +90,12 @@ def page_form(questions: list[dict], answers: dict, formdata=None, lang: str | N
             setattr(PageForm, name, field)
     setattr(PageForm, HONEYPOT, StringField("Leave this empty", validators=[Optional()]))
     if formdata is not None:
-        return PageForm(formdata=formdata)
+        return PageForm(formdata=formdata, prefix=prefix)
     data: dict = {}
     for q in questions:
         if q["code"] in answers:
             data.update(_form_values(q, answers[q["code"]]))
-    return PageForm(data=data)
+    return PageForm(data=data, prefix=prefix)
 
 
 def page_answers(form, questions: list[dict]) -> dict:

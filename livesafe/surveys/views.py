@@ -22,7 +22,7 @@ from livesafe.kernel import RuleError, apply, require
 from livesafe.kernel.errors import show_on
 from livesafe.site.render import render, render_invalid
 from livesafe import disclosure
-from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats, translations
+from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats, translations, versions
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.forms import (
     HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, check_page, page_answers, page_form,
@@ -245,10 +245,18 @@ def _wave_or_404(wave_id: int) -> SurveyWave:
     return db.session.get(SurveyWave, wave_id) or abort(404)
 
 
+VERSION_CHOICE = "version-"
+
+
 def _wave_form() -> WaveForm:
+    """Surveys to choose from: every version in the builder, and each shipped file (its wave is tied to the
+    version with the same questions, made from the file if there is none)."""
     form = WaveForm()
     form.survey.choices = [("", "Choose a survey")] + [
-        (slug, d["title"]) for slug, d in defs.available().items()]
+        (f"{VERSION_CHOICE}{v.id}", f"{v.definition.get('title')}, version {v.number}") for v in versions.every()] + [
+        (slug, f"{d['title']} (as shipped)") for slug, d in defs.available().items()]
+    if not form.is_submitted() and request.args.get("version", "").isdigit():
+        form.survey.data = f"{VERSION_CHOICE}{request.args['version']}"
     return form
 
 
@@ -257,12 +265,17 @@ def _wave_form() -> WaveForm:
 def manage():
     form = _wave_form()
     if form.validate_on_submit():
-        definition = defs.available().get(form.survey.data)
-        if definition is None:
-            form.survey.errors = ["Choose a survey"]
-        else:
+        chosen = form.survey.data
+        version_id = int(chosen.removeprefix(VERSION_CHOICE)) if chosen.startswith(VERSION_CHOICE) else None
+        definition = defs.available().get(chosen) if version_id is None else None
+        try:
+            if version_id is None and definition is None:
+                raise RuleError("Choose a survey", field="survey")
             wave = logic.create_wave(definition, form.title.data, form.opens_on.data, form.closes_on.data,
-                                     current_user)
+                                     current_user, version_id=version_id)
+        except RuleError as error:
+            show_on(form, error)
+        else:
             flash(f"Wave \u201c{wave.title}\u201d created as a draft.")
             return redirect(url_for("surveys.wave", wave_id=wave.id))
     waves = db.session.scalars(sa.select(SurveyWave).order_by(SurveyWave.opens_on.desc(), SurveyWave.id.desc())).all()
@@ -282,7 +295,9 @@ def _wave_page(wave, status=200, action_form=None, delete_form=None):
                   action_form=action_form or EmptyForm(formdata=None),
                   accepting=logic.accepting(wave), status_labels=logic.WAVES.labels,
                   release=releases.latest(wave), release_every=releases.release_every(),
-                  delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold())
+                  delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold(),
+                  version=versions.get(wave.version_id) if wave.version_id else None,
+                  languages=[translations.LANGUAGES[code].name for code in translations.languages(wave.definition)])
 
 
 @bp.route("/surveys/manage/<int:wave_id>")

@@ -92,7 +92,9 @@ def _targets(earlier: dict) -> dict[str, dict]:
     for q in earlier.values():
         if q["type"] == "grid":
             for statement in q.get("statements", []):
-                found[f"{q['code']}.{statement['code']}"] = {**q, "type": "single"}
+                found[f"{q['code']}.{statement['code']}"] = {
+                    "code": q["code"], "type": "single",
+                    "options": [{"value": v, "label": label} for v, label in choices(q)]}
     return found
 
 
@@ -276,10 +278,9 @@ def validate(data: dict, source: str = "definition") -> dict:
                     _fail(source, f"question code '{q['code']}' is used twice")
                 if "show_if" in q:
                     _check_condition(q["show_if"], earlier, source, f"question '{q['code']}'")
+                seen[q["code"]] = q  # only sound questions: conditions read their options
             except DefinitionError as error:
                 found.extend(error.problems)
-            if isinstance(q, dict) and isinstance(q.get("code"), str):
-                seen.setdefault(q["code"], q)
     if found:
         raise DefinitionError("; ".join(found), found)
     for dimension, code in breakdowns.items():

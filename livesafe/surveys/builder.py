@@ -174,13 +174,14 @@ def check_question(definition: dict, page_index: int, q: dict, old_code: str | N
     found = []
     q = deepcopy(q)
     district = q["code"] == definition.get("breakdowns", {}).get("district")
-    for check in (lambda: defs.check_question(q, "", district),
-                  lambda: defs.check_condition(q["show_if"], earlier, "", "question") if "show_if" in q else None):
+    for check, field in ((lambda: defs.check_question(q, "", district), None),
+                         (lambda: defs.check_condition(q["show_if"], earlier, "", "question") if "show_if" in q
+                          else None, "show_if")):
         try:
             check()
         except defs.DefinitionError as error:
             message = str(error).removeprefix(": ").removeprefix(f"question '{q['code']}': ").removeprefix("question: ")
-            found.append((field_of(message), message[:1].upper() + message[1:]))
+            found.append((field or field_of(message), message[:1].upper() + message[1:]))
             break
     if q["code"] in others:
         found.append(("code", f"Another question already has the code '{q['code']}'"))

@@ -88,16 +88,16 @@ def builder_shipped():
 def _version_page(version, status=200, details=None, page_form_=None, page_errors=None, languages_form=None):
     definition = version.definition
     revision = {"revision": version.revision}
-    languages_form = languages_form or LanguagesForm(formdata=None, data=revision)
+    languages_form = languages_form or LanguagesForm(formdata=None, data=revision, prefix="language")
     offered = translations.languages(definition)
     languages_form.languages.choices = [("", "Choose a language")] + [
         (code, language.name) for code, language in translations.LANGUAGES.items() if code not in offered]
     return render("surveys/builder/version.html", status=status, version=version, definition=definition,
                   problems=versions.problems(definition), in_use=versions.in_use(version),
-                  details=details or DetailsForm(formdata=None, data={**revision, "title": definition.get("title"),
+                  details=details or DetailsForm(formdata=None, prefix="details", data={**revision, "title": definition.get("title"),
                                                                      "audience": definition.get("audience"),
                                                                      "minutes": definition.get("minutes")}),
-                  page_form=page_form_ or PageForm(formdata=None, data=revision), page_errors=page_errors,
+                  page_form=page_form_ or PageForm(formdata=None, data=revision, prefix="page"), page_errors=page_errors,
                   languages_form=languages_form, offered=offered, languages=translations.LANGUAGES,
                   incomplete=translations.incomplete(definition), type_labels=builder.TYPE_LABELS,
                   condition_text=builder.condition_text, revision=version.revision)
@@ -124,7 +124,7 @@ def _change(version, form, change, anchor=""):
 @staff_only
 def builder_details(version_id):
     version = _version(version_id)
-    form = DetailsForm()
+    form = DetailsForm(prefix="details")
     if not form.validate_on_submit():
         return _version_page(version, 422, details=form)
 
@@ -140,7 +140,7 @@ def builder_details(version_id):
 def builder_page(version_id, number=None):
     """Add a page (no number), or change, move or remove page `number` (1-based)."""
     version = _version(version_id)
-    form = PageForm()
+    form = PageForm(prefix="page" if number is None else "")
     action = request.form.get("action", "save")
     pages = version.definition["pages"]
     if number is not None and not 1 <= number <= len(pages):
@@ -309,7 +309,7 @@ def builder_preview(version_id, number):
 def builder_languages(version_id):
     """Add a language, or remove one (action=remove, with its translation)."""
     version = _version(version_id)
-    form = LanguagesForm()
+    form = LanguagesForm(prefix="language")
     offered = translations.languages(version.definition)
     form.languages.choices = [(code, lang.name) for code, lang in translations.LANGUAGES.items()]
     if request.form.get("action") == "remove":

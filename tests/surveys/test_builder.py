@@ -11,7 +11,7 @@ from livesafe.surveys import versions
 from livesafe.surveys.models import SurveyVersion, SurveyWave
 from tests.helpers import post, sign_in
 
-REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"')
+REVISION = re.compile(r'name="[a-z]*-?revision"[^>]*value="(\d+)"')
 
 
 def _revision(client, version_id) -> str:
@@ -27,7 +27,7 @@ def _new(client, slug="school-check") -> int:
 
 def _page(client, version_id, title):
     response = post(client, f"/surveys/builder/{version_id}/pages",
-                    {"title": title, "revision": _revision(client, version_id)}, token_from="/surveys/builder")
+                    {"page-title": title, "page-revision": _revision(client, version_id)}, token_from="/surveys/builder")
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
 
 
@@ -178,7 +178,7 @@ def test_translation_side_by_side_with_a_completeness_check(app, client, demo_us
     sign_in(client, roles.STAFF)
     version_id = _build(client)
     added = post(client, f"/surveys/builder/{version_id}/languages",
-                 {"languages": "ur", "revision": _revision(client, version_id)}, token_from="/surveys/builder")
+                 {"language-languages": "ur", "language-revision": _revision(client, version_id)}, token_from="/surveys/builder")
     assert added.status_code == 302
     page = client.get(f"/surveys/builder/{version_id}/translate/ur").get_data(as_text=True)
     assert "still need a translation" in page and "In the yard" in page

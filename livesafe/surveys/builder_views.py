@@ -40,13 +40,13 @@ def _index(status=200, new_form=None, import_form=None):
                   action_form=EmptyForm(formdata=None))
 
 
-@bp.route("/surveys/builder")
+@bp.route("/surveys/manage/builder")
 @staff_only
 def builder_index():
     return _index()
 
 
-@bp.route("/surveys/builder/new", methods=["POST"])
+@bp.route("/surveys/manage/builder/new", methods=["POST"])
 @staff_only
 def builder_new():
     form = NewSurveyForm()
@@ -59,7 +59,7 @@ def builder_new():
     return redirect(url_for("surveys.builder_version", version_id=version.id))
 
 
-@bp.route("/surveys/builder/import", methods=["POST"])
+@bp.route("/surveys/manage/builder/import", methods=["POST"])
 @staff_only
 def builder_import():
     form = ImportForm()
@@ -73,7 +73,7 @@ def builder_import():
     return redirect(url_for("surveys.builder_version", version_id=version.id))
 
 
-@bp.route("/surveys/builder/shipped", methods=["POST"])
+@bp.route("/surveys/manage/builder/shipped", methods=["POST"])
 @staff_only
 def builder_shipped():
     if not EmptyForm().validate_on_submit():
@@ -103,7 +103,7 @@ def _version_page(version, status=200, details=None, page_form_=None, page_error
                   condition_text=builder.condition_text, revision=version.revision)
 
 
-@bp.route("/surveys/builder/<int:version_id>")
+@bp.route("/surveys/manage/builder/<int:version_id>")
 @staff_only
 def builder_version(version_id):
     return _version_page(_version(version_id))
@@ -120,7 +120,7 @@ def _change(version, form, change, anchor=""):
     return _moved(version, after, anchor)
 
 
-@bp.route("/surveys/builder/<int:version_id>/details", methods=["POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/details", methods=["POST"])
 @staff_only
 def builder_details(version_id):
     version = _version(version_id)
@@ -134,8 +134,8 @@ def builder_details(version_id):
     return _change(version, form, change)
 
 
-@bp.route("/surveys/builder/<int:version_id>/pages", methods=["POST"])
-@bp.route("/surveys/builder/<int:version_id>/pages/<int:number>", methods=["POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/pages", methods=["POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/pages/<int:number>", methods=["POST"])
 @staff_only
 def builder_page(version_id, number=None):
     """Add a page (no number), or change, move or remove page `number` (1-based)."""
@@ -222,8 +222,8 @@ def _checked(version, form, page_index, code):
     return None if found else q
 
 
-@bp.route("/surveys/builder/<int:version_id>/pages/<int:number>/questions", methods=["GET", "POST"])
-@bp.route("/surveys/builder/<int:version_id>/questions/<code>", methods=["GET", "POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/pages/<int:number>/questions", methods=["GET", "POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/questions/<code>", methods=["GET", "POST"])
 @staff_only
 def builder_question(version_id, number=None, code=None):
     """Add a question to page `number`, or change question `code`. "Preview" shows it without saving."""
@@ -259,7 +259,7 @@ def builder_question(version_id, number=None, code=None):
     return _moved(version, after, f"#q-{q['code']}")
 
 
-@bp.route("/surveys/builder/<int:version_id>/questions/<code>/change", methods=["POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/questions/<code>/change", methods=["POST"])
 @staff_only
 def builder_question_action(version_id, code):
     """Move a question up or down, or remove it."""
@@ -280,7 +280,7 @@ def builder_question_action(version_id, code):
     return _change(version, form, change, anchor="" if action == "remove" else f"#q-{code}")
 
 
-@bp.route("/surveys/builder/<int:version_id>/preview/<int:number>")
+@bp.route("/surveys/manage/builder/<int:version_id>/preview/<int:number>")
 @staff_only
 def builder_preview(version_id, number):
     """A page exactly as a young person sees it (every question, whatever the conditions), at phone width."""
@@ -304,7 +304,7 @@ def builder_preview(version_id, number):
 
 # Translations ----------------------------------------------------------------------
 
-@bp.route("/surveys/builder/<int:version_id>/languages", methods=["POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/languages", methods=["POST"])
 @staff_only
 def builder_languages(version_id):
     """Add a language, or remove one (action=remove, with its translation)."""
@@ -325,7 +325,7 @@ def builder_languages(version_id):
                    anchor="#languages")
 
 
-@bp.route("/surveys/builder/<int:version_id>/translate/<lang>", methods=["GET", "POST"])
+@bp.route("/surveys/manage/builder/<int:version_id>/translate/<lang>", methods=["GET", "POST"])
 @staff_only
 def builder_translate(version_id, lang):
     """Each piece of English with a box for its translation beside it, and what is still missing."""
@@ -368,7 +368,7 @@ def _translate_page(version, lang, form, pieces, status=200):
 
 # YAML -----------------------------------------------------------------------------
 
-@bp.route("/surveys/builder/<int:version_id>/export.yaml")
+@bp.route("/surveys/manage/builder/<int:version_id>/export.yaml")
 @staff_only
 def builder_export(version_id):
     version = _version(version_id)

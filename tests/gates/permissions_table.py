@@ -203,7 +203,7 @@ def _thanks_page():
 SAMPLES = {
     "surveys.thanks": ("GET", _thanks_page),
     # Shown only while a shipped survey is not in the builder yet (the demo loads them all).
-    "surveys.builder_shipped": ("POST", "/surveys/builder/shipped"),
+    "surveys.builder_shipped": ("POST", "/surveys/manage/builder/shipped"),
     "auth.reset_password": ("GET", "/password/reset/not-a-real-token"),
     "auth.accept_invite": ("GET", "/invite/not-a-real-token"),
     "auth.logout": ("POST", "/logout"),

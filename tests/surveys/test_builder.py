@@ -15,25 +15,25 @@ REVISION = re.compile(r'name="[a-z]*-?revision"[^>]*value="(\d+)"')
 
 
 def _revision(client, version_id) -> str:
-    return REVISION.search(client.get(f"/surveys/builder/{version_id}").get_data(as_text=True)).group(1)
+    return REVISION.search(client.get(f"/surveys/manage/builder/{version_id}").get_data(as_text=True)).group(1)
 
 
 def _new(client, slug="school-check") -> int:
-    response = post(client, "/surveys/builder/new", {"slug": slug, "title": "School check", "audience": "pupils"},
-                    token_from="/surveys/builder")
+    response = post(client, "/surveys/manage/builder/new", {"slug": slug, "title": "School check", "audience": "pupils"},
+                    token_from="/surveys/manage/builder")
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def _page(client, version_id, title):
-    response = post(client, f"/surveys/builder/{version_id}/pages",
-                    {"page-title": title, "page-revision": _revision(client, version_id)}, token_from="/surveys/builder")
+    response = post(client, f"/surveys/manage/builder/{version_id}/pages",
+                    {"page-title": title, "page-revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
 
 
 def _question(client, version_id, page, status=302, **fields):
     data = {"type": "single", "combine": "all", "revision": _revision(client, version_id), "action": "save", **fields}
-    response = post(client, f"/surveys/builder/{version_id}/pages/{page}/questions", data, token_from="/surveys/builder")
+    response = post(client, f"/surveys/manage/builder/{version_id}/pages/{page}/questions", data, token_from="/surveys/manage/builder")
     assert response.status_code == status, response.get_data(as_text=True)[:3000]
     return response
 
@@ -78,10 +78,10 @@ def test_staff_build_a_survey_with_every_type_and_a_condition(app, client, demo_
     assert by_code["more"]["show_if"] == {"any": [{"question": "year", "any_of": ["y8"]},
                                                   {"question": "clubs", "min": 1, "max": 3}]}
     assert by_code["more"]["long"] is True
-    page = client.get(f"/surveys/builder/{version_id}").get_data(as_text=True)
+    page = client.get(f"/surveys/manage/builder/{version_id}").get_data(as_text=True)
     assert "No problems found." in page and "shown only if: year is y8; or clubs from 1 to 3" in page
     # The edit form shows the condition as staff wrote it.
-    edit = client.get(f"/surveys/builder/{version_id}/questions/more").get_data(as_text=True)
+    edit = client.get(f"/surveys/manage/builder/{version_id}/questions/more").get_data(as_text=True)
     assert "year is y8\nclubs from 1 to 3</textarea>" in edit
 
 
@@ -120,13 +120,13 @@ def test_the_builder_says_what_is_wrong_and_saves_nothing(app, client, demo_user
 def test_moving_a_question_before_its_condition_shows_a_problem_and_a_wave_cannot_be_made(app, client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    response = post(client, f"/surveys/builder/{version_id}/questions/more/change",
-                    {"action": "up", "revision": _revision(client, version_id)}, token_from="/surveys/builder")
+    response = post(client, f"/surveys/manage/builder/{version_id}/questions/more/change",
+                    {"action": "up", "revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
     assert response.status_code == 302
     for _ in range(6):  # up to the top of page 2, then onto page 1
-        post(client, f"/surveys/builder/{version_id}/questions/more/change",
-             {"action": "up", "revision": _revision(client, version_id)}, token_from="/surveys/builder")
-    page = client.get(f"/surveys/builder/{version_id}").get_data(as_text=True)
+        post(client, f"/surveys/manage/builder/{version_id}/questions/more/change",
+             {"action": "up", "revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
+    page = client.get(f"/surveys/manage/builder/{version_id}").get_data(as_text=True)
     assert "which is not an earlier question" in page
     made = post(client, "/surveys/manage", {"survey": f"version-{version_id}", "title": "School check wave",
                                             "opens_on": "2026-03-01", "closes_on": "2026-04-01"})
@@ -139,9 +139,9 @@ def test_a_stale_edit_is_refused_and_nothing_is_lost(app, client, demo_users):
     _page(client, version_id, "One")
     stale = _revision(client, version_id)
     _question(client, version_id, 1, code="first", text="First?", options="a\nb")
-    response = post(client, f"/surveys/builder/{version_id}/pages/1/questions",
+    response = post(client, f"/surveys/manage/builder/{version_id}/pages/1/questions",
                     {"type": "single", "code": "second", "text": "Second?", "options": "a\nb", "revision": stale,
-                     "combine": "all", "action": "save"}, token_from="/surveys/builder")
+                     "combine": "all", "action": "save"}, token_from="/surveys/manage/builder")
     assert response.status_code == 409
     assert "Someone else changed this version" in response.get_data(as_text=True)
     with app.app_context():
@@ -152,35 +152,35 @@ def test_a_stale_edit_is_refused_and_nothing_is_lost(app, client, demo_users):
 def test_preview_shows_the_page_as_a_young_person_sees_it(client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    preview = client.get(f"/surveys/builder/{version_id}/preview/2").get_data(as_text=True)
+    preview = client.get(f"/surveys/manage/builder/{version_id}/preview/2").get_data(as_text=True)
     assert 'class="builder-preview" lang="en" dir="ltr"' in preview
     assert "In the yard" in preview and "Cameras" in preview and "more is shown only if" in preview
     # Live preview of a question being edited: htmx gets only the preview, nothing is saved.
     data = {"type": "ranking", "code": "order", "text": "Put in order", "options": "Red\nBlue", "combine": "all",
             "revision": _revision(client, version_id), "action": "preview"}
-    live = post(client, f"/surveys/builder/{version_id}/pages/2/questions", data, token_from="/surveys/builder",
+    live = post(client, f"/surveys/manage/builder/{version_id}/pages/2/questions", data, token_from="/surveys/manage/builder",
                 headers={"HX-Request": "true"})
     text = live.get_data(as_text=True)
     assert live.status_code == 200 and text.lstrip().startswith('<section id="question-preview"')
     assert "Rank for Red" in text or ">Red</label>" in text
-    assert "Put in order" not in client.get(f"/surveys/builder/{version_id}").get_data(as_text=True)
+    assert "Put in order" not in client.get(f"/surveys/manage/builder/{version_id}").get_data(as_text=True)
 
 
 def _translate_everything(client, version_id, lang="ur"):
-    page = client.get(f"/surveys/builder/{version_id}/translate/{lang}").get_data(as_text=True)
+    page = client.get(f"/surveys/manage/builder/{version_id}/translate/{lang}").get_data(as_text=True)
     names = re.findall(r'name="(t\d+)"', page)
     data = {name: f"ترجمہ {name}" for name in names}
     data["revision"] = REVISION.search(page).group(1)
-    return post(client, f"/surveys/builder/{version_id}/translate/{lang}", data, token_from="/surveys/builder")
+    return post(client, f"/surveys/manage/builder/{version_id}/translate/{lang}", data, token_from="/surveys/manage/builder")
 
 
 def test_translation_side_by_side_with_a_completeness_check(app, client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    added = post(client, f"/surveys/builder/{version_id}/languages",
-                 {"language-languages": "ur", "language-revision": _revision(client, version_id)}, token_from="/surveys/builder")
+    added = post(client, f"/surveys/manage/builder/{version_id}/languages",
+                 {"language-languages": "ur", "language-revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
     assert added.status_code == 302
-    page = client.get(f"/surveys/builder/{version_id}/translate/ur").get_data(as_text=True)
+    page = client.get(f"/surveys/manage/builder/{version_id}/translate/ur").get_data(as_text=True)
     assert "still need a translation" in page and "In the yard" in page
     assert 'dir="rtl"' in page and 'lang="ur"' in page  # the boxes take right-to-left text
     # A wave cannot be made while Urdu is incomplete.
@@ -189,13 +189,13 @@ def test_translation_side_by_side_with_a_completeness_check(app, client, demo_us
     assert made.status_code == 422 and "Finish the Urdu translation" in made.get_data(as_text=True)
     # Half done: the rest is listed.
     names = re.findall(r'name="(t\d+)"', page)
-    half = post(client, f"/surveys/builder/{version_id}/translate/ur",
-                {names[0]: "عنوان", "revision": REVISION.search(page).group(1)}, token_from="/surveys/builder")
+    half = post(client, f"/surveys/manage/builder/{version_id}/translate/ur",
+                {names[0]: "عنوان", "revision": REVISION.search(page).group(1)}, token_from="/surveys/manage/builder")
     assert half.status_code == 302
-    page = client.get(f"/surveys/builder/{version_id}/translate/ur").get_data(as_text=True)
+    page = client.get(f"/surveys/manage/builder/{version_id}/translate/ur").get_data(as_text=True)
     assert f"{len(names) - 1} piece(s) still need a translation" in page
     assert _translate_everything(client, version_id).status_code == 302
-    assert "Everything is translated." in client.get(f"/surveys/builder/{version_id}/translate/ur").get_data(as_text=True)
+    assert "Everything is translated." in client.get(f"/surveys/manage/builder/{version_id}/translate/ur").get_data(as_text=True)
     made = post(client, "/surveys/manage", {"survey": f"version-{version_id}", "title": "School check wave",
                                             "opens_on": "2026-03-01", "closes_on": "2026-04-01"})
     assert made.status_code == 302
@@ -224,10 +224,10 @@ def test_a_version_with_a_wave_never_changes_editing_makes_the_next(app, client,
 def test_yaml_export_and_import_round_trip(app, client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    exported = client.get(f"/surveys/builder/{version_id}/export.yaml")
+    exported = client.get(f"/surveys/manage/builder/{version_id}/export.yaml")
     assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
     text = exported.get_data(as_text=True)
-    imported = post(client, "/surveys/builder/import", {"text": text}, token_from="/surveys/builder")
+    imported = post(client, "/surveys/manage/builder/import", {"text": text}, token_from="/surveys/manage/builder")
     assert imported.status_code == 302
     with app.app_context():
         first = db.session.get(SurveyVersion, version_id)
@@ -243,26 +243,26 @@ def test_yaml_export_and_import_round_trip(app, client, demo_users):
 ])
 def test_bad_yaml_is_refused_clearly(client, demo_users, text, message):
     sign_in(client, roles.STAFF)
-    response = post(client, "/surveys/builder/import", {"text": text}, token_from="/surveys/builder")
+    response = post(client, "/surveys/manage/builder/import", {"text": text}, token_from="/surveys/manage/builder")
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
 def test_a_new_survey_needs_a_free_short_name(client, demo_users):
     sign_in(client, roles.STAFF)
     _new(client)
-    again = post(client, "/surveys/builder/new", {"slug": "school-check", "title": "X", "audience": "Y"},
-                 token_from="/surveys/builder")
+    again = post(client, "/surveys/manage/builder/new", {"slug": "school-check", "title": "X", "audience": "Y"},
+                 token_from="/surveys/manage/builder")
     assert again.status_code == 422 and "already exists" in again.get_data(as_text=True)
-    bad = post(client, "/surveys/builder/new", {"slug": "No Spaces", "title": "", "audience": ""},
-               token_from="/surveys/builder")
+    bad = post(client, "/surveys/manage/builder/new", {"slug": "No Spaces", "title": "", "audience": ""},
+               token_from="/surveys/manage/builder")
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "lower case letters" in text and "Enter a title" in text
 
 
 def test_shipped_surveys_load_as_version_1_once(app, client, demo_users):
     sign_in(client, roles.STAFF)
-    assert post(client, "/surveys/builder/shipped", {}, token_from="/surveys/builder").status_code == 302
-    assert post(client, "/surveys/builder/shipped", {}, token_from="/surveys/builder").status_code == 302
+    assert post(client, "/surveys/manage/builder/shipped", {}, token_from="/surveys/manage/builder").status_code == 302
+    assert post(client, "/surveys/manage/builder/shipped", {}, token_from="/surveys/manage/builder").status_code == 302
     with app.app_context():
         assert sorted((v.survey_slug, v.number) for v in versions.every()) == [("community", 1), ("young-people", 1)]
 
@@ -270,28 +270,28 @@ def test_shipped_surveys_load_as_version_1_once(app, client, demo_users):
 @pytest.mark.parametrize("role", [roles.APPLICANT, roles.PARTNER, roles.PANEL_MEMBER, roles.ASSESSOR])
 def test_only_staff_may_build(client, demo_users, role):
     sign_in(client, role)
-    assert client.get("/surveys/builder").status_code == 403
-    assert client.post("/surveys/builder/new", data={"slug": "x"}).status_code in (400, 403)
+    assert client.get("/surveys/manage/builder").status_code == 403
+    assert client.post("/surveys/manage/builder/new", data={"slug": "x"}).status_code in (400, 403)
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
-    response = client.get("/surveys/builder")
+    response = client.get("/surveys/manage/builder")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_admin_may_build(client, demo_users):
     sign_in(client, roles.ADMIN)
-    assert client.get("/surveys/builder").status_code == 200
+    assert client.get("/surveys/manage/builder").status_code == 200
 
 
 def test_unknown_things_are_404(client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _new(client)
-    assert client.get("/surveys/builder/99999").status_code == 404
-    assert client.get(f"/surveys/builder/{version_id}/preview/5").status_code == 404
-    assert client.get(f"/surveys/builder/{version_id}/questions/nope").status_code == 404
-    assert client.get(f"/surveys/builder/{version_id}/translate/ur").status_code == 404  # not a language of it
-    assert client.get(f"/surveys/builder/{version_id}/pages/3/questions").status_code == 404
+    assert client.get("/surveys/manage/builder/99999").status_code == 404
+    assert client.get(f"/surveys/manage/builder/{version_id}/preview/5").status_code == 404
+    assert client.get(f"/surveys/manage/builder/{version_id}/questions/nope").status_code == 404
+    assert client.get(f"/surveys/manage/builder/{version_id}/translate/ur").status_code == 404  # not a language of it
+    assert client.get(f"/surveys/manage/builder/{version_id}/pages/3/questions").status_code == 404
 
 
 def test_shipped_yaml_round_trips_through_a_version_without_loss(ctx):
@@ -311,10 +311,10 @@ def _definition(app, version_id):
 def test_pages_details_and_questions_change_move_and_go(app, client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    to = f"/surveys/builder/{version_id}"
+    to = f"/surveys/manage/builder/{version_id}"
 
     def send(url, data):
-        response = post(client, url, {**data, "revision": _revision(client, version_id)}, token_from="/surveys/builder")
+        response = post(client, url, {**data, "revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
         assert response.status_code == 302, response.get_data(as_text=True)[:1500]
 
     send(f"{to}/details", {"details-title": "School check 2", "details-audience": "pupils", "details-minutes": "7",
@@ -336,8 +336,8 @@ def test_pages_details_and_questions_change_move_and_go(app, client, demo_users)
 def test_a_page_with_questions_cannot_be_removed(app, client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    response = post(client, f"/surveys/builder/{version_id}/pages/1",
-                    {"action": "remove", "revision": _revision(client, version_id)}, token_from="/surveys/builder")
+    response = post(client, f"/surveys/manage/builder/{version_id}/pages/1",
+                    {"action": "remove", "revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
     assert response.status_code == 409 and "Only an empty page can be removed" in response.get_data(as_text=True)
     assert len(_definition(app, version_id)["pages"]) == 2
 
@@ -345,30 +345,30 @@ def test_a_page_with_questions_cannot_be_removed(app, client, demo_users):
 def test_renaming_a_question_keeps_its_translation_and_removing_a_language_drops_it(app, client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _build(client)
-    post(client, f"/surveys/builder/{version_id}/languages",
-         {"language-languages": "ur", "language-revision": _revision(client, version_id)}, token_from="/surveys/builder")
+    post(client, f"/surveys/manage/builder/{version_id}/languages",
+         {"language-languages": "ur", "language-revision": _revision(client, version_id)}, token_from="/surveys/manage/builder")
     assert _translate_everything(client, version_id).status_code == 302
     edit = {"code": "school_year", "type": "single", "text": "Which year are you in?", "options": "y7 = Year 7\ny8 = Year 8",
             "combine": "all", "action": "save", "revision": _revision(client, version_id)}
     # "more" has a condition on "year": renaming breaks it, so the builder lists that as a problem.
-    assert post(client, f"/surveys/builder/{version_id}/questions/year", edit,
-                token_from="/surveys/builder").status_code == 302
+    assert post(client, f"/surveys/manage/builder/{version_id}/questions/year", edit,
+                token_from="/surveys/manage/builder").status_code == 302
     definition = _definition(app, version_id)
     assert "school_year" in definition["translations"]["ur"]["questions"]
     assert "year" not in definition["translations"]["ur"]["questions"]
-    removed = post(client, f"/surveys/builder/{version_id}/languages",
+    removed = post(client, f"/surveys/manage/builder/{version_id}/languages",
                    {"action": "remove", "language": "ur", "language-revision": _revision(client, version_id)},
-                   token_from="/surveys/builder")
+                   token_from="/surveys/manage/builder")
     assert removed.status_code == 302
     definition = _definition(app, version_id)
     assert "languages" not in definition and "translations" not in definition
-    assert post(client, f"/surveys/builder/{version_id}/languages",
+    assert post(client, f"/surveys/manage/builder/{version_id}/languages",
                 {"language-languages": "xx", "language-revision": _revision(client, version_id)},
-                token_from="/surveys/builder").status_code == 422
+                token_from="/surveys/manage/builder").status_code == 422
 
 
 def test_an_empty_survey_lists_its_problems_and_has_nothing_to_translate(client, demo_users):
     sign_in(client, roles.STAFF)
     version_id = _new(client)
-    page = client.get(f"/surveys/builder/{version_id}").get_data(as_text=True)
+    page = client.get(f"/surveys/manage/builder/{version_id}").get_data(as_text=True)
     assert "needs at least one page" in page and "Make a wave from this version" not in page

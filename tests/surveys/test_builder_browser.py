@@ -146,3 +146,38 @@ def test_staff_build_translate_and_open_a_wave_a_young_person_answers_in_urdu(ap
         assert "زیادہ روشنی چاہیے" in page.inner_text("main")  # the Urdu answer is in this wave's results
     finally:
         staff.close()
+
+
+def test_preview_and_urdu_answering_work_without_javascript(app, chromium, live_server, demo_users, make_wave):
+    from livesafe.surveys import definitions as defs, demo_translated
+
+    wave = make_wave(defs.validate(demo_translated.definition(), "quick-check"))  # (axe needs JS: see above)
+    session = Browser(chromium, live_server, javascript=False)
+    try:
+        session.sign_in("staff")
+        page = session.page
+        session.goto(f"/surveys/manage/builder/{wave.version_id}/questions/helps")
+        page.fill("#text", "Which helps you most?")
+        _submit(page, "Preview")  # no JavaScript: the button shows the preview, nothing is saved
+        assert "Which helps you most?" in page.inner_text("#question-preview")
+        assert page.locator("#question-preview select").count() == 3
+        session.goto(f"/surveys/manage/builder/{wave.version_id}/preview/2?lang=ur")
+        assert page.locator(".builder-preview[lang=ur][dir=rtl]").count() == 1
+    finally:
+        session.close()
+    young = Browser(chromium, live_server, javascript=False)
+    try:
+        page = young.page
+        young.goto(f"/surveys/{wave.slug}?lang=ur")
+        page.click("a.button")
+        page.check("input[name=age_band][value='11-15']")
+        _submit(page, "جاری رکھیں")
+        page.check("input[name=feel-dark][value='1']")
+        page.select_option("select[name=helps-3]", "1")
+        _submit(page, "جاری رکھیں")
+        assert "کس سے بات کریں گے" in page.inner_text("main")  # shown: unsafe after dark (OR)
+        page.check("input[name=talk_to][value=friends]")
+        _submit(page, "میرے جوابات بھیجیں")
+        assert page.inner_text("h1") == "Thank you"
+    finally:
+        young.close()

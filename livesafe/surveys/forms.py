@@ -156,6 +156,12 @@ class WaveForm(FlaskForm):
             raise ValidationError("The closing date must be on or after the opening date")
 
 
+class VersionForm(FlaskForm):
+    """Another version of the survey for a draft wave that has no responses yet."""
+
+    version = SelectField("Version of the survey", validators=[DataRequired(message="Choose a version")])
+
+
 class SettingForm(FlaskForm):
     name = StringField("Name of the school or setting", validators=[
         DataRequired(message="Enter the name of the school or setting"),

@@ -85,6 +85,26 @@ def create_wave(definition: dict | None, title: str, opens_on: date, closes_on: 
     return wave
 
 
+def change_version(wave: SurveyWave, version_id: int, actor) -> None:
+    """Tie a draft wave with no responses (not even test ones) to another version of its survey. One
+    checked UPDATE, so a wave that opened or got a response meanwhile keeps its version (409)."""
+    require("surveys.manage_wave", actor, wave)
+    version = lock(SurveyVersion, version_id)
+    if version is None or version.survey_slug != wave.survey_slug:
+        raise RuleError("Choose a version of this wave's survey", field="version")
+    definition = versions.ready_for_wave(version)
+    if translations.incomplete(definition):
+        raise RuleError(f"Finish the translations of version {version.number} first", field="version")
+    answered = sa.exists().where(SurveyResponse.wave_id == wave.id)
+    changed = db.session.execute(
+        sa.update(SurveyWave).where(SurveyWave.id == wave.id, SurveyWave.status == DRAFT, ~answered)
+        .values(version_id=version.id, definition=definition).execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        raise Conflict("This wave is open or has responses, so its version cannot change: make a new wave instead.")
+    db.session.refresh(wave)
+    record(actor, "survey_wave.change_version", wave, after={"version": version.number})
+
+
 def start_test(wave: SurveyWave, actor) -> drafts.Draft:
     """A staff test response: goes through every page like a real one and never counts."""
     require("surveys.manage_wave", actor, wave)

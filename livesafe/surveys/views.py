@@ -25,8 +25,8 @@ from livesafe import disclosure
 from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats, translations, versions
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.forms import (
-    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, check_page, page_answers, page_form,
-    parts,
+    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, VersionForm, WaveForm, check_page, page_answers,
+    page_form, parts,
 )
 from livesafe.surveys.models import SurveySetting, SurveyWave
 
@@ -287,7 +287,14 @@ def manage():
     return render("surveys/manage.html", **context)
 
 
-def _wave_page(wave, status=200, action_form=None, delete_form=None):
+def _version_form(wave, formdata=None) -> VersionForm:
+    form = VersionForm(formdata=formdata, data={"version": str(wave.version_id or "")})
+    form.version.choices = [(str(v.id), f"Version {v.number}") for v in versions.every()
+                            if v.survey_slug == wave.survey_slug]
+    return form
+
+
+def _wave_page(wave, status=200, action_form=None, delete_form=None, version_form=None):
     settings = db.session.scalars(sa.select(SurveySetting).order_by(SurveySetting.name)).all()
     rows, total = results.setting_counts(wave) or ([], None)
     return render("surveys/wave.html", status=status, wave=wave, settings=settings, setting_rows=rows,
@@ -297,6 +304,7 @@ def _wave_page(wave, status=200, action_form=None, delete_form=None):
                   release=releases.latest(wave), release_every=releases.release_every(),
                   delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold(),
                   version=versions.get(wave.version_id) if wave.version_id else None,
+                  version_form=version_form or _version_form(wave),
                   languages=[translations.LANGUAGES[code].name for code in translations.languages(wave.definition)])
 
 
@@ -323,6 +331,22 @@ def wave_status(wave_id):
         db.session.refresh(wave)  # show where it is now
         return _wave_page(wave, status=status, action_form=form)
     flash(f"The wave is now {logic.WAVES.labels[wave.status].lower()}.")
+    return redirect(url_for("surveys.wave", wave_id=wave.id))
+
+
+@bp.route("/surveys/manage/<int:wave_id>/version", methods=["POST"])
+@staff_only
+def wave_version(wave_id):
+    """Tie a draft wave without responses to another version of its survey."""
+    wave = _wave_or_404(wave_id)
+    form = _version_form(wave, request.form)
+    if not form.validate_on_submit():
+        return _wave_page(wave, status=422, version_form=form)
+    try:
+        logic.change_version(wave, int(form.version.data), current_user)
+    except RuleError as error:
+        return _wave_page(wave, status=show_on(form, error), version_form=form)
+    flash("The wave now uses the chosen version.")
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 

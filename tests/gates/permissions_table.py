@@ -114,6 +114,7 @@ TABLE = {
     "surveys.wave": STAFF_ONLY,
     "surveys.wave_results": STAFF_ONLY,
     "surveys.wave_status": STAFF_ONLY,
+    "surveys.wave_version": STAFF_ONLY,
     # survey builder (issue 16): staff only
     "surveys.builder_index": STAFF_ONLY,
     "surveys.builder_new": STAFF_ONLY,
@@ -202,6 +203,8 @@ def _thanks_page():
 # them. A callable URL is worked out in the demo app's context.
 SAMPLES = {
     "surveys.thanks": ("GET", _thanks_page),
+    # Offered only on draft waves (the demo has none).
+    "surveys.wave_version": ("POST", "/surveys/manage/1/version"),
     # Shown only while a shipped survey is not in the builder yet (the demo loads them all).
     "surveys.builder_shipped": ("POST", "/surveys/manage/builder/shipped"),
     "auth.reset_password": ("GET", "/password/reset/not-a-real-token"),

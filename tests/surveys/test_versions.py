@@ -179,3 +179,59 @@ def test_two_new_versions_at_once_never_fail_with_a_server_error(app):
     with app.app_context():
         numbers = sorted(db.session.scalars(sa.select(SurveyVersion.number)))
         assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) == results.count("made")
+
+
+def _two_versions_and_a_wave(status=logic.DRAFT):
+    from livesafe.kernel import apply
+
+    staff = staff_user()
+    first = versions.create(_quick(), staff)
+    today = clock.today()
+    wave = logic.create_wave(None, "Quick", today, today, staff, version_id=first.id)
+    second = versions.edit(first.id, first.revision, lambda d: d.update(title="Quick check, second version"), staff)
+    if status == logic.OPEN:
+        apply(logic.WAVES, wave, "open", staff)
+    return staff, wave, first, second
+
+
+def test_a_draft_wave_without_responses_can_move_to_another_version(ctx):
+    staff, wave, first, second = _two_versions_and_a_wave()
+    logic.change_version(wave, second.id, staff)
+    assert wave.version_id == second.id and wave.definition["title"] == "Quick check, second version"
+
+
+def test_a_wave_with_responses_or_open_keeps_its_version(ctx):
+    staff, wave, first, second = _two_versions_and_a_wave()
+    assert logic.submit(wave, {"answers": {"age_band": "11-15"}, "setting": None, "test": True})
+    with pytest.raises(Conflict, match="cannot change"):
+        logic.change_version(wave, second.id, staff)
+    staff, wave, first, second = _two_versions_and_a_wave(logic.OPEN)
+    with pytest.raises(Conflict):
+        logic.change_version(wave, second.id, staff)
+    other = versions.create(defs.available()["community"], staff)
+    staff, wave, first, second = _two_versions_and_a_wave()
+    with pytest.raises(RuleError, match="this wave's survey"):
+        logic.change_version(wave, other.id, staff)
+
+
+def test_the_wave_page_offers_versions_and_refuses_bad_input(app, client, demo_users):
+    from tests.helpers import post, sign_in
+    from livesafe.auth import roles
+
+    with app.app_context():
+        staff, wave, first, second = _two_versions_and_a_wave()
+        db.session.commit()
+        wave_id, second_id = wave.id, second.id
+    sign_in(client, roles.STAFF)
+    page = client.get(f"/surveys/manage/{wave_id}").get_data(as_text=True)
+    assert "Use another version" in page
+    bad = post(client, f"/surveys/manage/{wave_id}/version", {"version": "999999"}, token_from=f"/surveys/manage/{wave_id}")
+    assert bad.status_code == 422 and "Not a valid choice" in bad.get_data(as_text=True)
+    good = post(client, f"/surveys/manage/{wave_id}/version", {"version": str(second_id)},
+                token_from=f"/surveys/manage/{wave_id}")
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.get(SurveyWave, wave_id).version_id == second_id
+    other = app.test_client()
+    sign_in(other, roles.APPLICANT)
+    assert other.post(f"/surveys/manage/{wave_id}/version", data={"version": "1"}).status_code in (400, 403)

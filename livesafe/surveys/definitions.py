@@ -70,7 +70,7 @@ def available() -> dict[str, dict]:
 def parse(text: str, source: str = "definition") -> dict:
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:
         raise DefinitionError(f"{source}: not valid YAML ({error})") from error
     if not isinstance(data, dict):
         raise DefinitionError(f"{source}: expected a mapping at the top")

@@ -6,6 +6,7 @@ keeps exactly the questions its answers were given to. Question codes stay the s
 (results compare waves by code). The shipped YAML files in content/surveys/ become version 1 of their
 survey (`load_shipped`), and any version can be exported and imported as YAML with no loss.
 """
+import json
 from collections.abc import Callable
 from copy import deepcopy
 
@@ -49,7 +50,40 @@ def problems(definition: dict) -> list[str]:
         defs.validate(deepcopy(definition), "")
     except defs.DefinitionError as error:
         return [p.removeprefix(": ") for p in error.problems]
+    except (TypeError, AttributeError, KeyError, ValueError) as error:  # a part of the wrong kind
+        return [f"part of the survey is not shaped as a survey should be ({type(error).__name__}: {error})"]
     return []
+
+
+def _is_list_of_dicts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def shape_problem(data: dict) -> str | None:
+    """What the builder's pages rely on: pages and questions as lists of mappings, codes as text, and the
+    parts of a question as lists. Anything else can be kept and listed as a problem; this cannot."""
+    if not _is_list_of_dicts(data.get("pages")):
+        return "'pages' must be a list of pages"
+    for page in data["pages"]:
+        if not _is_list_of_dicts(page.get("questions", [])):
+            return "each page's 'questions' must be a list of questions"
+        for q in page.get("questions", []):
+            if not isinstance(q.get("code"), str) or not isinstance(q.get("type", ""), str):
+                return "every question needs a code and a type written as text"
+            for part in ("options", "statements"):
+                if part in q and not (isinstance(q[part], list) and all(isinstance(o, (dict, str, int)) for o in q[part])):
+                    return f"question '{q['code']}': '{part}' must be a list"
+            if "scale" in q and not isinstance(q["scale"], list):
+                return f"question '{q['code']}': 'scale' must be a list"
+            if "show_if" in q and not isinstance(q["show_if"], dict):
+                return f"question '{q['code']}': 'show_if' must be a condition"
+    if not _is_list_of_dicts(data.get("signposts", [])):
+        return "'signposts' must be a list"
+    if not isinstance(data.get("translations", {}), dict) or not isinstance(data.get("languages", []), list):
+        return "'languages' must be a list and 'translations' a mapping"
+    if not isinstance(data.get("breakdowns", {}), dict):
+        return "'breakdowns' must be a mapping"
+    return None
 
 
 def to_yaml(definition: dict) -> str:
@@ -104,17 +138,25 @@ def import_yaml(text: str, actor) -> SurveyVersion:
         raise RuleError(f"That is too long to be a survey (at most {MAX_YAML:,} characters).", field="text")
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date that does not exist, like 2026-02-31
         raise RuleError(f"That is not valid YAML: {error}", field="text") from None
     if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
         raise RuleError("The YAML must be a survey: a mapping with slug, title, audience and pages.", field="text")
+    shape = shape_problem(data)
+    if shape:
+        raise RuleError(f"That is not shaped like a survey: {shape}.", field="text")
+    try:  # only plain data (JSON) can be stored: YAML dates and the like are refused
+        json.dumps(data)
+    except (TypeError, ValueError):
+        raise RuleError("The YAML has values that are not plain text or numbers (like dates): put them in quotes.",
+                        field="text") from None
     slug = data.get("slug")
     if not isinstance(slug, str) or not defs.SLUG.match(slug) or not str(data.get("title") or "").strip():
         raise RuleError("The survey needs a slug (2-60 lower case letters, digits and -) and a title.", field="text")
     try:  # stored as checked (labels from places filled in, and so on) when it is valid
         data = defs.validate(deepcopy(data), "import")
-    except defs.DefinitionError:
-        pass
+    except (defs.DefinitionError, TypeError, AttributeError, KeyError, ValueError):
+        pass  # kept as it is: the builder lists what is wrong
     return create(data, actor)
 
 

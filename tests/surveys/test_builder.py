@@ -372,3 +372,25 @@ def test_an_empty_survey_lists_its_problems_and_has_nothing_to_translate(client,
     version_id = _new(client)
     page = client.get(f"/surveys/manage/builder/{version_id}").get_data(as_text=True)
     assert "needs at least one page" in page and "Make a wave from this version" not in page
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2026-02-31", "not valid YAML"),
+    ("slug: ab\ntitle: X\npages: [1, 2]", "not shaped like a survey"),
+    ("slug: ab\ntitle: X\npages: [{title: P, questions: [{code: a, type: single, options: 5}]}]", "must be a list"),
+    ("slug: ab\ntitle: X\nsignposts: 5\npages: []", "&#39;signposts&#39; must be a list"),
+    ("slug: ab\ntitle: X\nminutes: 2026-01-01\npages: []", "like dates"),
+])
+def test_yaml_of_the_wrong_shape_is_refused_never_a_server_error(client, demo_users, text, message):
+    sign_in(client, roles.STAFF)
+    response = post(client, "/surveys/manage/builder/import", {"text": text}, token_from="/surveys/manage/builder")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_an_imported_survey_with_problems_is_kept_and_they_are_listed(app, client, demo_users):
+    sign_in(client, roles.STAFF)
+    text = "slug: ab\ntitle: X\nsignposts: [{key: k}]\npages: [{title: P, questions: [{code: a, type: slider}]}]"
+    response = post(client, "/surveys/manage/builder/import", {"text": text}, token_from="/surveys/manage/builder")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "needs a audience" in page or "type must be one of" in page

@@ -117,10 +117,13 @@ def condition_text(condition: dict | None) -> tuple[str, str]:
         return "", "all"
     combine = "any" if "any" in condition else "all"
     parts = condition.get(combine) if set(condition) <= {"all", "any"} else [condition]
-    lines = [_rule_text(part) if isinstance(part, dict) else None for part in parts]
-    if all(lines):
+    try:  # an imported condition may be malformed: then it is shown as it is, as YAML
+        lines = [_rule_text(part) if isinstance(part, dict) else None for part in parts]
+    except TypeError:
+        lines = [None]
+    if lines and all(lines):
         return "\n".join(lines), combine  # type: ignore[arg-type]
-    return yaml.safe_dump(condition, default_flow_style=True, width=10_000).strip(), "all"
+    return yaml.safe_dump(condition, default_flow_style=True, sort_keys=False, width=10_000).strip(), "all"
 
 
 def question_from(data: dict) -> dict:
@@ -182,6 +185,9 @@ def check_question(definition: dict, page_index: int, q: dict, old_code: str | N
         except defs.DefinitionError as error:
             message = str(error).removeprefix(": ").removeprefix(f"question '{q['code']}': ").removeprefix("question: ")
             found.append((field or field_of(message), message[:1].upper() + message[1:]))
+            break
+        except (TypeError, KeyError, AttributeError):  # an earlier question is malformed (imported)
+            found.append(("show_if", "An earlier question has problems: put those right first"))
             break
     if q["code"] in others:
         found.append(("code", f"Another question already has the code '{q['code']}'"))

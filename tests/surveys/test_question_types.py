@@ -161,3 +161,18 @@ def test_an_unknown_language_falls_back_to_english(client, make_wave):
     wave = make_wave(quick())
     page = client.get(f"/surveys/{wave.slug}/page/1?lang=xx").get_data(as_text=True)
     assert 'lang="en" dir="ltr"' in page and "How old are you?" in page
+
+
+@pytest.mark.parametrize("condition, rules, combine", [
+    ({"question": "a", "any_of": ["x", "y"]}, "a is x, y", "all"),
+    ({"any": [{"question": "n", "min": 1, "max": 3}, {"question": "n", "min": 9}]}, "n from 1 to 3\nn at least 9", "any"),
+    ({"all": [{"question": "g.s", "any_of": ["1"]}, {"question": "n", "max": 2}]}, "g.s is 1\nn at most 2", "all"),
+    ({"any": [{"all": [{"question": "a", "any_of": ["x"]}]}]}, "{any: [{all: [{question: a, any_of: [x]}]}]}", "all"),
+    ({"all": 5}, "{all: 5}", "all"),
+])
+def test_the_builder_writes_conditions_as_rules_and_reads_them_back(condition, rules, combine):
+    from livesafe.surveys import builder
+
+    assert builder.condition_text(condition) == (rules, combine)
+    if condition != {"all": 5}:
+        assert builder.condition_from(rules, combine) == condition

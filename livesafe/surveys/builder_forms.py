@@ -36,6 +36,10 @@ class DetailsForm(Revision):
     audience = StringField("Who it is for", validators=[DataRequired("Say who the survey is for"), Length(max=300)])
     minutes = WholeNumberField("Minutes it takes", minimum=1, maximum=120, required="Enter how many minutes it takes",
                                invalid="Enter a whole number of minutes", out_of_range="Enter 1 to 120 minutes")
+    # Which single-choice question gives each breakdown of the results (choices set by the view).
+    district = SelectField("Results by district use the question", default="", validate_choice=True)
+    age_band = SelectField("Results by age band use the question", default="", validate_choice=True)
+    gender = SelectField("Results by gender use the question", default="", validate_choice=True)
 
 
 class PageForm(Revision):

@@ -85,6 +85,22 @@ def builder_shipped():
 
 # One version -------------------------------------------------------------------
 
+def _with_breakdowns(form: DetailsForm, definition: dict) -> DetailsForm:
+    singles = [("", "None")] + [(q["code"], q["code"]) for page in definition.get("pages", [])
+                                for q in page.get("questions", []) if q.get("type") == "single"]
+    for dimension in defs.DIMENSIONS:
+        form[dimension].choices = singles
+    return form
+
+
+def _details_form(version) -> DetailsForm:
+    definition = version.definition
+    breakdowns = definition.get("breakdowns") or {}
+    return _with_breakdowns(DetailsForm(formdata=None, prefix="details", data={
+        "revision": version.revision, "title": definition.get("title"), "audience": definition.get("audience"),
+        "minutes": definition.get("minutes"), **{d: breakdowns.get(d, "") for d in defs.DIMENSIONS}}), definition)
+
+
 def _version_page(version, status=200, details=None, page_form_=None, page_errors=None, languages_form=None):
     definition = version.definition
     revision = {"revision": version.revision}
@@ -94,9 +110,7 @@ def _version_page(version, status=200, details=None, page_form_=None, page_error
         (code, language.name) for code, language in translations.LANGUAGES.items() if code not in offered]
     return render("surveys/builder/version.html", status=status, version=version, definition=definition,
                   problems=versions.problems(definition), in_use=versions.in_use(version),
-                  details=details or DetailsForm(formdata=None, prefix="details", data={**revision, "title": definition.get("title"),
-                                                                     "audience": definition.get("audience"),
-                                                                     "minutes": definition.get("minutes")}),
+                  details=details or _details_form(version),
                   page_form=page_form_ or PageForm(formdata=None, data=revision, prefix="page"), page_errors=page_errors,
                   languages_form=languages_form, offered=offered, languages=translations.LANGUAGES,
                   incomplete=translations.incomplete(definition), type_labels=builder.TYPE_LABELS,
@@ -124,12 +138,13 @@ def _change(version, form, change, anchor=""):
 @staff_only
 def builder_details(version_id):
     version = _version(version_id)
-    form = DetailsForm(prefix="details")
+    form = _with_breakdowns(DetailsForm(prefix="details"), version.definition)
     if not form.validate_on_submit():
         return _version_page(version, 422, details=form)
 
     def change(definition):
-        definition.update(title=form.title.data.strip(), audience=form.audience.data.strip(), minutes=form.minutes.data)
+        definition.update(title=form.title.data.strip(), audience=form.audience.data.strip(), minutes=form.minutes.data,
+                          breakdowns={d: form[d].data for d in defs.DIMENSIONS if form[d].data})
 
     return _change(version, form, change)
 

@@ -318,7 +318,12 @@ def test_pages_details_and_questions_change_move_and_go(app, client, demo_users)
         assert response.status_code == 302, response.get_data(as_text=True)[:1500]
 
     send(f"{to}/details", {"details-title": "School check 2", "details-audience": "pupils", "details-minutes": "7",
-                           "details-revision": _revision(client, version_id)})
+                           "details-age_band": "year", "details-revision": _revision(client, version_id)})
+    assert _definition(app, version_id)["breakdowns"] == {"age_band": "year"}
+    wrong = post(client, f"{to}/details", {"details-title": "X", "details-audience": "Y", "details-minutes": "7",
+                                           "details-gender": "worries", "details-revision": _revision(client, version_id)},
+                 token_from="/surveys/manage/builder")
+    assert wrong.status_code == 422 and "Not a valid choice" in wrong.get_data(as_text=True)  # not single choice
     send(f"{to}/pages/2", {"title": "At school", "intro": "About your school."})
     send(f"{to}/questions/clubs/change", {"action": "down"})  # last on page 1: onto the top of page 2
     send(f"{to}/questions/year/change", {"action": "remove"})

@@ -26,4 +26,4 @@ def init_app(app):
     app.after_request(views.answering_headers)
 
 
-from livesafe.surveys import analysis_views, permissions, views  # noqa: E402,F401
+from livesafe.surveys import analysis_views, builder_views, permissions, views  # noqa: E402,F401

@@ -1,10 +1,12 @@
 """Survey definitions: data files in content/surveys/, checked when loaded.
 
 A definition is a dict: slug, title, audience, minutes, breakdowns (dimension ->
-question code), pages (title, intro, questions) and signposts. Question types:
-single, multiple, rating, number, text. A show-if condition
-{question, any_of} may only refer to a question on an earlier page, so every
-page can be worked out on the server and the survey works without JavaScript.
+question code), pages (title, intro, questions), signposts, and optionally languages and
+translations (see livesafe/surveys/translations.py). Question types: single, multiple, rating,
+number, text (`long: true` for a multi-line answer), grid (statements on one scale) and ranking.
+A question may be `required: true` (optional by default). A show-if condition (see `meets`) may
+only refer to a question on an earlier page, so every page can be worked out on the server and
+the survey works without JavaScript.
 """
 import re
 from pathlib import Path
@@ -15,7 +17,7 @@ from flask import current_app
 from livesafe import places
 from livesafe.site.numbers import MAX_INT
 
-TYPES = ("single", "multiple", "rating", "number", "text")
+TYPES = ("single", "multiple", "rating", "number", "text", "grid", "ranking")
 CHOICE_TYPES = ("single", "multiple")
 OPTION_TYPES = ("single", "multiple", "rating")  # answers stored in the option column
 PREFER_NOT = "prefer_not_to_say"
@@ -25,6 +27,7 @@ NOT_A_PLACE = (NOT_SURE, PREFER_NOT)
 DIMENSIONS = ("district", "age_band", "gender")
 TERMS_FILE = "safeguarding_terms.yaml"
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+SLUG = re.compile(r"^[a-z0-9-]{2,60}$")
 VALUE = re.compile(r"^[A-Za-z0-9_+\-]{1,60}$")
 TEXT_MAX = 1000
 # Names a question code cannot take: they are fields or attributes of the page form.
@@ -33,13 +36,20 @@ RESERVED = {"csrf_token", "website", "action", "data", "errors", "meta", "valida
 
 
 # Keys each part may have: anything else is a typo (like "show-if") and is refused.
-TOP_KEYS = {"slug", "title", "audience", "minutes", "breakdowns", "pages", "signposts"}
+TOP_KEYS = {"slug", "title", "audience", "minutes", "breakdowns", "pages", "signposts", "languages", "translations"}
 PAGE_KEYS = {"title", "intro", "questions"}
-QUESTION_KEYS = {"code", "type", "text", "hint", "personal", "options", "scale", "min", "max", "max_length", "show_if"}
+QUESTION_KEYS = {"code", "type", "text", "hint", "personal", "options", "scale", "min", "max", "max_length", "show_if",
+                 "required", "long", "statements"}
+MAX_RANKED = 10
+ANSWER_KEY_MAX = 60  # the width of survey_answers.question: a grid stores "grid_code.statement_code"
 
 
 class DefinitionError(ValueError):
-    pass
+    """What is wrong with a definition; `problems` lists every problem found (the message joins them)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 def directory() -> Path:
@@ -60,7 +70,7 @@ def available() -> dict[str, dict]:
 def parse(text: str, source: str = "definition") -> dict:
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:
         raise DefinitionError(f"{source}: not valid YAML ({error})") from error
     if not isinstance(data, dict):
         raise DefinitionError(f"{source}: expected a mapping at the top")
@@ -72,19 +82,55 @@ def _fail(source, message):
 
 
 def _option_values(question: dict) -> list[str]:
-    if question["type"] == "rating":
-        return [str(n) for n in range(1, len(question["scale"]) + 1)]
-    return [option["value"] for option in question.get("options", [])]
+    return [value for value, _ in choices(question)]
+
+
+def _targets(earlier: dict) -> dict[str, dict]:
+    """What a condition may name: earlier questions, and each statement of an earlier grid as
+    "grid_code.statement_code" (answered on the grid's scale)."""
+    found = dict(earlier)
+    for q in earlier.values():
+        if q["type"] == "grid":
+            for statement in q.get("statements", []):
+                found[f"{q['code']}.{statement['code']}"] = {
+                    "code": q["code"], "type": "single",
+                    "options": [{"value": v, "label": label} for v, label in choices(q)]}
+    return found
 
 
 def _check_condition(condition, earlier: dict, source, where):
-    if not isinstance(condition, dict) or set(condition) != {"question", "any_of"}:
-        _fail(source, f"{where}: a condition needs exactly 'question' and 'any_of'")
-    target = earlier.get(condition["question"])
+    """A condition is {question, any_of: [values]}, {question, min, max} (a number range, either bound
+    may be left out), {all: [conditions]} (AND) or {any: [conditions]} (OR)."""
+    if isinstance(condition, dict) and len(condition) == 1 and set(condition) <= {"all", "any"}:
+        parts = next(iter(condition.values()))
+        if not isinstance(parts, list) or not parts:
+            _fail(source, f"{where}: 'all' and 'any' need a non-empty list of conditions")
+        for part in parts:
+            _check_condition(part, earlier, source, where)
+        return
+    if not isinstance(condition, dict) or "question" not in condition or not (
+            set(condition) == {"question", "any_of"} or ({"min", "max"} & set(condition)
+                                                          and set(condition) <= {"question", "min", "max"})):
+        _fail(source, f"{where}: a condition needs 'question' with 'any_of' or a number range 'min'/'max', "
+                      "or 'all'/'any' with a list of conditions")
+    target = _targets(earlier).get(condition["question"])
     if target is None:
-        _fail(source, f"{where}: condition refers to '{condition['question']}', which is not an earlier question")
+        _fail(source, f"{where}: condition refers to '{condition['question']}', which is not an earlier question "
+                      "(a condition can only use answers from earlier pages)")
     if target["type"] == "text":
         _fail(source, f"{where}: a condition cannot depend on a free-text answer")
+    if target["type"] in ("grid", "ranking"):
+        _fail(source, f"{where}: a condition on a grid names one statement, like '{target['code']}.statement'; "
+                      "a ranking cannot be used in a condition")
+    if "any_of" not in condition:
+        if target["type"] != "number":
+            _fail(source, f"{where}: a number range ('min'/'max') needs a number question")
+        for bound in ("min", "max"):
+            if bound in condition and (not isinstance(condition[bound], int) or isinstance(condition[bound], bool)):
+                _fail(source, f"{where}: '{bound}' must be a whole number")
+        if condition.get("min", -MAX_INT) > condition.get("max", MAX_INT):
+            _fail(source, f"{where}: the range's min must not be above its max")
+        return
     values = condition["any_of"]
     if not isinstance(values, list) or not values:
         _fail(source, f"{where}: 'any_of' must be a non-empty list")
@@ -126,30 +172,26 @@ def _check_question(q: dict, source: str, district: bool = False):
     if not str(q.get("text") or "").strip():
         _fail(source, f"{where}: needs text")
     kind = q["type"]
-    if kind in CHOICE_TYPES:
-        options = q.get("options")
-        if not isinstance(options, list) or len(options) < 2:
-            _fail(source, f"{where}: needs at least two options")
-        q["options"] = [dict(option) for option in options]  # anchors in YAML share objects: copy
-        if district and kind == "single":  # otherwise the breakdown check below says what is wrong
-            _check_places(q, source, where)
-        values = []
-        for option in q["options"]:
-            if not set(option) <= {"value", "label", "exclusive"}:  # e.g. an unquoted comma in a {flow: map}
-                _fail(source, f"{where}: an option has unknown keys {sorted(set(option) - {'value', 'label', 'exclusive'})}")
-            option["value"] = str(option.get("value", ""))
-            if not VALUE.match(option["value"]) or not str(option.get("label") or "").strip():
-                _fail(source, f"{where}: every option needs a value (letters, digits, _ + -) and a label")
-            values.append(option["value"])
-        if len(set(values)) != len(values):
-            _fail(source, f"{where}: option values must be unique")
-        if q.get("personal") and PREFER_NOT not in values:
-            _fail(source, f"{where}: a personal question must offer '{PREFER_NOT}'")
-    elif kind == "rating":
+    for flag in ("required", "long", "personal"):
+        if flag in q and not isinstance(q[flag], bool):
+            _fail(source, f"{where}: '{flag}' must be true or false")
+    if q.get("long") and kind != "text":
+        _fail(source, f"{where}: only a text question can be long")
+    if "statements" in q and kind != "grid":
+        _fail(source, f"{where}: only a grid has statements")
+    if kind in CHOICE_TYPES or kind == "ranking" or (kind == "grid" and "options" in q):
+        _check_options(q, source, where, district and kind == "single")
+        if kind == "ranking" and len(q["options"]) > MAX_RANKED:
+            _fail(source, f"{where}: a ranking can have at most {MAX_RANKED} options")
+    elif "options" in q:
+        _fail(source, f"{where}: a {kind} question has no options")
+    if kind == "rating" or (kind == "grid" and "options" not in q):
         scale = q.get("scale")
         if not isinstance(scale, list) or not 2 <= len(scale) <= 11:
-            _fail(source, f"{where}: a rating needs a scale of 2 to 11 labels")
+            _fail(source, f"{where}: a {kind} needs a scale of 2 to 11 labels (or, for a grid, options)")
         q["scale"] = [str(label) for label in scale]
+    if kind == "grid":
+        _check_statements(q, source, where)
     elif kind == "number":
         low, high = q.get("min"), q.get("max")
         if (not isinstance(low, int) or not isinstance(high, int) or isinstance(low, bool)
@@ -162,11 +204,53 @@ def _check_question(q: dict, source: str, district: bool = False):
             _fail(source, f"{where}: max_length must be 1 to {TEXT_MAX}")
 
 
+def _check_options(q: dict, source: str, where: str, district: bool):
+    options = q.get("options")
+    if not isinstance(options, list) or len(options) < 2:
+        _fail(source, f"{where}: needs at least two options (the option list is empty or has one)")
+    q["options"] = [dict(option) if isinstance(option, dict) else {"value": option} for option in options]  # anchors in YAML share objects: copy
+    if district:  # otherwise the breakdown check says what is wrong
+        _check_places(q, source, where)
+    values = []
+    for option in q["options"]:
+        if not set(option) <= {"value", "label", "exclusive"}:  # e.g. an unquoted comma in a {flow: map}
+            _fail(source, f"{where}: an option has unknown keys {sorted(set(option) - {'value', 'label', 'exclusive'})}")
+        if option.get("exclusive") and q["type"] != "multiple":
+            _fail(source, f"{where}: only a multiple-choice option can be 'on its own' (exclusive)")
+        option["value"] = str(option.get("value", ""))
+        if not VALUE.match(option["value"]) or not str(option.get("label") or "").strip():
+            _fail(source, f"{where}: every option needs a value (letters, digits, _ + -) and a label")
+        values.append(option["value"])
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        _fail(source, f"{where}: option values must be unique ({', '.join(twice)} used twice)")
+    if q.get("personal") and q["type"] in CHOICE_TYPES and PREFER_NOT not in values:
+        _fail(source, f"{where}: a personal question must offer '{PREFER_NOT}'")
+
+
+def _check_statements(q: dict, source: str, where: str):
+    statements = q.get("statements")
+    if not isinstance(statements, list) or not statements:
+        _fail(source, f"{where}: a grid needs at least one statement")
+    q["statements"] = [dict(s) if isinstance(s, dict) else {} for s in statements]
+    codes = []
+    for statement in q["statements"]:
+        code = statement.get("code")
+        if set(statement) != {"code", "text"} or not isinstance(code, str) or not CODE.match(code) \
+                or not str(statement.get("text") or "").strip():
+            _fail(source, f"{where}: every statement needs exactly a code (lower case letters, digits and _) and text")
+        if len(q["code"]) + 1 + len(code) > ANSWER_KEY_MAX:
+            _fail(source, f"{where}: '{q['code']}.{code}' is longer than {ANSWER_KEY_MAX} characters")
+        codes.append(code)
+    if len(set(codes)) != len(codes):
+        _fail(source, f"{where}: statement codes must be unique")
+
+
 def validate(data: dict, source: str = "definition") -> dict:
     if not set(data) <= TOP_KEYS:
         _fail(source, f"unknown keys {sorted(set(data) - TOP_KEYS)}")
     slug = data.get("slug")
-    if not isinstance(slug, str) or not re.match(r"^[a-z0-9-]{2,60}$", slug):
+    if not isinstance(slug, str) or not SLUG.match(slug):
         _fail(source, "slug must be 2-60 lower case letters, digits and -")
     for key in ("title", "audience"):
         if not str(data.get(key) or "").strip():
@@ -175,6 +259,7 @@ def validate(data: dict, source: str = "definition") -> dict:
     if not isinstance(pages, list) or not pages:
         _fail(source, "needs at least one page")
     seen: dict[str, dict] = {}
+    found: list[str] = []
     breakdowns = data.setdefault("breakdowns", {})
     if not isinstance(breakdowns, dict):
         _fail(source, "breakdowns must map district, age_band or gender to a question code")
@@ -185,14 +270,19 @@ def validate(data: dict, source: str = "definition") -> dict:
             _fail(source, f"page {number}: unknown keys {sorted(set(page) - PAGE_KEYS)}")
         earlier = dict(seen)  # conditions may only look back to earlier pages
         for q in page["questions"]:
-            if not isinstance(q, dict):
-                _fail(source, f"page {number}: every question must be a mapping")
-            _check_question(q, source, district=q.get("code") == breakdowns.get("district"))
-            if q["code"] in seen:
-                _fail(source, f"question code '{q['code']}' is used twice")
-            if "show_if" in q:
-                _check_condition(q["show_if"], earlier, source, f"question '{q['code']}'")
-            seen[q["code"]] = q
+            try:  # every question is checked, so staff see all that is wrong at once
+                if not isinstance(q, dict):
+                    _fail(source, f"page {number}: every question must be a mapping")
+                _check_question(q, source, district=q.get("code") == breakdowns.get("district"))
+                if q["code"] in seen:
+                    _fail(source, f"question code '{q['code']}' is used twice")
+                if "show_if" in q:
+                    _check_condition(q["show_if"], earlier, source, f"question '{q['code']}'")
+                seen[q["code"]] = q  # only sound questions: conditions read their options
+            except DefinitionError as error:
+                found.extend(error.problems)
+    if found:
+        raise DefinitionError("; ".join(found), found)
     for dimension, code in breakdowns.items():
         if dimension not in DIMENSIONS:
             _fail(source, f"unknown breakdown '{dimension}' (use {', '.join(DIMENSIONS)})")
@@ -210,6 +300,9 @@ def validate(data: dict, source: str = "definition") -> dict:
                 _fail(source, f"signpost '{signpost['key']}': a link needs exactly href and label")
             if not str(link.get("href", "")).startswith("/") or not link.get("label"):
                 _fail(source, f"signpost '{signpost['key']}': links need a site path and a label")
+    from livesafe.surveys import translations  # it reads definitions' helpers
+
+    translations.check(data, source)
     return data
 
 
@@ -229,16 +322,38 @@ def district_code(definition: dict) -> str | None:
 
 
 def choices(question: dict) -> list[tuple[str, str]]:
-    """(value, label) for single, multiple and rating questions."""
-    if question["type"] == "rating":
+    """(value, label) for single, multiple, rating and ranking questions, and a grid's scale."""
+    if question["type"] in ("rating", "grid") and "options" not in question:
         return [(str(n), label) for n, label in enumerate(question["scale"], start=1)]
     return [(option["value"], option["label"]) for option in question.get("options", [])]
 
 
+def answer_of(code: str, answers: dict):
+    """The answer a condition names: a question's, or one grid statement's ("grid.statement")."""
+    if "." in code:
+        grid, statement = code.split(".", 1)
+        given = answers.get(grid)
+        return given.get(statement) if isinstance(given, dict) else None
+    return answers.get(code)
+
+
 def meets(condition: dict, answers: dict) -> bool:
-    given = answers.get(condition["question"])
+    """Whether the answers meet a condition: {all: [...]} (AND), {any: [...]} (OR), {question, any_of}
+    (any chosen value is listed) or {question, min, max} (a number within the range, bounds included).
+    An unanswered question meets no condition."""
+    if "all" in condition:
+        return all(meets(part, answers) for part in condition["all"])
+    if "any" in condition:
+        return any(meets(part, answers) for part in condition["any"])
+    given = answer_of(condition["question"], answers)
     if given is None:
         return False
+    if "any_of" not in condition:
+        try:
+            number = int(given)
+        except (TypeError, ValueError):
+            return False
+        return condition.get("min", number) <= number <= condition.get("max", number)
     values = given if isinstance(given, list) else [given]
     return any(str(value) in condition["any_of"] for value in values)
 
@@ -274,3 +389,13 @@ def safeguarding_terms() -> list[str]:
     path = directory() / TERMS_FILE
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [str(term) for term in data.get("terms", [])]
+
+
+def check_question(q: dict, source: str = "", district: bool = False) -> None:
+    """Check one question on its own (the builder's form); raises DefinitionError."""
+    _check_question(q, source, district)
+
+
+def check_condition(condition, earlier: dict, source: str = "", where: str = "question") -> None:
+    """Check a show-if condition against the questions before it; raises DefinitionError."""
+    _check_condition(condition, earlier, source, where)

@@ -11,7 +11,7 @@ from livesafe import clock
 from livesafe.extensions import db
 from livesafe.kernel import apply
 from livesafe.surveys import definitions as defs
-from livesafe.surveys import logic
+from livesafe.surveys import demo_translated, logic, versions
 from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
 
 SETTINGS = [("DEMO01", "Riverside Academy (demo)"), ("DEMO02", "Northfield Youth Centre (demo)")]
@@ -126,10 +126,24 @@ def _wave(definition, title, opens_on, closes_on, status, staff) -> SurveyWave:
     return wave
 
 
+def load_versions(staff) -> None:
+    """The shipped surveys as builder versions, and a short survey translated into Urdu with an open wave
+    (skipped when it is there already)."""
+    versions.load_shipped(staff)
+    if versions.latest("quick-check") is None:
+        version = versions.create(defs.validate(demo_translated.definition(), "quick-check"), staff)
+        today = clock.today()
+        wave = logic.create_wave(None, f"Quick check {today.year} (English and Urdu)", today - timedelta(days=3),
+                                 today + timedelta(days=60), staff, version_id=version.id)
+        apply(logic.WAVES, wave, "open", staff)
+    db.session.commit()
+
+
 def load():
-    if db.session.scalar(sa.select(sa.func.count(SurveyWave.id))):
-        return
     staff = account(roles.STAFF)
+    if db.session.scalar(sa.select(sa.func.count(SurveyWave.id))):
+        load_versions(staff)
+        return
     for code, name in SETTINGS:
         if db.session.scalar(sa.select(SurveySetting.id).where(SurveySetting.code == code)) is None:
             db.session.add(SurveySetting(code=code, name=name))
@@ -149,3 +163,4 @@ def load():
     _wave(community, f"Community safety survey {today.year}", today - timedelta(days=7),
           today + timedelta(days=60), logic.OPEN, staff)
     db.session.commit()
+    load_versions(staff)

@@ -37,17 +37,18 @@ class Draft:
     answers: dict
     setting_code: str | None
     is_test: bool
+    language: str | None = None
 
 
 def _copy(row: SurveyDraft) -> Draft:
-    return Draft(row.id, row.wave_id, dict(row.answers), row.setting_code, row.is_test)
+    return Draft(row.id, row.wave_id, dict(row.answers), row.setting_code, row.is_test, row.language)
 
 
-def start(wave: SurveyWave, setting_code: str | None = None, test: bool = False) -> Draft:
+def start(wave: SurveyWave, setting_code: str | None = None, test: bool = False, language: str | None = None) -> Draft:
     """A new empty draft for wave (expired drafts are cleared first, so the table stays small)."""
     prune(commit=False)
     row = SurveyDraft(id=secrets.token_urlsafe(32), wave_id=wave.id, answers={}, setting_code=setting_code,
-                      is_test=test, expires_at=_expiry())
+                      is_test=test, language=language, expires_at=_expiry())
     db.session.add(row)
     db.session.flush()
     return _copy(row)
@@ -74,6 +75,13 @@ def save(draft: Draft, given: dict) -> Draft | None:
         sa.update(SurveyDraft).where(SurveyDraft.id == draft.id).values(answers=answers, expires_at=_expiry())
         .execution_options(synchronize_session=False))
     return replace(draft, answers=answers) if updated.rowcount == 1 else None
+
+
+def set_language(draft: Draft, language: str) -> Draft:
+    """The person chose another language (their answers stay: they are kept by value)."""
+    db.session.execute(sa.update(SurveyDraft).where(SurveyDraft.id == draft.id).values(language=language)
+                       .execution_options(synchronize_session=False))
+    return replace(draft, language=language)
 
 
 def delete(draft_id: str) -> bool:

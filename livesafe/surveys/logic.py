@@ -12,14 +12,23 @@ from flask import current_app
 from livesafe.audit.logic import record
 from livesafe import clock
 from livesafe.extensions import db
-from livesafe.kernel import Conflict, Transition, Workflow, require
+from livesafe.kernel import Conflict, RuleError, Transition, Workflow, require
 from livesafe.surveys import definitions as defs
-from livesafe.surveys import drafts
-from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyWave
+from livesafe.kernel.workflow import lock
+from livesafe.surveys import drafts, translations, versions
+from livesafe.surveys.models import SurveyAnswer, SurveyResponse, SurveySetting, SurveyVersion, SurveyWave
 from livesafe.throttle import logic as throttle
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 FLOOD_SCOPE = "survey-submit"
+
+
+def _ready_to_open(step) -> None:
+    """A wave opens only with a sound definition, every language of it fully translated."""
+    found = versions.opening_problems(step.obj.definition)
+    if found:
+        raise RuleError("This wave cannot open yet: " + "; ".join(found))
+
 
 # The wave lifecycle, the one table: states, buttons, audit names ("survey_wave.open") and tests come from it.
 WAVES = Workflow(
@@ -28,7 +37,7 @@ WAVES = Workflow(
     noun="wave",
     labels={DRAFT: "Draft", OPEN: "Open", CLOSED: "Closed"},
     transitions=(
-        Transition("open", (DRAFT,), OPEN, "surveys.manage_wave", "Open the wave"),
+        Transition("open", (DRAFT,), OPEN, "surveys.manage_wave", "Open the wave", guard=_ready_to_open),
         Transition("close", (OPEN,), CLOSED, "surveys.manage_wave", "Close the wave"),
         Transition("reopen", (CLOSED,), OPEN, "surveys.manage_wave", "Reopen the wave"),
     ),
@@ -43,8 +52,23 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:70] or "survey"
 
 
-def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, actor) -> SurveyWave:
+def create_wave(definition: dict | None, title: str, opens_on: date, closes_on: date, actor,
+                version_id: int | None = None) -> SurveyWave:
+    """A draft wave of a version (version_id), or of a definition (its matching version, made if need be).
+    The version row is locked while its definition is copied, so an edit cannot slip in between."""
     require("surveys.manage_wave", actor)
+    if version_id is None:
+        assert definition is not None
+        version_id = versions.version_for(definition, actor).id
+    version = lock(SurveyVersion, version_id)
+    if version is None:
+        raise RuleError("Choose a survey version", field="survey")
+    definition = versions.ready_for_wave(version)
+    unfinished = translations.incomplete(definition)
+    if unfinished:
+        names = ", ".join(translations.LANGUAGES[lang].name for lang in unfinished)
+        raise RuleError(f"Finish the {names} translation of version {version.number} first (the builder lists "
+                        "what is untranslated)", field="survey")
     base = slugify(title)
     slug, n = base, 2
     while slug == "manage" or db.session.scalar(sa.select(SurveyWave.id).where(SurveyWave.slug == slug)):
@@ -52,11 +76,33 @@ def create_wave(definition: dict, title: str, opens_on: date, closes_on: date, a
     wave = SurveyWave(
         slug=slug, title=title.strip(), survey_slug=definition["slug"], definition=definition,
         status=DRAFT, opens_on=opens_on, closes_on=closes_on, created_by_id=getattr(actor, "id", None),
+        version_id=version.id,
     )
     db.session.add(wave)
     db.session.flush()
-    record(actor, "survey_wave.create", wave, after={"title": wave.title, "survey": wave.survey_slug})
+    record(actor, "survey_wave.create", wave, after={"title": wave.title, "survey": wave.survey_slug,
+                                                     "version": version.number})
     return wave
+
+
+def change_version(wave: SurveyWave, version_id: int, actor) -> None:
+    """Tie a draft wave with no responses (not even test ones) to another version of its survey. One
+    checked UPDATE, so a wave that opened or got a response meanwhile keeps its version (409)."""
+    require("surveys.manage_wave", actor, wave)
+    version = lock(SurveyVersion, version_id)
+    if version is None or version.survey_slug != wave.survey_slug:
+        raise RuleError("Choose a version of this wave's survey", field="version")
+    definition = versions.ready_for_wave(version)
+    if translations.incomplete(definition):
+        raise RuleError(f"Finish the translations of version {version.number} first", field="version")
+    answered = sa.exists().where(SurveyResponse.wave_id == wave.id)
+    changed = db.session.execute(
+        sa.update(SurveyWave).where(SurveyWave.id == wave.id, SurveyWave.status == DRAFT, ~answered)
+        .values(version_id=version.id, definition=definition).execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        raise Conflict("This wave is open or has responses, so its version cannot change: make a new wave instead.")
+    db.session.refresh(wave)
+    record(actor, "survey_wave.change_version", wave, after={"version": version.number})
 
 
 def start_test(wave: SurveyWave, actor) -> drafts.Draft:
@@ -102,11 +148,23 @@ def create_setting(name: str, actor) -> SurveySetting:
 
 # Answering -------------------------------------------------------------------
 
-def exclusive_clash(question: dict, chosen: list[str]) -> str | None:
+def exclusive_clash(question: dict, chosen: list[str], lang: str | None = None) -> str | None:
     """An error if an 'on its own' option (like 'None of these') is chosen with others."""
     lonely = [o for o in question.get("options", []) if o.get("exclusive") and o["value"] in chosen]
     if lonely and len(chosen) > 1:
-        return f"Choose '{lonely[0]['label']}' on its own, or the other answers without it"
+        return translations.say(lang, "Choose '{label}' on its own, or the other answers without it",
+                                label=lonely[0]["label"])
+    return None
+
+
+def ranking_problem(ranks: dict[str, int], lang: str | None = None) -> str | None:
+    """An error unless the ranks given are 1, 2, 3... each once (options left unranked are fine)."""
+    given = sorted(ranks.values())
+    for rank in given:
+        if given.count(rank) > 1:
+            return translations.say(lang, "Give each rank only once: {rank} is used more than once", rank=rank)
+    if given != list(range(1, len(given) + 1)):
+        return translations.say(lang, "Use the ranks 1, 2, 3 and so on without leaving a gap")
     return None
 
 
@@ -133,6 +191,10 @@ def answer_rows(definition: dict, answers: dict) -> list[dict]:
         if kind == "multiple":
             rows += [{"question": code, "option": str(v)} for v in value]
             rows.append({"question": code, "number": len(value)})
+        elif kind == "grid":  # one row per statement answered, keyed "grid.statement"
+            rows += [{"question": f"{code}.{statement}", "option": str(v)} for statement, v in value.items()]
+        elif kind == "ranking":  # one row per ranked option, its rank in number (1 = top)
+            rows += [{"question": code, "option": str(v), "number": int(rank)} for v, rank in value.items()]
         elif kind in defs.OPTION_TYPES:
             rows.append({"question": code, "option": str(value)})
         elif kind == "number":

@@ -29,6 +29,25 @@ class SurveyWave(db.Model):
     closes_on: Mapped[date] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The version the definition was copied from (None for waves made before versions existed).
+    version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_versions.id"))
+
+
+class SurveyVersion(db.Model):
+    """One version of a survey definition (livesafe/surveys/versions.py). A version a wave was made
+    from never changes again: editing it makes the next version. `revision` counts edits of a version
+    not yet used, so two staff editing it at once cannot overwrite each other."""
+
+    __tablename__ = "survey_versions"
+    __table_args__ = (sa.UniqueConstraint("survey_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(sa.String(60), index=True)
+    number: Mapped[int]
+    definition: Mapped[dict] = mapped_column(sa.JSON)
+    revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
 
 class SurveySetting(db.Model):
@@ -98,6 +117,8 @@ class SurveyDraft(db.Model):
     answers: Mapped[dict] = mapped_column(sa.JSON)
     setting_code: Mapped[str | None] = mapped_column(sa.String(20))
     is_test: Mapped[bool] = mapped_column(default=False)
+    # The language the person chose (never copied to the response: answers are stored by value).
+    language: Mapped[str | None] = mapped_column(sa.String(10))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 

@@ -24,6 +24,8 @@ rule("surveys.manage_wave")(_staff_rule("Only Live Safe staff can run survey wav
 rule("surveys.see_results")(_staff_rule("Only Live Safe staff can see survey results."))
 # Delete junk or flood responses (audited, with a reason).
 rule("surveys.clean")(_staff_rule("Only Live Safe staff can delete survey responses."))
+# Build and translate survey definitions (versions), import and export them as YAML.
+rule("surveys.build")(_staff_rule("Only Live Safe staff can build surveys."))
 # Schools and settings and their codes.
 rule("surveys.manage_settings")(_staff_rule("Only Live Safe staff can add schools and settings."))
 

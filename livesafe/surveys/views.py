@@ -4,7 +4,7 @@ Public: /surveys (open surveys), /surveys/<slug> (intro), /surveys/<slug>/page/<
 Staff: /surveys/manage..., results, free text and exports. Nothing here logs or stores the client address.
 """
 from datetime import datetime, time, timedelta
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -22,10 +22,11 @@ from livesafe.kernel import RuleError, apply, require
 from livesafe.kernel.errors import show_on
 from livesafe.site.render import render, render_invalid
 from livesafe import disclosure
-from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats
+from livesafe.surveys import bp, cleaning, drafts, logic, releases, results, stats, translations, versions
 from livesafe.surveys import definitions as defs
 from livesafe.surveys.forms import (
-    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, WaveForm, page_answers, page_form,
+    HONEYPOT, DeleteAnswerForm, DeleteDayForm, ResultsForm, SettingForm, VersionForm, WaveForm, check_page, page_answers,
+    page_form, parts,
 )
 from livesafe.surveys.models import SurveySetting, SurveyWave
 
@@ -121,9 +122,16 @@ def intro(slug):
     draft = _draft(wave)
     setting = logic.setting_named(request.args.get("setting"))
     first = defs.visible_pages(wave.definition, draft.answers if draft else {})[0]
+    offered = translations.languages(wave.definition)
+    lang = request.args.get("lang")
+    if lang not in offered:
+        lang = draft.language if draft and draft.language in offered else translations.ENGLISH
     return render("surveys/intro.html", wave=wave, setting=setting, test=bool(draft and draft.is_test), first=first,
                   can_answer=_can_answer(wave, draft), answered=_answered_here(wave),
-                  accepting=logic.accepting(wave), draft_hours=drafts.hours())
+                  accepting=logic.accepting(wave), draft_hours=drafts.hours(), lang=lang,
+                  dir=translations.direction(lang), say=partial(translations.say, lang),
+                  languages=[(code, translations.LANGUAGES[code]) for code in offered],
+                  title=translations.localise(wave.definition, lang)["title"])
 
 
 def _lost_draft(slug: str):
@@ -157,29 +165,28 @@ def page(slug, number):
         db.session.commit()
     if not _can_answer(wave, draft):
         return redirect(url_for("surveys.intro", slug=slug))
+    chosen = request.args.get("lang")
+    if request.method == "GET" and chosen and chosen != draft.language and chosen in translations.languages(wave.definition):
+        draft = drafts.set_language(draft, chosen)
+        db.session.commit()  # a GET: kept on purpose, so the next page is in the chosen language too
+    lang = draft.language
     definition = wave.definition
     visible = defs.visible_pages(definition, draft.answers)
     if number not in visible:
         later = [n for n in visible if n > number]
         return redirect(url_for("surveys.page", slug=slug, number=later[0] if later else visible[-1]))
-    questions = [q for q in definition["pages"][number - 1]["questions"] if defs.shown(q, draft.answers)]
+    words = translations.localise(definition, lang)  # the same codes and values, in the chosen language
+    questions = [q for q in words["pages"][number - 1]["questions"] if defs.shown(q, draft.answers)]
 
     if request.method == "GET":
-        return _page(wave, number, visible, questions, page_form(questions, draft.answers), draft)
+        return _page(wave, number, visible, questions, page_form(questions, draft.answers, lang=lang), draft)
 
-    form = page_form(questions, draft.answers, request.form)
+    form = page_form(questions, draft.answers, request.form, lang=lang)
     if form[HONEYPOT].data:  # a script filled in the hidden field: store nothing, say nothing
         drafts.delete(draft.id)
         drafts.forget()
         return redirect(url_for("surveys.thanks", slug=slug))
-    valid = form.validate_on_submit()
-    for q in questions:
-        if q["type"] == "multiple":
-            clash = logic.exclusive_clash(q, form[q["code"]].data or [])
-            if clash:
-                form[q["code"]].errors = list(form[q["code"]].errors) + [clash]
-                valid = False
-    if not valid:
+    if not check_page(form, questions, lang):
         return _page(wave, number, visible, questions, form, draft, status=422)
     draft = drafts.save(draft, page_answers(form, questions))
     if draft is None:  # sent or deleted by a parallel request meanwhile
@@ -197,10 +204,13 @@ def page(slug, number):
 
 
 def _page(wave, number, visible, questions, form, draft, status=200, busy=False):
+    lang = draft.language or translations.ENGLISH
+    words = translations.localise(wave.definition, lang)
     return render("surveys/page.html", status=status, wave=wave, number=number, questions=questions,
                   form=form, position=visible.index(number) + 1, total=len(visible),
-                  last=number == visible[-1], page=wave.definition["pages"][number - 1],
-                  test=draft.is_test, busy=busy)
+                  last=number == visible[-1], page=words["pages"][number - 1],
+                  test=draft.is_test, busy=busy, lang=lang, dir=translations.direction(lang),
+                  say=partial(translations.say, lang), parts=parts, title=words["title"])
 
 
 def _finish(wave, draft, number, visible, questions, form):
@@ -235,10 +245,18 @@ def _wave_or_404(wave_id: int) -> SurveyWave:
     return db.session.get(SurveyWave, wave_id) or abort(404)
 
 
+VERSION_CHOICE = "version-"
+
+
 def _wave_form() -> WaveForm:
+    """Surveys to choose from: every version in the builder, and each shipped file (its wave is tied to the
+    version with the same questions, made from the file if there is none)."""
     form = WaveForm()
     form.survey.choices = [("", "Choose a survey")] + [
-        (slug, d["title"]) for slug, d in defs.available().items()]
+        (f"{VERSION_CHOICE}{v.id}", f"{v.definition.get('title')}, version {v.number}") for v in versions.every()] + [
+        (slug, f"{d['title']} (as shipped)") for slug, d in defs.available().items()]
+    if not form.is_submitted() and request.args.get("version", "").isdigit():
+        form.survey.data = f"{VERSION_CHOICE}{request.args['version']}"
     return form
 
 
@@ -247,12 +265,17 @@ def _wave_form() -> WaveForm:
 def manage():
     form = _wave_form()
     if form.validate_on_submit():
-        definition = defs.available().get(form.survey.data)
-        if definition is None:
-            form.survey.errors = ["Choose a survey"]
-        else:
+        chosen = form.survey.data
+        version_id = int(chosen.removeprefix(VERSION_CHOICE)) if chosen.startswith(VERSION_CHOICE) else None
+        definition = defs.available().get(chosen) if version_id is None else None
+        try:
+            if version_id is None and definition is None:
+                raise RuleError("Choose a survey", field="survey")
             wave = logic.create_wave(definition, form.title.data, form.opens_on.data, form.closes_on.data,
-                                     current_user)
+                                     current_user, version_id=version_id)
+        except RuleError as error:
+            show_on(form, error)
+        else:
             flash(f"Wave \u201c{wave.title}\u201d created as a draft.")
             return redirect(url_for("surveys.wave", wave_id=wave.id))
     waves = db.session.scalars(sa.select(SurveyWave).order_by(SurveyWave.opens_on.desc(), SurveyWave.id.desc())).all()
@@ -264,7 +287,14 @@ def manage():
     return render("surveys/manage.html", **context)
 
 
-def _wave_page(wave, status=200, action_form=None, delete_form=None):
+def _version_form(wave, formdata=None) -> VersionForm:
+    form = VersionForm(formdata=formdata, data={"version": str(wave.version_id or "")})
+    form.version.choices = [(str(v.id), f"Version {v.number}") for v in versions.every()
+                            if v.survey_slug == wave.survey_slug]
+    return form
+
+
+def _wave_page(wave, status=200, action_form=None, delete_form=None, version_form=None):
     settings = db.session.scalars(sa.select(SurveySetting).order_by(SurveySetting.name)).all()
     rows, total = results.setting_counts(wave) or ([], None)
     return render("surveys/wave.html", status=status, wave=wave, settings=settings, setting_rows=rows,
@@ -272,7 +302,10 @@ def _wave_page(wave, status=200, action_form=None, delete_form=None):
                   action_form=action_form or EmptyForm(formdata=None),
                   accepting=logic.accepting(wave), status_labels=logic.WAVES.labels,
                   release=releases.latest(wave), release_every=releases.release_every(),
-                  delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold())
+                  delete_form=delete_form or DeleteDayForm(formdata=None), threshold=results.threshold(),
+                  version=versions.get(wave.version_id) if wave.version_id else None,
+                  version_form=version_form or _version_form(wave),
+                  languages=[translations.LANGUAGES[code].name for code in translations.languages(wave.definition)])
 
 
 @bp.route("/surveys/manage/<int:wave_id>")
@@ -298,6 +331,22 @@ def wave_status(wave_id):
         db.session.refresh(wave)  # show where it is now
         return _wave_page(wave, status=status, action_form=form)
     flash(f"The wave is now {logic.WAVES.labels[wave.status].lower()}.")
+    return redirect(url_for("surveys.wave", wave_id=wave.id))
+
+
+@bp.route("/surveys/manage/<int:wave_id>/version", methods=["POST"])
+@staff_only
+def wave_version(wave_id):
+    """Tie a draft wave without responses to another version of its survey."""
+    wave = _wave_or_404(wave_id)
+    form = _version_form(wave, request.form)
+    if not form.validate_on_submit():
+        return _wave_page(wave, status=422, version_form=form)
+    try:
+        logic.change_version(wave, int(form.version.data), current_user)
+    except RuleError as error:
+        return _wave_page(wave, status=show_on(form, error), version_form=form)
+    flash("The wave now uses the chosen version.")
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 

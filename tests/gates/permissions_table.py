@@ -130,6 +130,21 @@ TABLE = {
     "surveys.codebook_page": STAFF_ONLY,
     "surveys.codebook_csv": STAFF_ONLY,
     "surveys.microdata_export": ADMIN_ONLY,
+    "surveys.wave_version": STAFF_ONLY,
+    # survey builder (issue 16): staff only
+    "surveys.builder_index": STAFF_ONLY,
+    "surveys.builder_new": STAFF_ONLY,
+    "surveys.builder_import": STAFF_ONLY,
+    "surveys.builder_shipped": STAFF_ONLY,
+    "surveys.builder_version": STAFF_ONLY,
+    "surveys.builder_details": STAFF_ONLY,
+    "surveys.builder_page": STAFF_ONLY,
+    "surveys.builder_question": STAFF_ONLY,
+    "surveys.builder_question_action": STAFF_ONLY,
+    "surveys.builder_preview": STAFF_ONLY,
+    "surveys.builder_languages": STAFF_ONLY,
+    "surveys.builder_translate": STAFF_ONLY,
+    "surveys.builder_export": STAFF_ONLY,
     # community panels (members: object-level checks keep each panel's items to its members)
     "panels.add_meeting": STAFF_ONLY,
     "panels.appeal": SIGNED_IN,
@@ -214,6 +229,10 @@ def _thanks_page():
 # them. A callable URL is worked out in the demo app's context.
 SAMPLES = {
     "surveys.thanks": ("GET", _thanks_page),
+    # Offered only on draft waves (the demo has none).
+    "surveys.wave_version": ("POST", "/surveys/manage/1/version"),
+    # Shown only while a shipped survey is not in the builder yet (the demo loads them all).
+    "surveys.builder_shipped": ("POST", "/surveys/manage/builder/shipped"),
     "auth.reset_password": ("GET", "/password/reset/not-a-real-token"),
     "auth.accept_invite": ("GET", "/invite/not-a-real-token"),
     "auth.logout": ("POST", "/logout"),

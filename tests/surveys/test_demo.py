@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from livesafe.extensions import db
-from livesafe.surveys import demo, logic
+from livesafe.surveys import demo, logic, translations, versions
 from livesafe.surveys.models import SurveyResponse, SurveySetting, SurveyWave
 
 
@@ -12,7 +12,14 @@ def test_demo_adds_closed_waves_with_answers_and_open_waves(app, demo_users):
         demo.load()
         waves = db.session.scalars(sa.select(SurveyWave).order_by(SurveyWave.opens_on)).all()
         assert [(w.survey_slug, w.status) for w in waves].count(("young-people", "closed")) == 2
-        assert {w.survey_slug for w in waves if w.status == "open" and logic.accepting(w)} == {"young-people", "community"}
+        assert {w.survey_slug for w in waves if w.status == "open" and logic.accepting(w)} == {
+            "young-people", "community", "quick-check"}
+        # The shipped surveys are builder versions, each once; the quick check has a complete Urdu translation.
+        made = {(v.survey_slug, v.number) for v in versions.every()}
+        assert made == {("young-people", 1), ("community", 1), ("quick-check", 1)}
+        quick = versions.latest("quick-check").definition
+        assert quick["languages"] == ["en", "ur"] and translations.incomplete(quick) == {}
+        assert all(w.version_id for w in waves)
         closed = [w for w in waves if w.status == "closed"]
         counts = [logic.response_count(w.id) for w in closed]
         assert counts == [1500, 3000]

@@ -121,7 +121,7 @@ def _normal(base: str, href: str) -> str | None:
     return path + ("?" + parts.query if parts.query else "")
 
 
-def crawl(app, client, start=("/",), limit=400):
+def crawl(app, client, start=("/",), limit=800):
     """Visit every page reachable from `start`; return (pages, forms)."""
     pages, forms = {}, []
     per_endpoint = {}

@@ -199,31 +199,3 @@ def opening_problems(definition: dict) -> list[str]:
         found.append(f"the {translations.LANGUAGES[lang].name} translation is incomplete ({count} untranslated): "
                      "finish it in the builder, or remove the language")
     return found
-
-
-def wording_changes(earlier: dict, later: dict) -> dict[str, list[str]]:
-    """For comparing waves by question code: what changed in the English of each question both ask
-    (its text, or the label of an option, scale point or statement both have). {code: [what changed]}."""
-    before = defs.question_map(earlier)
-    changes: dict[str, list[str]] = {}
-    for code, q in defs.question_map(later).items():
-        old = before.get(code)
-        if old is None:
-            continue
-        found = []
-        if old.get("text") != q.get("text"):
-            found.append(f"question: \u201c{old.get('text')}\u201d became \u201c{q.get('text')}\u201d")
-        if old.get("type") != q.get("type"):
-            found.append(f"type: {old.get('type')} became {q.get('type')}")
-        else:
-            labels = dict(defs.choices(old))
-            for value, label in defs.choices(q):
-                if value in labels and labels[value] != label:
-                    found.append(f"answer {value}: \u201c{labels[value]}\u201d became \u201c{label}\u201d")
-            statements = {s["code"]: s["text"] for s in old.get("statements", [])}
-            for s in q.get("statements", []):
-                if s["code"] in statements and statements[s["code"]] != s["text"]:
-                    found.append(f"statement {s['code']}: \u201c{statements[s['code']]}\u201d became \u201c{s['text']}\u201d")
-        if found:
-            changes[code] = found
-    return changes

@@ -235,18 +235,3 @@ def test_the_wave_page_offers_versions_and_refuses_bad_input(app, client, demo_u
     other = app.test_client()
     sign_in(other, roles.APPLICANT)
     assert other.post(f"/surveys/manage/{wave_id}/version", data={"version": "1"}).status_code in (400, 403)
-
-
-def test_wording_changes_between_versions_are_named_by_question_code():
-    before, after = _quick(), _quick()
-    by_code = defs.question_map(after)
-    by_code["age_band"]["text"] = "What is your age?"
-    by_code["helps"]["options"][0]["label"] = "Brighter street lights"
-    by_code["feel"]["statements"][1]["text"] = "At night"
-    by_code["evenings_out"]["type"] = "text"
-    changes = versions.wording_changes(before, after)
-    assert changes["age_band"] == ["question: \u201cHow old are you?\u201d became \u201cWhat is your age?\u201d"]
-    assert changes["helps"] == ["answer lights: \u201cMore street lights\u201d became \u201cBrighter street lights\u201d"]
-    assert changes["feel"] == ["statement dark: \u201cAfter dark\u201d became \u201cAt night\u201d"]
-    assert changes["evenings_out"] == ["type: number became text"]
-    assert "talk_to" not in changes

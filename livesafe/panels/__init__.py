@@ -46,3 +46,4 @@ DASHBOARD = {
 
 from livesafe.panels import permissions, views  # noqa: E402,F401
 from livesafe.panels import paper_views, papers  # noqa: E402,F401
+from livesafe.panels import meeting_views, meetings  # noqa: E402,F401

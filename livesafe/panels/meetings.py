@@ -25,7 +25,7 @@ from livesafe.kernel.permissions import allow, deny, rule, signed_in
 from livesafe.kernel.workflow import lock
 from livesafe.mail.logic import queue
 from livesafe.panels import papers, redaction
-from livesafe.panels.logic import DEFAULT_AGENDA_NOTICE, MEETING_MODES, agenda_open
+from livesafe.panels.logic import DEFAULT_AGENDA_NOTICE, MEETING_MODES, add_meeting, agenda_open, publish_note
 from livesafe.panels.models import AgendaItem, Appeal, Meeting, MeetingSignup, Panel, PanelMember, Report
 from livesafe.panels.permissions import is_member
 
@@ -313,3 +313,21 @@ def calendar(panel: Panel, now: datetime | None = None) -> str:
             f"URL:{url}",
         ])
     return ics.calendar(f"{panel.name} meetings", "Panel meetings", events)
+
+
+# --- demo data -------------------------------------------------------------------------------------------------
+
+def load_demo(panel: Panel, past: Meeting, upcoming: Meeting, staff, members: list) -> None:
+    """The demo's City panel: a public calendar; the past meeting's notes public with a redacted passage; answers
+    to the upcoming meeting; and a cancelled meeting. Called once by demo.load (which does nothing the second time)."""
+    set_public_calendar(panel, True, staff)
+    private = "Mrs Okafor from Mere Road"
+    publish_note(past, past.note + f"\n{private} told us her son was followed home twice last month.", staff,
+                 now=past.note_published_at)
+    redaction.add(past, private, staff)
+    set_notes_public(past, True, staff, now=past.note_published_at)
+    for member, coming in zip(members, (True, False)):
+        set_signup(upcoming, member, coming)
+    later = add_meeting(panel, upcoming.starts_at + timedelta(days=28), "in_person", "Community room, Highfields Centre",
+                        staff)
+    cancel_meeting(later, staff, "The Highfields Centre is closed for repairs. We will set a new date soon.")

@@ -421,3 +421,23 @@ def test_staff_redact_a_note_and_bad_input_is_kept(app, world):
         entry = redaction.redactions_of(db.session.get(Meeting, meeting_id))[0]
     assert post(staff, f"/panels/redactions/{entry.id}/remove", {}, token_from=url).status_code == 302
     assert "Jo Bloggs" in client_as(app, "city2").get(url).get_data(as_text=True)
+
+
+# --- demo ------------------------------------------------------------------------------------------------------
+
+def test_the_demo_shows_public_notes_with_a_redaction_sign_ups_and_a_cancelled_meeting(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent
+    with app.app_context():
+        shown = meetings.public_meetings()
+        assert len(shown) == 1
+        meeting_id, panel_id = shown[0].id, shown[0].panel_id
+        assert db.session.get(Panel, panel_id).public_meetings
+        assert db.session.scalar(sa.select(sa.func.count(Meeting.id)).where(Meeting.cancelled_at.is_not(None))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(MeetingSignup.id))) == 2
+    anonymous = app.test_client()
+    page = anonymous.get(f"/panel-meetings/{meeting_id}").get_data(as_text=True)
+    assert "[redacted] told us" in page and "Okafor" not in page
+    feed = anonymous.get(f"/panels/{panel_id}/meetings.ics").get_data(as_text=True)
+    assert "STATUS:CANCELLED" in feed and "Okafor" not in feed

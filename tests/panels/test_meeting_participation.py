@@ -441,3 +441,37 @@ def test_the_demo_shows_public_notes_with_a_redaction_sign_ups_and_a_cancelled_m
     assert "[redacted] told us" in page and "Okafor" not in page
     feed = anonymous.get(f"/panels/{panel_id}/meetings.ics").get_data(as_text=True)
     assert "STATUS:CANCELLED" in feed and "Okafor" not in feed
+
+
+# --- public papers ---------------------------------------------------------------------------------------------
+
+def test_the_public_downloads_papers_of_a_meeting_whose_notes_are_public_but_not_of_hidden_items(app, world, tmp_path):
+    from tests.panels.test_papers import send
+    from tests.uploads.conftest import pdf
+
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    with app.app_context():
+        meeting = _past_meeting_with_note(world)
+        db.session.commit()
+        meeting_id = meeting.id
+        visible, hidden = (item.id for item in meeting.agenda_items)
+    papers_url = f"/panels/{world.city}/meetings/{meeting_id}/papers"
+    staff = client_as(app, "staff")
+    for target, name in (("meeting", "Pack.pdf"), (f"item:{visible}", "Routes.pdf"), (f"item:{hidden}", "Rude.pdf")):
+        assert send(staff, papers_url, pdf(), name, target).status_code == 303
+    with app.app_context():
+        from livesafe.uploads.models import Upload
+
+        ids = dict(db.session.execute(sa.select(Upload.original_name, Upload.id)).all())
+    anonymous = app.test_client()
+    assert anonymous.get(f"/uploads/{ids['Pack.pdf']}").status_code == 302  # sign in: not public yet
+    url = f"/panels/{world.city}/meetings/{meeting_id}"
+    assert post(staff, url + "/public", {"value": "1"}, token_from=url).status_code == 303
+    page = anonymous.get(f"/panel-meetings/{meeting_id}").get_data(as_text=True)
+    assert "Pack.pdf" in page and "Routes.pdf" in page and "Rude.pdf" not in page
+    for name in ("Pack.pdf", "Routes.pdf"):
+        download = anonymous.get(f"/uploads/{ids[name]}")
+        assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    assert anonymous.get(f"/uploads/{ids['Rude.pdf']}").status_code == 302
+    assert client_as(app, "city2").get(f"/uploads/{ids['Rude.pdf']}").status_code == 403
+    assert staff.get(f"/uploads/{ids['Rude.pdf']}").status_code == 200

@@ -298,7 +298,7 @@ def test_two_sign_ups_at_once_count_once(app, world):
 
 def test_the_calendar_is_rfc_5545_with_cancellations_and_no_private_details(ctx, world):
     panel = db.session.get(Panel, world.city)
-    panel.name = "City panel; Highfields, and Spinney Hill \\ " + "long name " * 8
+    panel.name = "City panel; Highfields, and Spinney Hill \\ " + "long name " * 7
     start = utcnow() + SOON
     kept = _meeting(world.city, starts_at=start, place="Flat 4, 12 Secret Road")
     logic.add_agenda_item(kept, user("member"), "Agenda words", "")
@@ -311,6 +311,7 @@ def test_the_calendar_is_rfc_5545_with_cancellations_and_no_private_details(ctx,
     lines = body.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert "\n" not in body.replace("\r\n", "") and all(len(line.encode()) <= 75 for line in lines)
+    assert "\r\n " in body  # the long summary is folded
     assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
     assert body.count("BEGIN:VEVENT") == 2  # not the County panel's
     unfolded = body.replace("\r\n ", "")

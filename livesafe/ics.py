@@ -11,7 +11,8 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> list[str]:
     """RFC 5545: lines longer than 75 octets continue on the next line after a space (never inside a character)."""
-    parts, current = [], ""
+    parts: list[str] = []
+    current = ""
     for char in line:
         if len((current + char).encode()) > (75 if not parts else 74):
             parts.append(current)

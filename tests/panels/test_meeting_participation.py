@@ -481,3 +481,19 @@ def test_the_public_downloads_papers_of_a_meeting_whose_notes_are_public_but_not
     assert anonymous.get(f"/uploads/{ids['Rude.pdf']}").status_code == 302
     assert client_as(app, "city2").get(f"/uploads/{ids['Rude.pdf']}").status_code == 403
     assert staff.get(f"/uploads/{ids['Rude.pdf']}").status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00", "9999-12-31T23:59", "2030-02-30T10:00", "2030-06-01T25:00"])
+def test_dates_out_of_reach_are_refused_with_a_message(app, world, typed):
+    meeting_id = _committed_meeting(app, world)
+    url = f"/panels/{world.city}/meetings/{meeting_id}/edit"
+    staff = client_as(app, "staff")
+    response = post(staff, url, {"starts_at": typed, "mode": "online", "place": "Online"})
+    assert response.status_code == 422 and "There is a problem" in response.get_data(as_text=True)
+    manage = f"/panels/manage/{world.city}"
+    added = post(staff, manage + "/meetings", {"starts_at": typed, "mode": "online", "place": "Online"},
+                 token_from=manage)
+    assert added.status_code == 422 and "There is a problem" in added.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).place == "Library, Room 2"
+        assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 1

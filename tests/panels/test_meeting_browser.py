@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from livesafe.clock import utcnow
 from livesafe.extensions import db
 from livesafe.mail.models import OutboxMessage
-from livesafe.panels import logic, meetings, redaction
+from livesafe.panels import logic, redaction
 from livesafe.panels.models import Meeting, Panel
 from tests.helpers import Browser
 from tests.panels.factory import EMAILS, user
@@ -89,15 +89,25 @@ def test_a_member_says_they_are_coming_and_changes_their_mind(app, browser, chro
         plain.close()
 
 
-def test_the_public_reads_a_meetings_published_notes(app, browser, world):
+def test_staff_publish_notes_and_the_public_reads_them(app, browser, chromium, live_server, world):
     with app.app_context():
         meeting = logic.add_meeting(db.session.get(Panel, world.city), utcnow() - timedelta(days=3), "in_person",
                                     "Community room", user("staff"), utcnow() - timedelta(days=4))
         logic.publish_note(meeting, "We agreed to map safe routes home.\nA parent from Elm Road told us about her son.",
                            user("staff"))
         redaction.add(meeting, "A parent from Elm Road", user("staff"))
-        meetings.set_notes_public(meeting, True, user("staff"))
         db.session.commit()
+        meeting_path = f"/panels/{world.city}/meetings/{meeting.id}"
+    staff = Browser(chromium, live_server)
+    try:
+        staff.sign_in(email=EMAILS["staff"])
+        staff.goto(meeting_path)
+        staff.assert_accessible()  # the note, the redaction list and form, the publish button
+        staff.page.click("text=Publish the notes to the public")
+        staff.page.wait_for_load_state()
+        assert "The notes are public" in staff.page.inner_text("main")
+    finally:
+        staff.close()
     page = browser.page
     browser.goto("/you-said-we-did")
     page.click("text=notes of panel meetings")

@@ -4,8 +4,9 @@ Functions that depend on the date take `now` or `today`, so tests pass a fixed d
 """
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
+from livesafe import ics
 from livesafe.hub.content import AUDIENCES, Event, Library, Page, Service
 from livesafe.hub.readability import TARGET_READING_AGE, reading_age
 from livesafe.clock import utcnow
@@ -30,53 +31,18 @@ def find_event(library: Library, slug: str) -> Event | None:
     return next((event for event in library.events if event.slug == slug), None)
 
 
-def _ics_escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def _ics_fold(line: str) -> list[str]:
-    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
-    parts, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > (75 if not parts else 74):
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    parts.append(current)
-    return [parts[0]] + [" " + part for part in parts[1:]]
-
-
-def _ics_time(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
 def ics_calendar(events, now: datetime, base_url: str, host: str = "livesafe") -> str:
     """An iCalendar feed (RFC 5545) of the upcoming events."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Live Safe//Events//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:Live Safe workshops and webinars",
-    ]
-    for event in upcoming_events(events, now):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.slug}@{host}",
-            f"DTSTAMP:{_ics_time(now)}",
-            f"DTSTART:{_ics_time(event.starts)}",
-            f"DTEND:{_ics_time(event.ends)}",
-            f"SUMMARY:{_ics_escape(event.title)}",
-            f"DESCRIPTION:{_ics_escape(event.summary + ' For ' + AUDIENCES[event.audience].lower() + '.')}",
-            f"LOCATION:{_ics_escape(event.where)}",
-            f"URL:{base_url.rstrip('/')}{event.booking_url}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(folded + "\r\n" for line in lines for folded in _ics_fold(line))
+    return ics.calendar("Live Safe workshops and webinars", "Events", [[
+        f"UID:{event.slug}@{host}",
+        f"DTSTAMP:{ics.utc_time(now)}",
+        f"DTSTART:{ics.utc_time(event.starts)}",
+        f"DTEND:{ics.utc_time(event.ends)}",
+        f"SUMMARY:{ics.escape(event.title)}",
+        f"DESCRIPTION:{ics.escape(event.summary + ' For ' + AUDIENCES[event.audience].lower() + '.')}",
+        f"LOCATION:{ics.escape(event.where)}",
+        f"URL:{base_url.rstrip('/')}{event.booking_url}",
+    ] for event in upcoming_events(events, now)])
 
 
 # Services -----------------------------------------------------------------

@@ -73,3 +73,4 @@ def init_app(app):
 from livesafe.panels import permissions, views  # noqa: E402,F401
 from livesafe.panels import paper_views, papers  # noqa: E402,F401
 from livesafe.panels import accountability_views, finding, following  # noqa: E402,F401
+from livesafe.panels import meeting_views, meetings  # noqa: E402,F401

@@ -10,7 +10,7 @@ from livesafe.auth import roles
 from livesafe.auth.demo import PASSWORD, account
 from livesafe.auth.models import User
 from livesafe.extensions import db
-from livesafe.panels import demo_accountability, logic, papers
+from livesafe.panels import demo_accountability, logic, meetings, papers
 from livesafe.mail.models import OutboxMessage
 from livesafe.panels.models import Comment, Panel, Support
 from livesafe import clock
@@ -69,6 +69,7 @@ def load():
     logic.add_agenda_item(upcoming, second_city_member, "Knife crime talks in schools: what works?",
                           "The evidence says talks alone have little effect. Can we ask about MVP instead?", now=now)
     logic.add_meeting(county, now + 10 * days, "in_person", "Village hall, Melton Mowbray", staff)
+    meetings.load_demo(city, past, upcoming, staff, [city_member, second_city_member])
 
     # Feedback in several states.
     closing = _feedback(city, city_member, now - 60 * days, title="Youth club closes early on Fridays",

@@ -210,9 +210,15 @@ class MemberForm(Form):
     ])
 
 
+def _within_reach(form, field):
+    """Meetings are this century: a year like 0001 or 9999 is a typing slip (and would overflow time arithmetic)."""
+    if field.data is not None and not 2000 <= field.data.year <= 2099:
+        raise ValidationError("Enter a date between 2000 and 2099, like 2025-03-14 18:30")
+
+
 class MeetingForm(Form):
     starts_at = DateTimeLocalField("Date and time", validators=[
-        InputRequired(message="Enter the date and time, like 2025-03-14 18:30"),
+        InputRequired(message="Enter the date and time, like 2025-03-14 18:30"), _within_reach,
     ], format="%Y-%m-%dT%H:%M", description="UK time.")
     mode = RadioField("How", choices=_options(logic.MEETING_MODES),
                       validators=[InputRequired(message="Choose in person or online")])
@@ -220,7 +226,7 @@ class MeetingForm(Form):
         DataRequired(message="Enter the place, or how to join online"),
         Length(max=300, message="This must be 300 characters or fewer"),
     ])
-    agenda_cutoff_at = DateTimeLocalField("Agenda closes", validators=[Optional()], format="%Y-%m-%dT%H:%M",
+    agenda_cutoff_at = DateTimeLocalField("Agenda closes", validators=[Optional(), _within_reach], format="%Y-%m-%dT%H:%M",
                                           description="UK time. Leave empty for two days before the meeting.")
 
 

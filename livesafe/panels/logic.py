@@ -225,11 +225,13 @@ def past_meetings(panel_ids: list[int], now: datetime | None = None) -> list[Mee
 
 
 def agenda_open(meeting: Meeting, now: datetime | None = None) -> bool:
-    return (now or utcnow()) < meeting.agenda_cutoff_at
+    return meeting.cancelled_at is None and (now or utcnow()) < meeting.agenda_cutoff_at
 
 
 def add_agenda_item(meeting: Meeting, user, title: str, detail: str, now: datetime | None = None) -> AgendaItem:
     require("panels.add_agenda_item", user, meeting)
+    if meeting.cancelled_at is not None:
+        raise RuleError("This meeting is cancelled, so nothing can be added to its agenda.", field="title")
     if not agenda_open(meeting, now):
         raise RuleError(f"The agenda closed on {format_london(meeting.agenda_cutoff_at)}. "
                         "Raise it at the meeting or as feedback.", field="title")
@@ -243,6 +245,8 @@ def add_agenda_item(meeting: Meeting, user, title: str, detail: str, now: dateti
 def publish_note(meeting: Meeting, note: str, actor, now: datetime | None = None) -> None:
     require("panels.manage", actor)
     now = now or utcnow()
+    if meeting.cancelled_at is not None:
+        raise RuleError("This meeting is cancelled, so it has no note.", field="note")
     if now < meeting.starts_at:
         raise RuleError("A note can be published once the meeting has started", field="note")
     if not note.strip():

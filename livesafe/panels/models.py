@@ -18,6 +18,8 @@ class Panel(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Staff chose to publish this panel's meeting dates in a calendar anyone may subscribe to.
+    public_meetings: Mapped[bool] = mapped_column(default=False)
 
     memberships = relationship("PanelMember", back_populates="panel", cascade="all, delete-orphan")
     meetings = relationship("Meeting", back_populates="panel", order_by="Meeting.starts_at")
@@ -52,6 +54,8 @@ class Meeting(db.Model):
     note_public_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # RFC 5545 SEQUENCE: goes up with each change calendars must show (time, place, cancelling).
+    sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     panel = relationship(Panel, back_populates="meetings")
@@ -80,7 +84,7 @@ class AgendaItem(db.Model):
 
 
 class MeetingSignup(db.Model):
-    """A member says they will come to a meeting (one row per member per meeting)."""
+    """A member's answer about a meeting: coming or not (one row per member per meeting)."""
 
     __tablename__ = "panel_meeting_signups"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "user_id"),)
@@ -88,7 +92,10 @@ class MeetingSignup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("panel_meetings.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    attending: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
 
 
 class Feedback(db.Model):

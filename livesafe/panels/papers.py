@@ -4,8 +4,8 @@ Two kinds of the upload component (livesafe/uploads): "panels.meeting" and "pane
 checked by content, scanned by clamd, stored under random names and served only through `GET /uploads/<id>`
 after the read rule below. Staff add and remove papers; the panel's members and staff read them.
 
-Public papers: on main a meeting's note is published to the panel's members only, so papers are too. When
-meetings get public notes, `read_papers` is the one place to let the public read a public meeting's papers.
+Public papers: once staff make a meeting's notes public, anyone may download its papers, except those of hidden
+agenda items (`read_papers`, `read_item_papers`).
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ WHOLE_MEETING = "meeting"
 
 @rule("panels.read_papers")
 def read_papers(user, meeting):
-    if can("panels.see_panel", user, meeting.panel):
+    """The panel's members and staff; anyone once the meeting's notes are public (meetings.py)."""
+    if can("panels.see_panel", user, meeting.panel) or can("panels.read_public_meeting", user, meeting):
         return allow
     return deny("Only the panel's members and staff can see its meeting papers.")
 
@@ -41,6 +42,9 @@ def attach_papers(user, meeting):
 
 @rule("panels.read_item_papers")
 def read_item_papers(user, item):
+    """A hidden agenda item's papers are staff's only, like the item."""
+    if item.hidden_at is not None and not can("panels.moderate", user):
+        return deny("This agenda item is hidden, and so are its papers.")
     return read_papers(user, item.meeting)
 
 

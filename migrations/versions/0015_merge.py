@@ -6,7 +6,7 @@ Revises: the 0014 migrations
 
 # revision identifiers, used by Alembic.
 revision = '0015_merge'
-down_revision = ('0014_grants_orgs', '0014_grants_monitoring', '0014_panels_follow', '0014_partners_areas', '0014_survey_versions')
+down_revision = ('0014_grants_orgs', '0014_grants_monitoring', '0014_panels_follow', '0014_partners_areas', '0014_survey_versions', '0014_panels_meetings')
 branch_labels = None
 depends_on = None
 

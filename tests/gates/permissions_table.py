@@ -200,6 +200,18 @@ TABLE = {
     "panels.follow": frozenset({PANEL_MEMBER}),
     "panels.unfollow": SIGNED_IN,
     "panels.reply": SIGNED_IN,
+    # meetings people take part in (issue 15 point 3)
+    "panels.edit_meeting": STAFF_ONLY,
+    "panels.cancel_meeting": STAFF_ONLY,
+    "panels.edit_agenda_item": frozenset({PANEL_MEMBER, STAFF, ADMIN}),
+    "panels.delete_agenda_item": frozenset({PANEL_MEMBER, STAFF, ADMIN}),
+    "panels.signup": frozenset({PANEL_MEMBER}),
+    "panels.meeting_public": STAFF_ONLY,
+    "panels.redact_note": STAFF_ONLY,
+    "panels.panel_calendar": STAFF_ONLY,
+    "panels.meetings_ics": PUBLIC,  # public panels' calendars; others 404 unless a member or staff
+    "panels.public_meetings": PUBLIC,
+    "panels.public_meeting": PUBLIC,
     # partnership data (partners: the dashboard, its downloads and the schemas; nothing else of staff's)
     "partners.dashboard": frozenset({PARTNER, STAFF, ADMIN}),
     "partners.export": frozenset({PARTNER, STAFF, ADMIN}),
@@ -276,6 +288,17 @@ SAMPLES = {
     "panels.unfollow": ("POST", "/panels/feedback/1/unfollow"),
     "panels.reply": ("GET", "/panels/feedback/1/comments/1/reply"),
     "panels.progress": ("GET", "/panels/feedback/1/progress"),
+    "panels.edit_meeting": ("GET", "/panels/1/meetings/1/edit"),
+    "panels.cancel_meeting": ("GET", "/panels/1/meetings/2/cancel"),
+    "panels.edit_agenda_item": ("GET", "/panels/agenda/3/edit"),
+    "panels.delete_agenda_item": ("POST", "/panels/agenda/3/delete"),
+    "panels.signup": ("POST", "/panels/1/meetings/2/signup"),
+    "panels.meeting_public": ("POST", "/panels/1/meetings/1/public"),
+    "panels.redact_note": ("POST", "/panels/1/meetings/1/redactions"),
+    "panels.panel_calendar": ("POST", "/panels/manage/1/calendar"),
+    "panels.meetings_ics": ("GET", "/panels/1/meetings.ics"),
+    "panels.public_meetings": ("GET", "/panel-meetings"),
+    "panels.public_meeting": ("GET", "/panel-meetings/1"),
     "partners.local_picture": ("GET", "/local-picture"),
     "uploads.download": ("GET", "/uploads/999999999"),  # no such file: demo files are members-only
 }

@@ -138,7 +138,7 @@ def test_hidden_and_redacted_meeting_text_never_leaves_by_a_public_door_the_cale
     sign_in(member, email=EMAILS["city2"])
     outputs = {}
     for url in ["/panel-meetings", f"/panel-meetings/{past_id}", f"/panels/{world.city}/meetings.ics", *PUBLIC_URLS]:
-        if url.startswith("/search"):
+        if "search?q=" in url:
             continue  # the first test covers search, where the query is repeated on the page
         for suffix, headers in (("", {}), (" (htmx)", {"HX-Request": "true"})):
             response = anonymous.get(url, headers=headers)

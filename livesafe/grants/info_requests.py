@@ -118,6 +118,9 @@ def guard_resubmit(step: Step) -> None:
     if problems:
         raise RuleError("Some answers need attention before you can send your application back: "
                         + ", ".join(title for _, title, _ in problems) + ".")
+    from livesafe.grants import documents
+
+    documents.check_required(step.obj)
 
 
 def resubmitted(step: Step) -> None:

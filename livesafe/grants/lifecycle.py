@@ -16,7 +16,12 @@ from livesafe.site.render import render
 
 def applicant_context(application) -> dict:
     """What the applicant's application page needs: a returned application's request, the agreement."""
-    return {"info_request": info_requests.open_request(application), "agreement": agreements.agreement_of(application)}
+    from livesafe.grants import documents
+
+    # Sending back changes or an expression of interest needs the round's documents too (documents.check_required).
+    sending = application.state in (logic.MORE_INFO, logic.EOI)
+    return {"info_request": info_requests.open_request(application), "agreement": agreements.agreement_of(application),
+            "missing_documents": documents.missing_required(application) if sending else []}
 
 
 def staff_context(application, info_form=None) -> dict:

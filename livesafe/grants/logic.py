@@ -196,10 +196,7 @@ def _submittable(step: Step) -> None:
                         + ", ".join(title for _, title, _ in problems) + ".")
     from livesafe.grants import documents
 
-    missing = documents.missing_required(application)
-    if missing:
-        raise RuleError(f"{grant_round.name} needs these documents from your organisation before you can send: "
-                        + ", ".join(label for _, label in missing) + ". Add them on your organisation's documents page.")
+    documents.check_required(application)
 
 
 def _submitted(step: Step) -> dict:

@@ -25,7 +25,8 @@ def applicant_context(application) -> dict:
 
 
 def staff_context(application, info_form=None) -> dict:
-    return {"info_form": info_form if info_form is not None else forms.info_request_form(),
+    with_questions = info_requests.has_questions(application)
+    return {"info_form": info_form if info_form is not None else forms.info_request_form(with_questions=with_questions),
             "round_trips": info_requests.history(application), "agreement": agreements.agreement_of(application),
             "may_request_info": bool(can("grants.request_info", current_user, application))
             and application.state in logic.APPLICATION.transition("request_info").sources}
@@ -35,10 +36,10 @@ def staff_context(application, info_form=None) -> dict:
 @roles_required(*STAFF)
 def request_info(application_id):
     application = db.get_or_404(GrantApplication, application_id)
-    form = forms.info_request_form(formdata=request.form)
+    form = forms.info_request_form(formdata=request.form, with_questions=info_requests.has_questions(application))
     if not form.validate_on_submit():
         return _staff_application(application, status=422, info_form=form)
-    notes = {key: form[f"note_{key}"].data for key, _ in logic.SECTIONS}
+    notes = {key: form[f"note_{key}"].data for key in info_requests.section_titles(application) if f"note_{key}" in form}
     try:
         told = info_requests.request_info(application, current_user, notes, form.message.data or "")
     except RuleError as error:

@@ -820,7 +820,7 @@ def timeline(application: GrantApplication) -> list[dict]:
             steps.append({"at": event.at, "label": "Started", "state": DRAFT})
         elif action == "request_info":
             trip = next(trips, None)
-            asked = ", ".join(SECTION_TITLES[key] for key in trip.sections) if trip else ""
+            asked = ", ".join(trip.titles) if trip else ""
             steps.append({"at": event.at, "label": "We asked for more information", "state": MORE_INFO,
                           "detail": f"Sections to change: {asked}" if asked else ""})
         elif action in ("resubmit", "resubmit_for_assessment"):

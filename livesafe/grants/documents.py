@@ -175,6 +175,15 @@ def missing_required(application: GrantApplication) -> list[tuple[str, str]]:
     return [(key, label) for key, label in ORGANISATION_SLOTS if key in required and key not in have]
 
 
+def check_required(application: GrantApplication) -> None:
+    """Refuse any sending (the application, an expression of interest, changes sent back) while a required
+    organisation document is missing: the group could remove one after its first send."""
+    missing = missing_required(application)
+    if missing:
+        raise RuleError(f"{application.round.name} needs these documents from your organisation before you can send: "
+                        + ", ".join(label for _, label in missing) + ". Add them on your organisation's documents page.")
+
+
 def delete_application_documents(application_id: int) -> int:
     """Call from any code that deletes an application (main has none yet): its files go with it."""
     return uploads.delete_for(APPLICATION, application_id)

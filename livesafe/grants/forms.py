@@ -316,10 +316,14 @@ class MessageForm(FlaskForm):
     body = TextAreaField("Message", validators=[DataRequired(message="Enter the message"), Length(max=10_000, message="The message must be 10000 characters or fewer")])
 # ---------------------------------------------------------------- asking for more information (staff)
 
-def info_request_form(formdata=None):
-    """A note per section: the sections with a note are the ones the group may change."""
+def info_request_form(formdata=None, with_questions: bool = False):
+    """A note per section: the sections with a note are the ones the group may change. `with_questions`: the
+    round has extra questions, which staff may reopen too (questions.SECTION)."""
+    from livesafe.grants import questions
+
+    sections = list(logic.SECTIONS) + ([(questions.SECTION, questions.TITLE)] if with_questions else [])
     fields = {f"note_{key}": TextAreaField(f"What to change in “{title}”", validators=[Length(max=2000, message=f"What to change in {title.lower()} must be 2000 characters or fewer")])
-              for key, title in logic.SECTIONS}
+              for key, title in sections}
     fields["message"] = TextAreaField("A message to the group (optional)", validators=[Length(max=2000, message="The message must be 2000 characters or fewer")])
     cls = type("InfoRequestForm", (FlaskForm,), fields)
     return cls(formdata=formdata) if formdata is not None else cls(formdata=None)

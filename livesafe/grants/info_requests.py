@@ -45,7 +45,31 @@ class InfoRequest(db.Model):
 
     @property
     def sections(self) -> list[str]:
-        return [key for key, _ in logic.SECTIONS if key in (self.notes or {})]
+        from livesafe.grants.questions import SECTION as QUESTIONS
+
+        return [key for key in [k for k, _ in logic.SECTIONS] + [QUESTIONS] if key in (self.notes or {})]
+
+    @property
+    def titles(self) -> list[str]:
+        from livesafe.grants.questions import SECTION as QUESTIONS, TITLE
+
+        return [TITLE if key == QUESTIONS else logic.SECTION_TITLES[key] for key in self.sections]
+
+
+def has_questions(application: GrantApplication) -> bool:
+    from livesafe.grants import questions
+
+    return bool(questions.of_round(application.round_id))
+
+
+def section_titles(application: GrantApplication) -> dict[str, str]:
+    """What staff may name in a request, in form order: every section, and the round's extra questions if any."""
+    from livesafe.grants import questions
+
+    titles = dict(logic.SECTIONS)
+    if has_questions(application):
+        titles[questions.SECTION] = questions.TITLE
+    return titles
 
 
 def open_request(application: GrantApplication) -> InfoRequest | None:
@@ -76,19 +100,20 @@ def editable_sections(application: GrantApplication) -> list[str]:
 
 # ---------------------------------------------------------------- the workflow's hooks
 
-def clean_notes(notes: dict | None) -> dict:
-    """{section: note} with known sections and non-empty notes only, in form order."""
+def clean_notes(notes: dict | None, application: GrantApplication) -> dict:
+    """{section: note} with sections the application has and non-empty notes only, in form order."""
     notes = notes or {}
-    return {key: (notes.get(key) or "").strip() for key, _ in logic.SECTIONS if (notes.get(key) or "").strip()}
+    return {key: (notes.get(key) or "").strip() for key in section_titles(application) if (notes.get(key) or "").strip()}
 
 
 def guard_request(step: Step) -> None:
-    notes = clean_notes(step.values.get("notes"))
+    notes = clean_notes(step.values.get("notes"), step.obj)
     if not notes:
         raise RuleError("Say what the group should change in at least one section", field="note_project")
+    titles = section_titles(step.obj)
     for key, note in notes.items():
         if len(note) > NOTE_MAX:
-            raise RuleError(f"What to change in {logic.SECTION_TITLES[key].lower()} must be {NOTE_MAX} characters or fewer",
+            raise RuleError(f"What to change in {titles[key].lower()} must be {NOTE_MAX} characters or fewer",
                             field=f"note_{key}")
     if len((step.values.get("message") or "").strip()) > NOTE_MAX:
         raise RuleError(f"The message must be {NOTE_MAX} characters or fewer", field="message")
@@ -97,14 +122,15 @@ def guard_request(step: Step) -> None:
 def returned(step: Step) -> None:
     """Record the round trip, reopen the named sections, and tell the group what to change."""
     application = step.obj
-    notes = clean_notes(step.values.get("notes"))
+    notes = clean_notes(step.values.get("notes"), application)
+    titles = section_titles(application)
     message = (step.values.get("message") or "").strip()
     db.session.add(InfoRequest(application_id=application.id, requested_by_id=step.user.id, requested_at=step.now,
                                returned_from=step.before, notes=notes, message=message,
                                answers_before=dict(application.answers or {})))
     # The named sections must be looked at again before the application can go back.
     application.completed_sections = [s for s in (application.completed_sections or []) if s not in notes]
-    asked = "\n".join(f"- {logic.SECTION_TITLES[key]}: {note}" for key, note in notes.items())
+    asked = "\n".join(f"- {titles[key]}: {note}" for key, note in notes.items())
     step.values["told"] = logic.tell(
         application.organisation_id, f"We need more information: {application.title}",
         f"Thank you for your application “{application.title}” to {application.round.name}. Before we can go on "
@@ -118,6 +144,9 @@ def guard_resubmit(step: Step) -> None:
     if problems:
         raise RuleError("Some answers need attention before you can send your application back: "
                         + ", ".join(title for _, title, _ in problems) + ".")
+    from livesafe.grants import documents
+
+    documents.check_required(step.obj)
 
 
 def resubmitted(step: Step) -> None:
@@ -178,14 +207,21 @@ def changes(found: InfoRequest) -> list[dict]:
     """Per changed section: its title, the note, and each changed answer as a word diff."""
     from livesafe.grants import forms
 
+    from livesafe.grants import questions
+
     after_all = found.answers_after if found.answers_after is not None else (found.application.answers or {})
     result = []
     for key in found.sections:
         before, after = (found.answers_before or {}).get(key, {}), after_all.get(key, {})
-        labels = {f.name: f.label.text for f in forms.section_form(key)}
+        if key == questions.SECTION:  # answers stored by question id; labels as the round asks them now
+            labels = {str(q.id): q.label for q in questions.of_round(found.application.round_id)}
+            title = questions.TITLE
+        else:
+            labels = {f.name: f.label.text for f in forms.section_form(key)}
+            title = logic.SECTION_TITLES[key]
         fields = [{"label": labels.get(name, name), "diff": word_diff(_shown(before.get(name)), _shown(after.get(name)))}
                   for name in labels if _shown(before.get(name)) != _shown(after.get(name))]
-        result.append({"key": key, "title": logic.SECTION_TITLES[key], "note": found.notes[key], "fields": fields})
+        result.append({"key": key, "title": title, "note": found.notes[key], "fields": fields})
     return result
 
 

@@ -16,11 +16,17 @@ from livesafe.site.render import render
 
 def applicant_context(application) -> dict:
     """What the applicant's application page needs: a returned application's request, the agreement."""
-    return {"info_request": info_requests.open_request(application), "agreement": agreements.agreement_of(application)}
+    from livesafe.grants import documents
+
+    # Sending back changes or an expression of interest needs the round's documents too (documents.check_required).
+    sending = application.state in (logic.MORE_INFO, logic.EOI)
+    return {"info_request": info_requests.open_request(application), "agreement": agreements.agreement_of(application),
+            "missing_documents": documents.missing_required(application) if sending else []}
 
 
 def staff_context(application, info_form=None) -> dict:
-    return {"info_form": info_form if info_form is not None else forms.info_request_form(),
+    with_questions = info_requests.has_questions(application)
+    return {"info_form": info_form if info_form is not None else forms.info_request_form(with_questions=with_questions),
             "round_trips": info_requests.history(application), "agreement": agreements.agreement_of(application),
             "may_request_info": bool(can("grants.request_info", current_user, application))
             and application.state in logic.APPLICATION.transition("request_info").sources}
@@ -30,10 +36,10 @@ def staff_context(application, info_form=None) -> dict:
 @roles_required(*STAFF)
 def request_info(application_id):
     application = db.get_or_404(GrantApplication, application_id)
-    form = forms.info_request_form(formdata=request.form)
+    form = forms.info_request_form(formdata=request.form, with_questions=info_requests.has_questions(application))
     if not form.validate_on_submit():
         return _staff_application(application, status=422, info_form=form)
-    notes = {key: form[f"note_{key}"].data for key, _ in logic.SECTIONS}
+    notes = {key: form[f"note_{key}"].data for key in info_requests.section_titles(application) if f"note_{key}" in form}
     try:
         told = info_requests.request_info(application, current_user, notes, form.message.data or "")
     except RuleError as error:

@@ -196,10 +196,7 @@ def _submittable(step: Step) -> None:
                         + ", ".join(title for _, title, _ in problems) + ".")
     from livesafe.grants import documents
 
-    missing = documents.missing_required(application)
-    if missing:
-        raise RuleError(f"{grant_round.name} needs these documents from your organisation before you can send: "
-                        + ", ".join(label for _, label in missing) + ". Add them on your organisation's documents page.")
+    documents.check_required(application)
 
 
 def _submitted(step: Step) -> dict:
@@ -823,7 +820,7 @@ def timeline(application: GrantApplication) -> list[dict]:
             steps.append({"at": event.at, "label": "Started", "state": DRAFT})
         elif action == "request_info":
             trip = next(trips, None)
-            asked = ", ".join(SECTION_TITLES[key] for key in trip.sections) if trip else ""
+            asked = ", ".join(trip.titles) if trip else ""
             steps.append({"at": event.at, "label": "We asked for more information", "state": MORE_INFO,
                           "detail": f"Sections to change: {asked}" if asked else ""})
         elif action in ("resubmit", "resubmit_for_assessment"):

@@ -84,3 +84,54 @@ def remove_member(member_id):
         flash(f"{name} is no longer in {organisation.name}, and we have e-mailed them to say so.")
         return redirect(url_for("grants.organisation"))
     return render("grants/member_remove.html", status=400 if form.is_submitted() else 200, **context)
+
+
+# ---------------------------------------------------------------- leads (leads.py)
+
+def _refused_on_organisation_page(error):
+    """The organisation page again, with the refusal's words and status."""
+    from livesafe.grants import logic
+    from livesafe.grants.views import _organisation_context, _organisation_data
+
+    current = logic.organisation_of(current_user)
+    context = _organisation_context(current, forms.OrganisationForm(formdata=None, data=_organisation_data(current)),
+                                    forms.InviteForm(formdata=None))
+    return render("grants/organisation.html", refusal=error.message, status=error.status, **context)
+
+
+@bp.route("/grants/organisation/members/<int:member_id>/lead", methods=["POST"])
+@roles_required(roles.APPLICANT)
+def make_lead(member_id):
+    """A lead makes another member a lead (refused unless the person asking is a lead, under the row lock)."""
+    from livesafe.grants import leads
+
+    member = _member(member_id)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        made = leads.make_lead(current_user, member.organisation_id, member.id)
+    except RuleError as error:
+        return _refused_on_organisation_page(error)
+    flash(f"{member.user.display_name} is now a lead, and we have e-mailed them to say so." if made
+          else f"{member.user.display_name} is already a lead.")
+    return redirect(url_for("grants.organisation"))
+
+
+@bp.route("/grants/organisation/members/<int:member_id>/step-down", methods=["POST"])
+@roles_required(roles.APPLICANT)
+def step_down(member_id):
+    """A lead steps down (their own membership only), staying a member, while another lead remains."""
+    from livesafe.grants import leads
+
+    member = _member(member_id)
+    if member.user_id != current_user.id:
+        abort(403)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    organisation = db.session.get(Organisation, member.organisation_id)
+    try:
+        leads.step_down(current_user, member.organisation_id)
+    except RuleError as error:
+        return _refused_on_organisation_page(error)
+    flash(f"You are no longer a lead of {organisation.name}. You are still a member.")
+    return redirect(url_for("grants.organisation"))

@@ -50,7 +50,8 @@ def round_questions():
     from livesafe.grants import logic
 
     return {"extra_answers": questions.answered,
-            "extra_status": lambda application: logic.section_status(application, questions.SECTION)}
+            "extra_status": lambda application: logic.section_status(application, questions.SECTION),
+            "extra_title": questions.TITLE}
 
 
 def _round_questions_page(grant_round, form=None, status=200):

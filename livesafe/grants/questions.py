@@ -227,9 +227,10 @@ def problems(application: GrantApplication, questions: list[RoundQuestion] | Non
 
 
 def editable(application: GrantApplication) -> bool:
+    """In a draft, or when staff asked for more information about these answers (info_requests)."""
     from livesafe.grants import logic
 
-    return application.state == logic.DRAFT
+    return application.state == logic.DRAFT or SECTION in logic.editable_sections(application)
 
 
 def save_answers(application: GrantApplication, raw: dict, complete: bool, user, now: datetime | None = None) -> None:

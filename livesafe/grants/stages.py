@@ -24,6 +24,9 @@ def guard_send(step: Step) -> None:
     problems = [title for key, title, _ in logic.answer_problems(application) if key in EOI_SECTIONS]
     if problems:
         raise RuleError("Complete “Your project” before you send your expression of interest.")
+    from livesafe.grants import documents
+
+    documents.check_required(application)
 
 
 def sent(step: Step) -> dict:

@@ -93,6 +93,13 @@ MESSAGES = {m.key: m for m in (
             "or work on its grant applications.\n\nWhat happens next: nothing else changes for your account, or for any "
             "other group you belong to. If you think this is a mistake, contact {{ organisation }}.",
             {"organisation": "Riverside Youth Club"}),
+    Message("made_lead", "Made a lead of a group", "when a group's lead makes another member a lead",
+            {"organisation": "the group's name"},
+            "You are now a lead of {{ organisation }} on Live Safe",
+            "A lead of {{ organisation }} has made you a lead of the group on Live Safe. As a lead you can make other "
+            "members leads and remove people from the group.\n\nWhat happens next: nothing you need to do. You can "
+            "step down as lead on your organisation's page while another lead remains.",
+            {"organisation": "Riverside Youth Club"}),
 )}
 
 

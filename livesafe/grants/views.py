@@ -96,7 +96,7 @@ def _organisation_context(current, form, invite_form) -> dict:
 
     return {"form": form, "invite_form": invite_form, "organisation": current,
             "members": organisations.members(current.id) if current else [],
-            "lead": bool(current) and organisations.is_lead(current_user, current.id)}
+            "lead": bool(current) and organisations.is_lead(current_user, current.id), "action_form": forms.ActionForm()}
 
 
 def _organisation_data(organisation) -> dict:

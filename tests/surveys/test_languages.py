@@ -4,7 +4,7 @@ import string
 from pathlib import Path
 
 import pytest
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from livesafe.surveys import definitions as defs
 from livesafe.surveys import demo_translated, translations
@@ -12,7 +12,7 @@ from tests.surveys.conftest import token_of
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW = ["gu", "pa", "pl", "so", "ar"]
-SAID = re.compile(r"""(?:say\((?:lang, )?|else )(["'])(.+?)\1""")
+SAID = re.compile(r"""(?:say(?:_with_links)?\((?:lang, )?|else )(["'])(.+?)\1""")
 
 
 def english_words() -> set[str]:
@@ -20,7 +20,7 @@ def english_words() -> set[str]:
     found = set()
     for path in [*(ROOT / "livesafe/surveys").glob("*.py"), *(ROOT / "templates/surveys").rglob("*.html")]:
         for line in path.read_text().splitlines():
-            if "say(" in line:  # a conditional phrase's "else" part is on the same line
+            if "say(" in line or "say_with_links(" in line:  # a conditional phrase's "else" part is on the same line
                 found |= {match.group(2) for match in SAID.finditer(line)}
     return found
 
@@ -31,7 +31,9 @@ def fields(text: str) -> set[str]:
 
 def test_the_search_for_english_words_finds_them():
     words = english_words()
-    assert {"Continue", "Send my answers", "Start the survey", "Enter a number from {low} to {high}"} <= words
+    assert {"Continue", "Send my answers", "Start the survey", "Enter a number from {low} to {high}", "Thank you",
+            "More detail is in our {link}.", "You can skip any question."} <= words
+    assert any(w.startswith("the Violence Reduction Network adds everyone's answers") for w in words)
 
 
 @pytest.mark.parametrize("lang", sorted(translations.UI))
@@ -77,3 +79,46 @@ def test_a_young_person_chooses_each_language_on_the_first_page(client, make_wav
     refused = client.post(f"/surveys/{wave.slug}/page/1", data={"csrf_token": token_of(page), "action": "next"})
     assert refused.status_code == 422
     assert str(escape(translations.say(lang, "Answer this question"))) in refused.get_data(as_text=True)
+    # The privacy notes are in the language too, with their numbers and links filled in.
+    assert str(escape(translations.say(lang, "Before you start"))) in intro
+    assert str(escape(translations.say(lang, "It is anonymous."))) in intro
+    assert '<a href="tel:08001111">0800&nbsp;1111</a>' in intro
+    assert '<a href="/privacy">' + str(escape(translations.say(lang, "privacy notice"))) + "</a>" in intro
+    assert "We do not ask your name" not in intro
+
+
+@pytest.mark.parametrize("lang", NEW)
+def test_the_thank_you_page_is_in_the_chosen_language(client, make_wave, lang):
+    wave = make_wave(all_languages())
+    page = client.get(f"/surveys/{wave.slug}/page/1?lang={lang}")
+    client.post(f"/surveys/{wave.slug}/page/1", data={"csrf_token": token_of(page), "action": "next",
+                                                        "age_band": "11-15"})
+    number = 2
+    while (sent := client.post(f"/surveys/{wave.slug}/page/{number}",
+                               data={"csrf_token": token_of(page), "action": "next"})).status_code == 302:
+        number = int(sent.headers["Location"].rsplit("/", 1)[1])  # skip the rest of the pages
+    text = sent.get_data(as_text=True)
+    assert sent.status_code == 200, text
+    direction = translations.direction(lang)
+    assert f'<div class="prose" lang="{lang}" dir="{direction}">' in text
+    assert f"<h1>{escape(translations.say(lang, 'Thank you'))}</h1>" in text
+    assert str(escape(translations.say(lang, "Help is always there"))) in text
+    assert '<a href="tel:999" dir="ltr">999</a>' in text and '<a href="sms:85258" dir="ltr">85258</a>' in text
+    assert "Your answers have been sent" not in text
+    plain = client.get(f"/surveys/{wave.slug}/thanks?lang={lang}").get_data(as_text=True)
+    assert f"<h1>{escape(translations.say(lang, 'Thank you'))}</h1>" in plain
+
+
+def test_in_english_the_pages_read_as_before(client, make_wave):
+    wave = make_wave(all_languages())
+    intro = client.get(f"/surveys/{wave.slug}").get_data(as_text=True)
+    assert '<a href="/privacy">privacy notice</a>' in intro and "<strong>It is anonymous.</strong>" in intro
+    thanks = client.get(f"/surveys/{wave.slug}/thanks?lang=xx").get_data(as_text=True)  # unknown: English
+    assert "<h1>Thank you</h1>" in thanks and 'call <a href="tel:999" dir="ltr">999</a>.' in thanks
+
+
+def test_words_with_links_are_escaped_but_the_links_are_kept():
+    said = translations.say_with_links("pl", "You are answering as part of {setting}.", setting="<b>x</b>")
+    assert str(said) == "Odpowiadasz w ramach: &lt;b&gt;x&lt;/b&gt;."
+    said = translations.say_with_links("pl", "You are answering as part of {setting}.", setting=Markup("<b>x</b>"))
+    assert str(said) == "Odpowiadasz w ramach: <b>x</b>."

@@ -126,12 +126,14 @@ def intro(slug):
     lang = request.args.get("lang")
     if lang not in offered:
         lang = draft.language if draft and draft.language in offered else translations.ENGLISH
+    words = translations.localise(wave.definition, lang)
     return render("surveys/intro.html", wave=wave, setting=setting, test=bool(draft and draft.is_test), first=first,
                   can_answer=_can_answer(wave, draft), answered=_answered_here(wave),
                   accepting=logic.accepting(wave), draft_hours=drafts.hours(), lang=lang,
                   dir=translations.direction(lang), say=partial(translations.say, lang),
+                  say_with_links=partial(translations.say_with_links, lang),
                   languages=[(code, translations.LANGUAGES[code]) for code in offered],
-                  title=translations.localise(wave.definition, lang)["title"])
+                  title=words["title"], audience=words["audience"])
 
 
 def _lost_draft(slug: str):
@@ -216,15 +218,15 @@ def _page(wave, number, visible, questions, form, draft, status=200, busy=False)
 def _finish(wave, draft, number, visible, questions, form):
     """Send the answers. The thank-you page is this POST's own response: the help it tailors to the
     answers is shown once and kept nowhere (not in the session, not on the server)."""
-    test, answers = draft.is_test, draft.answers
+    test, answers, lang = draft.is_test, draft.answers, draft.language or translations.ENGLISH
     if not test and logic.flood_limit_reached(wave):
         return _page(wave, number, visible, questions, form, draft, status=429, busy=True)
     sent = logic.submit(wave, {"answers": answers, "setting": draft.setting_code, "test": test, "draft": draft.id})
     drafts.forget()
     if not sent:  # the same draft was sent a moment ago by another request: nothing to add
         return redirect(url_for("surveys.intro", slug=wave.slug))
-    chosen = defs.signposts(wave.definition, defs.kept_answers(wave.definition, answers))
-    response = render("surveys/thanks.html", wave=wave, signposts=chosen, test=test)
+    chosen = defs.signposts(translations.localise(wave.definition, lang), defs.kept_answers(wave.definition, answers))
+    response = _thanks_page(wave, chosen, test, lang)
     if not test:
         until = datetime.combine(wave.closes_on + timedelta(days=1), time())
         response.set_cookie(_done_cookie(wave), "1", expires=until, path="/surveys", httponly=True,
@@ -236,7 +238,14 @@ def _finish(wave, draft, number, visible, questions, form):
 def thanks(slug):
     """A plain thank-you (the tailored one is only ever the answer to the final submit)."""
     wave = db.session.scalar(sa.select(SurveyWave).where(SurveyWave.slug == slug)) or abort(404)
-    return render("surveys/thanks.html", wave=wave, signposts=[], test=False)
+    lang = request.args.get("lang")
+    return _thanks_page(wave, [], False, lang if lang in translations.languages(wave.definition) else translations.ENGLISH)
+
+
+def _thanks_page(wave, signposts, test, lang):
+    return render("surveys/thanks.html", wave=wave, signposts=signposts, test=test, lang=lang,
+                  dir=translations.direction(lang), say=partial(translations.say, lang),
+                  say_with_links=partial(translations.say_with_links, lang))
 
 
 # Staff -------------------------------------------------------------------------

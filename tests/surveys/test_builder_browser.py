@@ -67,7 +67,8 @@ def test_staff_build_translate_and_open_a_wave_a_young_person_answers_in_urdu(ap
         # The question form's live preview (htmx) shows the question as a young person sees it.
         page.click("a[href$='/questions/helps']")
         page.wait_for_load_state("load")  # htmx (deferred) has started on the page
-        page.wait_for_function("() => window.htmx !== undefined")
+        # htmx has processed the form (not merely loaded), so the typing below is heard.
+        page.wait_for_function("() => document.querySelector('form[hx-post]')?.['htmx-internal-data'] !== undefined")
         page.fill("#text", "What helps you most?")
         page.wait_for_selector("#question-preview >> text=What helps you most?")
         staff.assert_accessible()

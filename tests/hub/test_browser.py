@@ -62,6 +62,10 @@ def test_search_journey_without_javascript_still_finds_the_article(chromium, liv
         session.close()
 
 
+def _wait_for_htmx_on_the_new_form(page):
+    page.wait_for_function("() => document.querySelector('#service-finder form')?.['htmx-internal-data'] !== undefined")
+
+
 def test_services_filter_updates_the_list_in_place(browser):
     page = browser.page
     browser.goto("/services")
@@ -69,6 +73,7 @@ def test_services_filter_updates_the_list_in_place(browser):
     page.evaluate("window.__notReloaded = true")
     page.select_option("#area", "Melton")
     page.wait_for_url("**/services?*area=Melton*")
+    _wait_for_htmx_on_the_new_form(page)  # the swap replaced the form: a change before htmx sees it is lost
     page.select_option("#kind", "early-help")
     # text-is: an exact match, so "10 services" (Melton before the kind filter lands) cannot pass for "0 services".
     page.wait_for_selector("#service-count:text-is('0 services')")
@@ -79,6 +84,7 @@ def test_services_filter_updates_the_list_in_place(browser):
     plain = urllib.request.urlopen(browser.base_url + "/services?area=Melton&kind=helpline").read().decode()
     expected = re.search(r'id="service-count"[^>]*>\s*(\d+ services?)', plain).group(1)
     assert expected != "0 services"
+    _wait_for_htmx_on_the_new_form(page)
     page.select_option("#kind", "helpline")
     page.wait_for_selector(f"#service-count:text-is('{expected}')")
     assert "Childline" in page.inner_text("#service-finder")

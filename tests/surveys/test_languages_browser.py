@@ -26,7 +26,8 @@ def test_a_young_person_answers_in_arabic_right_to_left(app, chromium, live_serv
             return {right: box.right - words.right, left: words.left - box.left}; }""")
         assert gaps["right"] < 2 < 100 < gaps["left"], gaps
         young.assert_accessible()
-        page.click("a.button")  # Start the survey, in Arabic
+        with page.expect_navigation():
+            page.click("a.button")  # Start the survey, in Arabic
         assert page.locator("div.narrow[lang=ar][dir=rtl]").count() == 1
         page.check("input[name=age_band][value='11-15']")
         young.assert_accessible()
